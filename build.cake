@@ -1,0 +1,139 @@
+// CleanWallet build script (Cake 7, run through ./build.sh).
+//   ./build.sh                          -> Default (= Test)
+//   ./build.sh --target=Build           -> restore + build (Release)
+//   ./build.sh --target=Run             -> build, then run the API in the foreground
+//   ./build.sh --configuration=Debug    -> any target in Debug
+using System.Xml.Linq;
+
+var target = Argument("target", "Default");
+var configuration = Argument("configuration", "Release");
+
+var solution = File("./CleanWallet.sln");
+var apiProject = File("./src/Api/CleanWallet.Api.csproj");
+var testResultsDir = Directory("./TestResults");
+
+Task("Clean")
+    .Does(() =>
+{
+    DotNetClean(solution, new DotNetCleanSettings
+    {
+        Configuration = configuration,
+        NoLogo = true,
+    });
+    CleanDirectory(testResultsDir);
+});
+
+Task("Restore")
+    .Does(() =>
+{
+    DotNetRestore(solution);
+});
+
+Task("Build")
+    .IsDependentOn("Restore")
+    .Does(() =>
+{
+    // Warnings are already errors via Directory.Build.props.
+    DotNetBuild(solution, new DotNetBuildSettings
+    {
+        Configuration = configuration,
+        NoRestore = true,
+        NoLogo = true,
+    });
+});
+
+Task("Test")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    // Start from an empty results folder so only this run's .trx files are counted.
+    CleanDirectory(testResultsDir);
+
+    var exitCode = 0;
+    DotNetTest(solution, new DotNetTestSettings
+    {
+        Configuration = configuration,
+        NoBuild = true,
+        NoLogo = true,
+        ResultsDirectory = testResultsDir,
+        // "trx" without LogFileName: vstest gives every test assembly its own
+        // unique file (a fixed LogFileName would be overwritten by each project).
+        Loggers = new[] { "console;verbosity=normal", "trx" },
+        // Keep going on failure so the totals below are always printed.
+        HandleExitCode = code => { exitCode = code; return true; },
+    });
+
+    var trxFiles = GetFiles($"{testResultsDir}/**/*.trx");
+    long total = 0, executed = 0, passed = 0, failed = 0, notExecuted = 0;
+    foreach (var trx in trxFiles)
+    {
+        var doc = XDocument.Load(trx.FullPath);
+        foreach (var counters in doc.Descendants().Where(e => e.Name.LocalName == "Counters"))
+        {
+            long Count(string name) => long.TryParse(counters.Attribute(name)?.Value, out var n) ? n : 0;
+            total += Count("total");
+            executed += Count("executed");
+            passed += Count("passed");
+            failed += Count("failed") + Count("error") + Count("timeout") + Count("aborted");
+            notExecuted += Count("notExecuted");
+        }
+    }
+    var skipped = Math.Max(notExecuted, total - executed);
+
+    var summary = $"Tests: {passed} passed, {failed} failed" + (skipped > 0 ? $", {skipped} skipped" : "");
+    System.IO.File.WriteAllText(MakeAbsolute(testResultsDir.Path.CombineWithFilePath("summary.txt")).FullPath, summary + "\n");
+    // Plain Console output (no colour codes) so the closing line stands alone.
+    Console.WriteLine();
+    Console.WriteLine(summary);
+
+    if (trxFiles.Count == 0 || total == 0)
+    {
+        throw new CakeException("No tests were run (no .trx results found or total is 0).");
+    }
+    if (failed > 0)
+    {
+        throw new CakeException($"{failed} test(s) failed.");
+    }
+    if (exitCode != 0)
+    {
+        throw new CakeException($"dotnet test exited with code {exitCode}.");
+    }
+});
+
+Task("Run")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    var environment = EnvironmentVariable("ASPNETCORE_ENVIRONMENT");
+    var urls = EnvironmentVariable("ASPNETCORE_URLS");
+    var env = new Dictionary<string, string>
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = string.IsNullOrEmpty(environment) ? "Development" : environment,
+        ["ASPNETCORE_URLS"] = string.IsNullOrEmpty(urls) ? "http://localhost:5080" : urls,
+    };
+    Information($"Starting the API ({env["ASPNETCORE_ENVIRONMENT"]}) on {env["ASPNETCORE_URLS"]}; press Ctrl+C to stop.");
+
+    // Output is not redirected, so the API's log streams live to this terminal.
+    // --no-launch-profile: the environment above wins over any launchSettings.json.
+    var exitCode = StartProcess("dotnet", new ProcessSettings
+    {
+        Arguments = new ProcessArgumentBuilder()
+            .Append("run")
+            .Append("--project").AppendQuoted(MakeAbsolute(apiProject).FullPath)
+            .Append("--no-build")
+            .Append("--no-launch-profile")
+            .Append("-c").Append(configuration),
+        WorkingDirectory = MakeAbsolute(Directory(".")),
+        EnvironmentVariables = env,
+    });
+    // 130/143: stopped with Ctrl+C / SIGTERM.
+    if (exitCode != 0 && exitCode != 130 && exitCode != 143)
+    {
+        throw new CakeException($"The API exited with code {exitCode}.");
+    }
+});
+
+Task("Default")
+    .IsDependentOn("Test");
+
+RunTarget(target);

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using CleanWallet.Application.Payments.Gateway;
+using CleanWallet.Domain.Common;
+using FluentValidation;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace CleanWallet.Api.Errors;
+
+/// <summary>Turns every exception into a problem+json answer; unexpected ones are logged and told nothing.</summary>
+public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        switch (exception)
+        {
+            case ValidationException validation:
+                var errors = validation.Errors
+                    .GroupBy(e => JsonFieldName(e.PropertyName))
+                    .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
+                await ProblemResponses.WriteAsync(context, 400, "validation_failed", "One or more fields are invalid.", errors);
+                return true;
+
+            case BadHttpRequestException badRequest:
+                await WriteBadRequestAsync(context, badRequest);
+                return true;
+
+            case DomainException domain:
+                var status = domain.Kind switch
+                {
+                    DomainErrorKind.NotFound => 404,
+                    DomainErrorKind.Conflict => 409,
+                    _ => 422,
+                };
+                await ProblemResponses.WriteAsync(context, status, domain.Code, domain.Message, extensions: domain.Details);
+                return true;
+
+            case CardGatewayUnavailableException gateway:
+                logger.LogWarning(gateway, "Card gateway unavailable");
+                await ProblemResponses.WriteAsync(context, 503, "payment_gateway_unavailable",
+                    "The card processor could not be reached; nothing was charged or credited. Try again later.");
+                return true;
+
+            case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
+                return true;
+
+            default:
+                logger.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method, context.Request.Path);
+                await ProblemResponses.WriteAsync(context, 500, "internal_error",
+                    "Something went wrong on our side; nothing was applied. Quote the requestId when you contact support.");
+                return true;
+        }
+    }
+
+    private static Task WriteBadRequestAsync(HttpContext context, BadHttpRequestException exception)
+    {
+        if (exception.StatusCode == 413)
+            return ProblemResponses.WriteAsync(context, 413, "payload_too_large", "The request body is too large.");
+        if (exception.StatusCode == 415)
+            return ProblemResponses.WriteAsync(context, 415, "unsupported_media_type", "Send the body as application/json.");
+
+        // JSON errors name the offending field ($.amount) but never echo internals.
+        if (exception.InnerException is JsonException json)
+        {
+            var field = string.IsNullOrEmpty(json.Path) ? "$" : json.Path;
+            var message = json.Message.Contains("could not be mapped", StringComparison.Ordinal)
+                ? "Unknown field."
+                : "The value is malformed or of the wrong type.";
+            return ProblemResponses.WriteAsync(context, 400, "malformed_request", "The request body is not valid JSON for this endpoint.",
+                new Dictionary<string, string[]> { [field] = [message] });
+        }
+
+        return ProblemResponses.WriteAsync(context, 400, "malformed_request",
+            exception.Message.Contains("body", StringComparison.OrdinalIgnoreCase)
+                ? "The request body is missing or not valid JSON."
+                : "The request is malformed.");
+    }
+
+    private static string JsonFieldName(string propertyName) =>
+        string.IsNullOrEmpty(propertyName) ? "$" : char.ToLowerInvariant(propertyName[0]) + propertyName[1..];
+}

@@ -1,0 +1,128 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CleanWallet.Api.Endpoints.Customers;
+using CleanWallet.Api.Endpoints.Payments;
+using CleanWallet.Api.Endpoints.Wallets;
+using CleanWallet.Api.Errors;
+using CleanWallet.Api.Hosting;
+using CleanWallet.Api.Security;
+using CleanWallet.Application;
+using CleanWallet.Application.Access;
+using CleanWallet.Application.Common.Security;
+using CleanWallet.Domain.Access;
+using CleanWallet.Infrastructure;
+using CleanWallet.Infrastructure.Persistence;
+using CleanWallet.Infrastructure.Persistence.Migrations;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Json;
+using Serilog;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Serilog through the logging builder (Serilog.AspNetCore does not restore here).
+var serilog = new LoggerConfiguration()
+    .ReadFrom.Configuration(builder.Configuration)
+    .Enrich.FromLogContext()
+    .CreateLogger();
+builder.Logging.ClearProviders();
+builder.Logging.AddSerilog(serilog, dispose: true);
+
+var (connectionString, localCluster) = await DatabaseSetup.ResolveAsync(builder);
+
+builder.Services.Configure<AuthOptions>(builder.Configuration.GetSection("Auth"));
+var bootstrapKeyGenerated = false;
+if (builder.Environment.IsDevelopment() && string.IsNullOrWhiteSpace(builder.Configuration["Auth:BootstrapAdminKey"]))
+{
+    builder.Configuration["Auth:BootstrapAdminKey"] = ApiKeyGenerator.NewKey().Key;
+    bootstrapKeyGenerated = true;
+}
+
+builder.Services.AddApplication(builder.Configuration);
+builder.Services.AddInfrastructure(builder.Configuration, connectionString);
+
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddScoped<ICallerContext, HttpCallerContext>();
+
+builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+    .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(
+        ApiKeyAuthenticationHandler.SchemeName, null);
+builder.Services.AddAuthorizationBuilder()
+    .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+    .AddPolicy(Policies.Admin, p => p.RequireRole(nameof(ApiKeyRole.Admin)))
+    .AddPolicy(Policies.Staff, p => p.RequireRole(nameof(ApiKeyRole.Admin), nameof(ApiKeyRole.Ops)))
+    .AddPolicy(Policies.MoneyMovers, p => p.RequireRole(nameof(ApiKeyRole.Admin), nameof(ApiKeyRole.Customer)));
+
+builder.Services.Configure<JsonOptions>(options =>
+{
+    // Strict input: unknown fields and numbers sent as strings are a 400, never silently ignored or coerced.
+    options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+    options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+    options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+});
+builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+builder.WebHost.ConfigureKestrel(options => options.Limits.MaxRequestBodySize = 64 * 1024);
+
+builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+{
+    var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
+    context.ProblemDetails.Extensions.TryAdd("code", ProblemResponses.CodeForStatus(status));
+    context.ProblemDetails.Extensions.TryAdd("requestId", context.HttpContext.TraceIdentifier);
+});
+builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+
+builder.Services.AddOpenApi("v1");
+builder.Services.AddHealthChecks()
+    .AddDbContextCheck<WalletDbContext>("database", tags: ["ready"]);
+
+var app = builder.Build();
+
+if (localCluster is not null)
+    app.Lifetime.ApplicationStopped.Register(() => localCluster.Dispose());
+
+if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
+    await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.Use(async (context, next) =>
+{
+    context.Response.Headers["X-Request-Id"] = context.TraceIdentifier;
+    await next();
+});
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+app.UseSwaggerUI(options =>
+{
+    options.SwaggerEndpoint("/openapi/v1.json", "CleanWallet v1");
+    options.RoutePrefix = "swagger";
+});
+
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+
+var api = app.MapGroup("/api/v1");
+api.MapCustomersEndpoints();
+api.MapWalletsEndpoints();
+api.MapPaymentsEndpoints();
+
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+    foreach (var address in addresses)
+    {
+        app.Logger.LogInformation("CleanWallet API listening on {Address}/api/v1", address);
+        app.Logger.LogInformation("Swagger UI: {Address}/swagger  OpenAPI: {Address}/openapi/v1.json", address, address);
+    }
+    if (bootstrapKeyGenerated)
+        app.Logger.LogWarning("Development admin API key (generated for this run; set Auth__BootstrapAdminKey to fix it): {AdminKey}",
+            app.Configuration["Auth:BootstrapAdminKey"]);
+});
+
+app.Run();
+
+/// <summary>Visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

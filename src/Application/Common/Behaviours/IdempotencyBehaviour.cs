@@ -1,0 +1,55 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CleanWallet.Application.Common.Errors;
+using CleanWallet.Application.Common.Messaging;
+using CleanWallet.Application.Common.Persistence;
+using CleanWallet.Application.Common.Security;
+using MediatR;
+
+namespace CleanWallet.Application.Common.Behaviours;
+
+/// <summary>
+/// Runs inside the command's transaction. The key is claimed for (caller, key) with a hash of the request
+/// and the response is stored with it, so the claim and the effect commit or vanish together:
+/// same key and request → the stored response and no new effect; same key, other request → 422.
+/// </summary>
+public sealed class IdempotencyBehaviour<TRequest, TResponse>(
+    IIdempotencyStore store,
+    ICallerContext caller,
+    TimeProvider clock) : IPipelineBehavior<TRequest, TResponse>
+{
+    internal static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
+
+    public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
+    {
+        if (request is not IIdempotentCommand || caller.IdempotencyKey is not { } key)
+            return await next();
+
+        var command = typeof(TRequest).Name;
+        var requestHash = HashRequest(command, request);
+        var claim = await store.ClaimAsync(caller.CallerId, key, requestHash, command, clock.GetUtcNow(), cancellationToken);
+
+        if (claim is IdempotencyClaim.AlreadyCompleted done)
+        {
+            if (!string.Equals(done.RequestHash, requestHash, StringComparison.Ordinal))
+                throw new IdempotencyKeyReusedException();
+
+            caller.ResponseReplayed = true;
+            return JsonSerializer.Deserialize<TResponse>(done.ResponseJson, SerializerOptions)
+                   ?? throw new InvalidOperationException($"The stored response for idempotency key '{key}' is empty.");
+        }
+
+        var response = await next();
+        await store.StoreResponseAsync(caller.CallerId, key, JsonSerializer.Serialize(response, SerializerOptions), cancellationToken);
+        return response;
+    }
+
+    /// <summary>The command type and its every field: a different amount or wallet under the same key is a different request.</summary>
+    private static string HashRequest(string command, TRequest request)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(request, request!.GetType(), SerializerOptions);
+        var bytes = Encoding.UTF8.GetBytes(command + "\n").Concat(body).ToArray();
+        return Convert.ToHexStringLower(SHA256.HashData(bytes));
+    }
+}

@@ -1,0 +1,47 @@
+using CleanWallet.Domain.Access;
+using CleanWallet.Domain.Customers;
+using CleanWallet.Domain.Payments;
+using CleanWallet.Domain.Wallets;
+
+namespace CleanWallet.Application.Common.Persistence;
+
+public interface IWalletStore
+{
+    /// <summary>Loads the wallet and holds a row lock on it until the transaction ends.</summary>
+    Task<Wallet?> FindForUpdateAsync(Guid walletId, CancellationToken ct);
+
+    void Add(Wallet wallet);
+
+    void AddEntry(LedgerEntry entry);
+}
+
+public interface IPaymentStore
+{
+    void Add(PaymentRecord payment);
+}
+
+public interface ICustomerStore
+{
+    void Add(Customer customer);
+}
+
+public interface IApiKeyStore
+{
+    void Add(ApiKey apiKey);
+}
+
+/// <summary>
+/// Read side: queryable, untracked views of the tables for query handlers to project into DTOs.
+/// The runner executes them, so Application never names the ORM.
+/// </summary>
+public interface IReadStore
+{
+    IQueryable<Customer> Customers { get; }
+    IQueryable<Wallet> Wallets { get; }
+    IQueryable<LedgerEntry> LedgerEntries { get; }
+    IQueryable<PaymentRecord> Payments { get; }
+
+    Task<List<T>> ToListAsync<T>(IQueryable<T> query, CancellationToken ct);
+    Task<T?> FirstOrDefaultAsync<T>(IQueryable<T> query, CancellationToken ct);
+    Task<int> CountAsync<T>(IQueryable<T> query, CancellationToken ct);
+}

@@ -1,0 +1,39 @@
+namespace CleanWallet.Application.Common.Security;
+
+public enum CallerRole
+{
+    Customer,
+    Ops,
+    Admin,
+}
+
+/// <summary>Who is making the current request, as established by authentication.</summary>
+public interface ICallerContext
+{
+    /// <summary>Stable identity used to scope idempotency keys: the customer for customer keys, the key for staff keys.</summary>
+    string CallerId { get; }
+
+    /// <summary>What ledger entries and audit records name as the actor.</summary>
+    string Actor { get; }
+
+    CallerRole Role { get; }
+
+    /// <summary>Set for customer keys only.</summary>
+    Guid? CustomerId { get; }
+
+    /// <summary>The client's Idempotency-Key header, when it sent one.</summary>
+    string? IdempotencyKey { get; }
+
+    /// <summary>Unique per HTTP request; stays the same when a command is retried after a transient failure.</summary>
+    Guid OperationId { get; }
+
+    /// <summary>Set by the idempotency behaviour when the response is a replay of an earlier one.</summary>
+    bool ResponseReplayed { get; set; }
+}
+
+public static class CallerContextExtensions
+{
+    /// <summary>Staff see everything; a customer sees only its own resources.</summary>
+    public static bool CanAccess(this ICallerContext caller, Guid customerId) =>
+        caller.Role == CallerRole.Admin || caller.Role == CallerRole.Ops || caller.CustomerId == customerId;
+}

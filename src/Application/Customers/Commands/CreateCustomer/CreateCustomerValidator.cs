@@ -1,0 +1,29 @@
+using CleanWallet.Application.Common;
+using CleanWallet.Domain.Common;
+using CleanWallet.Domain.Customers;
+using FluentValidation;
+using Microsoft.Extensions.Options;
+
+namespace CleanWallet.Application.Customers.Commands.CreateCustomer;
+
+public sealed class CreateCustomerValidator : AbstractValidator<CreateCustomerCommand>
+{
+    public CreateCustomerValidator(IOptions<MoneyOptions> money)
+    {
+        RuleFor(c => c.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("'name' is required.")
+            .MaximumLength(Customer.MaxNameLength).WithMessage($"'name' may have at most {Customer.MaxNameLength} characters.");
+        RuleFor(c => c.BillingModel)
+            .Must(m => Enum.TryParse<BillingModel>(m, ignoreCase: true, out _) && !int.TryParse(m, out _))
+            .WithMessage("'billingModel' must be Payg or Invoice.");
+        RuleFor(c => c.CreditLimit!.Value)
+            .GreaterThanOrEqualTo(0m).WithMessage("'creditLimit' may not be negative.")
+            .Must(Money.HasAtMostTwoDecimals).WithMessage("'creditLimit' may have at most two decimals.")
+            .LessThanOrEqualTo(money.Value.MaxAmount).WithMessage($"'creditLimit' may be at most {money.Value.MaxAmount:0.00}.")
+            .OverridePropertyName("creditLimit")
+            .When(c => c.CreditLimit is not null);
+        RuleFor(c => c.CreditLimit)
+            .Must(limit => limit is null or 0m).WithMessage("A Payg (prepaid) customer cannot have a credit limit.")
+            .When(c => string.Equals(c.BillingModel, nameof(BillingModel.Payg), StringComparison.OrdinalIgnoreCase));
+        RuleFor(c => c.Currency!).ValidCurrency().OverridePropertyName("currency").When(c => c.Currency is not null);
+    }
+}

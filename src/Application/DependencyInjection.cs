@@ -1,0 +1,44 @@
+using System.Reflection;
+using CleanWallet.Application.Common;
+using CleanWallet.Application.Common.Behaviours;
+using FluentValidation;
+using MediatR;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CleanWallet.Application;
+
+public static class DependencyInjection
+{
+    /// <summary>
+    /// MediatR 5 has no DI package, so handlers, behaviours and validators are registered here by hand.
+    /// Behaviours run in registration order, outermost first: logging → validation → transaction → idempotency.
+    /// </summary>
+    public static IServiceCollection AddApplication(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<MoneyOptions>(configuration.GetSection("Money"));
+        services.Configure<TransactionOptions>(configuration.GetSection("Transactions"));
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddScoped<ServiceFactory>(provider => provider.GetService!);
+        services.AddScoped<IMediator, Mediator>();
+
+        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(LoggingBehaviour<,>));
+        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehaviour<,>));
+        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(TransactionBehaviour<,>));
+        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(IdempotencyBehaviour<,>));
+
+        var assembly = Assembly.GetExecutingAssembly();
+        foreach (var type in assembly.GetTypes().Where(t => t is { IsAbstract: false, IsGenericTypeDefinition: false }))
+        {
+            foreach (var contract in type.GetInterfaces().Where(i => i.IsGenericType))
+            {
+                var definition = contract.GetGenericTypeDefinition();
+                if (definition == typeof(IRequestHandler<,>) || definition == typeof(IValidator<>))
+                    services.AddScoped(contract, type);
+            }
+        }
+
+        return services;
+    }
+}

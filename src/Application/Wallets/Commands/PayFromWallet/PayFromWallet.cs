@@ -1,0 +1,36 @@
+using CleanWallet.Application.Common.Messaging;
+using CleanWallet.Application.Common.Persistence;
+using CleanWallet.Application.Common.Security;
+using CleanWallet.Application.Payments;
+using CleanWallet.Domain.Payments;
+using CleanWallet.Domain.Wallets;
+using MediatR;
+
+namespace CleanWallet.Application.Wallets.Commands.PayFromWallet;
+
+/// <summary>Pay for something from a wallet: a Wallet payment record and its Payment ledger entry, linked, in one transaction.</summary>
+public sealed record PayFromWalletCommand(Guid WalletId, decimal Amount, string Description, string? Reference)
+    : ICommand<PaymentDto>, IIdempotentCommand;
+
+public sealed class PayFromWalletHandler(
+    IWalletStore wallets,
+    IPaymentStore payments,
+    ICallerContext caller,
+    TimeProvider clock) : IRequestHandler<PayFromWalletCommand, PaymentDto>
+{
+    public async Task<PaymentDto> Handle(PayFromWalletCommand command, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var wallet = await wallets.LockAccessibleAsync(command.WalletId, caller, cancellationToken);
+
+        var payment = PaymentRecord.StartWalletPayment(wallet.CustomerId, wallet.Id, command.Amount, wallet.Currency,
+            command.Description, command.Reference, now);
+        var entry = wallet.Debit(command.Amount, LedgerEntryType.Payment, LedgerReference.ForPayment(payment.Id),
+            command.Description, caller.Actor, now);
+        payment.MarkPaid(entry.Id, gatewayReference: null, now);
+
+        wallets.AddEntry(entry);
+        payments.Add(payment);
+        return PaymentDto.From(payment, wallet);
+    }
+}

@@ -1,0 +1,27 @@
+using CleanWallet.Application.Common.Errors;
+using CleanWallet.Application.Common.Persistence;
+using CleanWallet.Application.Common.Security;
+using CleanWallet.Domain.Wallets;
+
+namespace CleanWallet.Application.Wallets;
+
+public static class WalletAccess
+{
+    /// <summary>Locks the wallet for this transaction; another customer's wallet is reported as missing.</summary>
+    public static async Task<Wallet> LockAccessibleAsync(this IWalletStore wallets, Guid walletId, ICallerContext caller, CancellationToken ct)
+    {
+        var wallet = await wallets.FindForUpdateAsync(walletId, ct);
+        if (wallet is null || !caller.CanAccess(wallet.CustomerId))
+            throw new NotFoundException("Wallet", walletId);
+        return wallet;
+    }
+
+    /// <summary>Read side: the owning customer of a wallet the caller may see, or 404.</summary>
+    public static async Task EnsureReadableAsync(this IReadStore store, Guid walletId, ICallerContext caller, CancellationToken ct)
+    {
+        var owner = await store.FirstOrDefaultAsync(
+            store.Wallets.Where(w => w.Id == walletId).Select(w => (Guid?)w.CustomerId), ct);
+        if (owner is null || !caller.CanAccess(owner.Value))
+            throw new NotFoundException("Wallet", walletId);
+    }
+}

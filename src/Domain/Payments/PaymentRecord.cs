@@ -1,0 +1,119 @@
+using CleanWallet.Domain.Common;
+
+namespace CleanWallet.Domain.Payments;
+
+public enum PaymentMethod
+{
+    Wallet,
+    Card,
+}
+
+public enum PaymentStatus
+{
+    Pending,
+    Paid,
+    Failed,
+    PartiallyRefunded,
+    Refunded,
+}
+
+/// <summary>
+/// The payment aggregate: Pending → Paid | Failed, then (refunds) PartiallyRefunded → Refunded.
+/// A payment that moves a wallet is linked to its ledger entry, and the entry's reference names the payment.
+/// </summary>
+public sealed class PaymentRecord
+{
+    public const int MaxDescriptionLength = 500;
+    public const int MaxReferenceLength = 100;
+
+    private PaymentRecord()
+    {
+        Currency = string.Empty;
+        Description = string.Empty;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid CustomerId { get; private set; }
+    public Guid? WalletId { get; private set; }
+    public decimal Amount { get; private set; }
+    public string Currency { get; private set; }
+    public PaymentMethod Method { get; private set; }
+    public PaymentStatus Status { get; private set; }
+    public decimal RefundedAmount { get; private set; }
+    public Guid? LedgerEntryId { get; private set; }
+    public string Description { get; private set; }
+    public string? ExternalReference { get; private set; }
+    public string? GatewayReference { get; private set; }
+    public string? FailureCode { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    /// <summary>A purchase paid from the customer's wallet.</summary>
+    public static PaymentRecord StartWalletPayment(Guid customerId, Guid walletId, decimal amount, string currency,
+        string description, string? externalReference, DateTimeOffset now) =>
+        Start(customerId, walletId, PaymentMethod.Wallet, amount, currency, description, externalReference, now);
+
+    /// <summary>A card charge: into a wallet (a top-up) when <paramref name="walletId"/> is given, otherwise a direct payment.</summary>
+    public static PaymentRecord StartCardPayment(Guid customerId, Guid? walletId, decimal amount, string currency,
+        string description, DateTimeOffset now) =>
+        Start(customerId, walletId, PaymentMethod.Card, amount, currency, description, null, now);
+
+    private static PaymentRecord Start(Guid customerId, Guid? walletId, PaymentMethod method, decimal amount,
+        string currency, string description, string? externalReference, DateTimeOffset now)
+    {
+        Money.EnsureValidAmount(amount);
+        Money.EnsureValidCurrency(currency);
+        if (description.Length > MaxDescriptionLength)
+            throw new DomainException(DomainErrorCodes.InvalidArgument, $"A description may have at most {MaxDescriptionLength} characters.");
+        if (externalReference is { Length: > MaxReferenceLength })
+            throw new DomainException(DomainErrorCodes.InvalidArgument, $"A reference may have at most {MaxReferenceLength} characters.");
+
+        return new PaymentRecord
+        {
+            Id = Guid.CreateVersion7(now),
+            CustomerId = customerId,
+            WalletId = walletId,
+            Amount = amount,
+            Currency = currency,
+            Method = method,
+            Status = PaymentStatus.Pending,
+            Description = description,
+            ExternalReference = externalReference,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+    }
+
+    /// <summary>
+    /// Completes the payment. A payment that moves a wallet must name the ledger entry that moved it,
+    /// so no wallet payment is ever Paid without its entry.
+    /// </summary>
+    public void MarkPaid(Guid? ledgerEntryId, string? gatewayReference, DateTimeOffset now)
+    {
+        EnsureStatus(PaymentStatus.Pending, "mark as paid");
+        if (WalletId is not null && ledgerEntryId is null)
+            throw new InvalidOperationException("A payment that moves a wallet must be linked to its ledger entry.");
+        if (WalletId is null && ledgerEntryId is not null)
+            throw new InvalidOperationException("A payment that moves no wallet cannot have a ledger entry.");
+
+        LedgerEntryId = ledgerEntryId;
+        GatewayReference = gatewayReference;
+        Status = PaymentStatus.Paid;
+        UpdatedAt = now;
+    }
+
+    public void MarkFailed(string failureCode, DateTimeOffset now)
+    {
+        EnsureStatus(PaymentStatus.Pending, "mark as failed");
+        FailureCode = failureCode;
+        Status = PaymentStatus.Failed;
+        UpdatedAt = now;
+    }
+
+    private void EnsureStatus(PaymentStatus expected, string action)
+    {
+        if (Status != expected)
+            throw new DomainException(DomainErrorCodes.InvalidState,
+                $"Cannot {action} a payment that is {Status}; it must be {expected}.", DomainErrorKind.Conflict);
+    }
+}

@@ -1,0 +1,106 @@
+using CleanWallet.Domain.Common;
+using CleanWallet.Domain.Customers;
+
+namespace CleanWallet.Domain.Wallets;
+
+public enum WalletStatus
+{
+    Active,
+    Frozen,
+}
+
+/// <summary>
+/// The wallet aggregate. Its balance changes only through <see cref="Credit"/> and <see cref="Debit"/>,
+/// each of which returns the ledger entry that explains the change, so balance = sum of ledger holds
+/// by construction.
+/// </summary>
+public sealed class Wallet
+{
+    private Wallet() { Currency = string.Empty; }
+
+    public Guid Id { get; private set; }
+    public Guid CustomerId { get; private set; }
+    public string Currency { get; private set; }
+    public decimal Balance { get; private set; }
+    public decimal CreditLimit { get; private set; }
+    public WalletStatus Status { get; private set; }
+    public decimal? LowBalanceThreshold { get; private set; }
+    public long LastSequence { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    /// <summary>What the wallet may still spend: balance plus the credit an invoice customer is granted.</summary>
+    public decimal Available => Balance + CreditLimit;
+
+    public static Wallet Open(Customer customer, string currency, decimal creditLimit, DateTimeOffset now)
+    {
+        Money.EnsureValidCurrency(currency);
+        if (creditLimit < 0m || !Money.HasAtMostTwoDecimals(creditLimit))
+            throw new DomainException(DomainErrorCodes.InvalidArgument, "A credit limit must be zero or positive, with at most two decimals.");
+        if (customer.BillingModel == BillingModel.Payg && creditLimit != 0m)
+            throw new DomainException(DomainErrorCodes.InvalidArgument, "A prepaid (PAYG) wallet cannot have a credit limit.");
+
+        return new Wallet
+        {
+            Id = Guid.CreateVersion7(now),
+            CustomerId = customer.Id,
+            Currency = currency,
+            Balance = 0m,
+            CreditLimit = creditLimit,
+            Status = WalletStatus.Active,
+            LastSequence = 0,
+            CreatedAt = now,
+        };
+    }
+
+    /// <summary>Money in. A frozen wallet still accepts credits, so a customer can always pay what is owed.</summary>
+    public LedgerEntry Credit(decimal amount, LedgerEntryType type, LedgerReference reference, string description,
+        string actor, DateTimeOffset now)
+    {
+        EnsureDirection(type, LedgerDirection.Credit);
+        Money.EnsureValidAmount(amount);
+        return Append(type, amount, reference, description, actor, now);
+    }
+
+    /// <summary>Money out by the customer's own spending: refused when frozen or when funds do not cover it.</summary>
+    public LedgerEntry Debit(decimal amount, LedgerEntryType type, LedgerReference reference, string description,
+        string actor, DateTimeOffset now)
+    {
+        EnsureDirection(type, LedgerDirection.Debit);
+        Money.EnsureValidAmount(amount);
+        EnsureNotFrozen();
+        EnsureFundsFor(amount);
+        return Append(type, amount, reference, description, actor, now);
+    }
+
+    public void EnsureNotFrozen()
+    {
+        if (Status == WalletStatus.Frozen)
+            throw new DomainException(DomainErrorCodes.WalletFrozen, "The wallet is frozen and refuses debits.");
+    }
+
+    public void EnsureFundsFor(decimal amount)
+    {
+        if (amount > Available)
+            throw new DomainException(DomainErrorCodes.InsufficientFunds,
+                $"The wallet has {Available:0.00} {Currency} available; {amount:0.00} {Currency} is required.",
+                details: new Dictionary<string, object?> { ["required"] = amount, ["available"] = Available, ["currency"] = Currency });
+    }
+
+    private LedgerEntry Append(LedgerEntryType type, decimal amount, LedgerReference reference, string description,
+        string actor, DateTimeOffset now)
+    {
+        if (description.Length > LedgerEntry.MaxDescriptionLength)
+            throw new DomainException(DomainErrorCodes.InvalidArgument, $"A description may have at most {LedgerEntry.MaxDescriptionLength} characters.");
+
+        var entry = new LedgerEntry(Id, LastSequence + 1, type, amount, Balance, reference, description, actor, now);
+        LastSequence = entry.Sequence;
+        Balance = entry.BalanceAfter;
+        return entry;
+    }
+
+    private static void EnsureDirection(LedgerEntryType type, LedgerDirection expected)
+    {
+        if (type.Direction() != expected)
+            throw new ArgumentException($"{type} is not a {expected.ToString().ToLowerInvariant()} entry type.", nameof(type));
+    }
+}

@@ -1,0 +1,46 @@
+using CleanWallet.Application.Common.Persistence;
+using CleanWallet.Application.Payments.Gateway;
+using CleanWallet.Infrastructure.Payments;
+using CleanWallet.Infrastructure.Persistence;
+using CleanWallet.Infrastructure.Persistence.Migrations;
+using CleanWallet.Infrastructure.Persistence.Stores;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace CleanWallet.Infrastructure;
+
+public static class DependencyInjection
+{
+    public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration, string connectionString)
+    {
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        services.AddDbContext<WalletDbContext>((provider, options) =>
+        {
+            options.UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>());
+            // Tests inject faults (e.g. after the ledger insert) through interceptors registered in DI.
+            options.AddInterceptors(provider.GetServices<IInterceptor>());
+        });
+        services.AddSingleton<MigrationRunner>();
+
+        services.AddScoped<IUnitOfWork, UnitOfWork>();
+        services.AddScoped<IIdempotencyStore, IdempotencyStore>();
+        services.AddScoped<IWalletStore, WalletStore>();
+        services.AddScoped<IPaymentStore, PaymentStore>();
+        services.AddScoped<ICustomerStore, CustomerStore>();
+        services.AddScoped<IApiKeyStore, ApiKeyStore>();
+        services.AddScoped<IReadStore, ReadStore>();
+
+        var gateway = configuration.GetSection("CardGateway").Get<CardGatewayOptions>() ?? new CardGatewayOptions();
+        services.AddSingleton(gateway);
+        if (string.IsNullOrWhiteSpace(gateway.BaseUrl))
+            services.AddSingleton<ICardGateway, SimulatedCardGateway>();
+        else
+            services.AddSingleton<ICardGateway>(_ => new HttpCardGateway(
+                new HttpClient { BaseAddress = new Uri(gateway.BaseUrl.TrimEnd('/') + "/"), Timeout = Timeout.InfiniteTimeSpan }, gateway));
+
+        return services;
+    }
+}

@@ -1,0 +1,48 @@
+using CleanWallet.Application.Common.Persistence;
+using CleanWallet.Domain.Access;
+using CleanWallet.Domain.Customers;
+using CleanWallet.Domain.Payments;
+using CleanWallet.Domain.Wallets;
+using Microsoft.EntityFrameworkCore;
+
+namespace CleanWallet.Infrastructure.Persistence.Stores;
+
+internal sealed class WalletStore(WalletDbContext db) : IWalletStore
+{
+    public Task<Wallet?> FindForUpdateAsync(Guid walletId, CancellationToken ct) =>
+        db.Wallets.FromSql($"SELECT * FROM wallets WHERE id = {walletId} FOR UPDATE").SingleOrDefaultAsync(ct);
+
+    public void Add(Wallet wallet) => db.Wallets.Add(wallet);
+
+    public void AddEntry(LedgerEntry entry) => db.LedgerEntries.Add(entry);
+}
+
+internal sealed class PaymentStore(WalletDbContext db) : IPaymentStore
+{
+    public void Add(PaymentRecord payment) => db.Payments.Add(payment);
+}
+
+internal sealed class CustomerStore(WalletDbContext db) : ICustomerStore
+{
+    public void Add(Customer customer) => db.Customers.Add(customer);
+}
+
+internal sealed class ApiKeyStore(WalletDbContext db) : IApiKeyStore
+{
+    public void Add(ApiKey apiKey) => db.ApiKeys.Add(apiKey);
+}
+
+internal sealed class ReadStore(WalletDbContext db) : IReadStore
+{
+    public IQueryable<Customer> Customers => db.Customers.AsNoTracking();
+    public IQueryable<Wallet> Wallets => db.Wallets.AsNoTracking();
+    public IQueryable<LedgerEntry> LedgerEntries => db.LedgerEntries.AsNoTracking();
+    public IQueryable<PaymentRecord> Payments => db.Payments.AsNoTracking();
+
+    public Task<List<T>> ToListAsync<T>(IQueryable<T> query, CancellationToken ct) => EntityFrameworkQueryableExtensions.ToListAsync(query, ct);
+
+    public Task<T?> FirstOrDefaultAsync<T>(IQueryable<T> query, CancellationToken ct) =>
+        EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(query, ct)!;
+
+    public Task<int> CountAsync<T>(IQueryable<T> query, CancellationToken ct) => EntityFrameworkQueryableExtensions.CountAsync(query, ct);
+}

@@ -1,0 +1,34 @@
+using CleanWallet.Application.Common.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace CleanWallet.Infrastructure.Persistence.Stores;
+
+/// <summary>Runs on the command's own connection and transaction, so the claim commits with the effect.</summary>
+internal sealed class IdempotencyStore(WalletDbContext db) : IIdempotencyStore
+{
+    public async Task<IdempotencyClaim> ClaimAsync(string owner, string key, string requestHash, string command, DateTimeOffset now, CancellationToken ct)
+    {
+        // If another transaction holds an uncommitted claim on this key, PostgreSQL makes this INSERT wait for
+        // it: after its commit we insert nothing and read its response; after its rollback our insert wins.
+        var inserted = await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO idempotency_keys (owner, key, request_hash, command, created_at)
+            VALUES ({owner}, {key}, {requestHash}, {command}, {now})
+            ON CONFLICT (owner, key) DO NOTHING
+            """, ct);
+        if (inserted == 1)
+            return new IdempotencyClaim.Claimed();
+
+        var existing = await db.Database.SqlQuery<StoredKey>($"""
+            SELECT request_hash AS "RequestHash", response_json AS "ResponseJson"
+            FROM idempotency_keys WHERE owner = {owner} AND key = {key}
+            """).SingleAsync(ct);
+        return new IdempotencyClaim.AlreadyCompleted(existing.RequestHash, existing.ResponseJson
+            ?? throw new InvalidOperationException("A committed idempotency key has no stored response."));
+    }
+
+    public async Task StoreResponseAsync(string owner, string key, string responseJson, CancellationToken ct) =>
+        await db.Database.ExecuteSqlAsync(
+            $"UPDATE idempotency_keys SET response_json = {responseJson} WHERE owner = {owner} AND key = {key}", ct);
+
+    private sealed record StoredKey(string RequestHash, string? ResponseJson);
+}
