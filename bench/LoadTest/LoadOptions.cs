@@ -126,14 +126,13 @@ internal static class OptionsParser
     }
 
     /// <summary>
-    /// True when the URL's host is a loopback name or address: localhost (and *.localhost),
-    /// any 127.0.0.0/8 address, or ::1. Nothing is resolved through DNS.
+    /// True when the URL's host is a loopback name or address: localhost, any 127.0.0.0/8 address
+    /// (also written IPv4-mapped, ::ffff:127.x.y.z), or ::1. Nothing is resolved through DNS.
     /// </summary>
     public static bool IsLoopback(Uri url)
     {
         string host = url.IdnHost.TrimEnd('.');
-        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) ||
-            host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
             return true;
 
         if (host.StartsWith('[') && host.EndsWith(']'))

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace CleanWallet.LoadTest;
@@ -8,6 +9,10 @@ internal static class Program
     private const int ExitOk = 0;
     private const int ExitFailed = 1;
     private const int ExitUsage = 2;
+
+    /// <summary>Report serialisation: readable quotes and apostrophes in error messages.</summary>
+    private static readonly LoadTestJson ReportJson =
+        new(new JsonSerializerOptions(LoadTestJson.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     public static async Task<int> Main(string[] args)
     {
@@ -75,7 +80,7 @@ internal static class Program
                 string? directory = Path.GetDirectoryName(Path.GetFullPath(jsonPath));
                 if (!string.IsNullOrEmpty(directory))
                     Directory.CreateDirectory(directory);
-                await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(report, LoadTestJson.Default.RunReport) + Environment.NewLine)
+                await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(report, ReportJson.RunReport) + Environment.NewLine)
                     .ConfigureAwait(false);
                 Console.WriteLine($"figures written to {Path.GetFullPath(jsonPath)}");
             }

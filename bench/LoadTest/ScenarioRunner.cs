@@ -42,6 +42,7 @@ internal sealed class ScenarioRunner(ApiClient api, LoadOptions options)
         Console.WriteLine(Invariant(
             $"== scenario {scenario}: {walletCount} wallet(s), {options.Requests} payments of {options.Amount:0.00}, concurrency {options.Concurrency}, limit {options.DurationLimit.TotalSeconds:0.#} s =="));
 
+        Interlocked.Exchange(ref _topUpCalls, 0);
         var setupWatch = Stopwatch.StartNew();
         List<BenchWallet> wallets;
         LoopStats? warmup = null;

@@ -91,15 +91,16 @@ app.Use(async (context, next) =>
     context.Response.Headers["X-Request-Id"] = context.TraceIdentifier;
     await next();
 });
-app.UseAuthentication();
-app.UseAuthorization();
-
-app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+// The Swagger UI is static documentation: served before authentication, like the OpenAPI document.
 app.UseSwaggerUI(options =>
 {
     options.SwaggerEndpoint("/openapi/v1.json", "CleanWallet v1");
     options.RoutePrefix = "swagger";
 });
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();

@@ -6,6 +6,9 @@ public static class Money
     /// <summary>Minor units per major unit: amounts carry at most two decimals.</summary>
     public const int Decimals = 2;
 
+    /// <summary>Two decimals exactly (10 → 10.00, 10.010 → 10.01), so stored and answered amounts look alike.</summary>
+    public static decimal Normalize(decimal amount) => decimal.Round(amount, Decimals) + 0.00m;
+
     public static bool HasAtMostTwoDecimals(decimal amount) => decimal.Round(amount, Decimals) == amount;
 
     /// <summary>A movement amount must be positive and expressible in cents.</summary>

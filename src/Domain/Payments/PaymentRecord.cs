@@ -73,7 +73,7 @@ public sealed class PaymentRecord
             Id = Guid.CreateVersion7(now),
             CustomerId = customerId,
             WalletId = walletId,
-            Amount = amount,
+            Amount = Money.Normalize(amount),
             Currency = currency,
             Method = method,
             Status = PaymentStatus.Pending,

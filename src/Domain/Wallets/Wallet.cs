@@ -92,7 +92,7 @@ public sealed class Wallet
         if (description.Length > LedgerEntry.MaxDescriptionLength)
             throw new DomainException(DomainErrorCodes.InvalidArgument, $"A description may have at most {LedgerEntry.MaxDescriptionLength} characters.");
 
-        var entry = new LedgerEntry(Id, LastSequence + 1, type, amount, Balance, reference, description, actor, now);
+        var entry = new LedgerEntry(Id, LastSequence + 1, type, Money.Normalize(amount), Balance, reference, description, actor, now);
         LastSequence = entry.Sequence;
         Balance = entry.BalanceAfter;
         return entry;

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CleanWallet.Api.Tests.Infrastructure;
+
+/// <summary>The real API on Kestrel over loopback HTTP, against the test database.</summary>
+public sealed class ApiFactory(string connectionString, Action<IServiceCollection>? configureServices = null,
+    IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+{
+    public const string AdminKey = "test-admin-key-0123456789";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Wallet", connectionString);
+        builder.UseSetting("Auth:BootstrapAdminKey", AdminKey);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            builder.UseSetting(key, value);
+        if (configureServices is not null)
+            builder.ConfigureTestServices(configureServices);
+    }
+
+    public static ApiFactory StartOnKestrel(string connectionString, Action<IServiceCollection>? configureServices = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var factory = new ApiFactory(connectionString, configureServices, settings);
+        factory.UseKestrel(0);
+        factory.StartServer();
+        return factory;
+    }
+}
