@@ -89,6 +89,11 @@ public sealed class Wallet
     private LedgerEntry Append(LedgerEntryType type, decimal amount, LedgerReference reference, string description,
         string actor, DateTimeOffset now)
     {
+        // Every movement must be explainable: who did it and what caused it.
+        if (string.IsNullOrWhiteSpace(actor))
+            throw new ArgumentException("A ledger entry needs an actor.", nameof(actor));
+        if (string.IsNullOrWhiteSpace(reference.Type) || reference.Id == Guid.Empty)
+            throw new ArgumentException("A ledger entry needs a reference to what caused it.", nameof(reference));
         if (description.Length > LedgerEntry.MaxDescriptionLength)
             throw new DomainException(DomainErrorCodes.InvalidArgument, $"A description may have at most {LedgerEntry.MaxDescriptionLength} characters.");
 
