@@ -30,7 +30,14 @@ internal sealed class ScenarioRunner(ApiClient api, LoadOptions options)
 {
     /// <summary>Largest single top-up assumed acceptable; refused top-ups are split further.</summary>
     private const decimal MaxTopUp = 1_000_000.00m;
-    private const int MaxTopUpCallsPerWallet = 1_000;
+    private const int MaxTopUpCallsPerWallet = 5_000;
+
+    /// <summary>Per-request maxima tried, largest first, after a top-up is refused with a 4xx.</summary>
+    private static readonly decimal[] TopUpLimits =
+    [
+        1_000_000m, 500_000m, 100_000m, 50_000m, 10_000m, 5_000m, 1_000m, 500m, 100m, 50m, 10m, 5m, 1m,
+        0.50m, 0.10m, 0.05m, 0.01m,
+    ];
     private const int MaxRetries = 8;
 
     private readonly string _runId = Guid.NewGuid().ToString("N")[..8];
@@ -150,7 +157,8 @@ internal sealed class ScenarioRunner(ApiClient api, LoadOptions options)
 
     /// <summary>
     /// Tops a wallet up by <paramref name="target"/>, at most <see cref="MaxTopUp"/> per call. A 4xx that may mean
-    /// "too much at once" makes the chunk ten times smaller; a retry after no response reuses the Idempotency-Key
+    /// "too much at once" makes the chunk
+    /// the next smaller round limit (500,000, 100,000, 50,000, ... 0.01); a retry after no response reuses the Idempotency-Key
     /// so an applied top-up is not applied twice.
     /// </summary>
     private async Task FundAsync(BenchWallet wallet, decimal target, CancellationToken ct)
@@ -194,7 +202,7 @@ internal sealed class ScenarioRunner(ApiClient api, LoadOptions options)
             if (outcome.Status is 400 or 409 or 413 or 422 && chunk > 0.01m)
             {
                 // Possibly a per-request maximum: split into smaller top-ups.
-                chunkMax = Math.Max(0.01m, Math.Floor(chunk / 10m * 100m) / 100m);
+                chunkMax = NextSmallerLimit(chunk);
                 idempotencyKey = Guid.NewGuid();
                 retries = 0;
                 continue;
@@ -356,6 +364,9 @@ internal sealed class ScenarioRunner(ApiClient api, LoadOptions options)
             return retryAfter < TimeSpan.FromSeconds(30) ? retryAfter : TimeSpan.FromSeconds(30);
         return TimeSpan.FromMilliseconds(Math.Min(5_000, 100 * (1 << Math.Min(attempt, 10))));
     }
+
+    private static decimal NextSmallerLimit(decimal refused) =>
+        TopUpLimits.FirstOrDefault(limit => limit < refused, 0.01m);
 
     private static long CeilDiv(long a, long b) => (a + b - 1) / b;
 

@@ -12,9 +12,7 @@ public sealed class CreateCustomerValidator : AbstractValidator<CreateCustomerCo
     {
         RuleFor(c => c.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("'name' is required.")
             .MaximumLength(Customer.MaxNameLength).WithMessage($"'name' may have at most {Customer.MaxNameLength} characters.");
-        RuleFor(c => c.BillingModel)
-            .Must(m => Enum.TryParse<BillingModel>(m, ignoreCase: true, out _) && !int.TryParse(m, out _))
-            .WithMessage("'billingModel' must be Payg or Invoice.");
+        RuleFor(c => c.BillingModel).ValidEnumName<CreateCustomerCommand, BillingModel>("billingModel");
         RuleFor(c => c.CreditLimit!.Value)
             .GreaterThanOrEqualTo(0m).WithMessage("'creditLimit' may not be negative.")
             .Must(Money.HasAtMostTwoDecimals).WithMessage("'creditLimit' may have at most two decimals.")

@@ -9,9 +9,6 @@ public sealed class ListPaymentsValidator : AbstractValidator<ListPaymentsQuery>
     public ListPaymentsValidator()
     {
         Include(new PagedQueryValidator());
-        RuleFor(q => q.Status)
-            .Must(s => Enum.TryParse<PaymentStatus>(s, ignoreCase: true, out _) && !int.TryParse(s, out _))
-            .When(q => q.Status is not null)
-            .WithMessage($"'status' must be one of {string.Join(", ", Enum.GetNames<PaymentStatus>())}.");
+        RuleFor(q => q.Status).ValidEnumName<ListPaymentsQuery, PaymentStatus>("status").When(q => q.Status is not null);
     }
 }

@@ -28,3 +28,12 @@ public static class MoneyRules
         rule.NotEmpty().WithMessage($"'{field}' is required.")
             .MaximumLength(maxLength).WithMessage($"'{field}' may have at most {maxLength} characters.");
 }
+
+public static class EnumRules
+{
+    /// <summary>The name of a <typeparamref name="TEnum"/> value, any case; numbers are refused so clients cannot depend on ordinals.</summary>
+    public static IRuleBuilderOptions<T, string?> ValidEnumName<T, TEnum>(this IRuleBuilder<T, string?> rule, string field)
+        where TEnum : struct, Enum =>
+        rule.Must(value => Enum.TryParse<TEnum>(value, ignoreCase: true, out _) && !int.TryParse(value, out _))
+            .WithMessage($"'{field}' must be one of {string.Join(", ", Enum.GetNames<TEnum>())}.");
+}
