@@ -84,13 +84,18 @@ if (localCluster is not null)
 if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
     await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
 app.Use(async (context, next) =>
 {
-    context.Response.Headers["X-Request-Id"] = context.TraceIdentifier;
+    // Set when the response starts, so error answers written by the exception handler carry it too.
+    context.Response.OnStarting(() =>
+    {
+        context.Response.Headers["X-Request-Id"] = context.TraceIdentifier;
+        return Task.CompletedTask;
+    });
     await next();
 });
+app.UseExceptionHandler();
+app.UseStatusCodePages();
 // The Swagger UI is static documentation: served before authentication, like the OpenAPI document.
 app.UseSwaggerUI(options =>
 {

@@ -33,5 +33,8 @@ public sealed class PagedQueryValidator : AbstractValidator<IPagedQuery>
     {
         RuleFor(q => q.Page).ValidPage();
         RuleFor(q => q.PageSize).ValidPageSize();
+        RuleFor(q => q.Page).Must((q, page) => (long)(page - 1) * q.PageSize <= int.MaxValue)
+            .When(q => q.Page >= 1 && q.PageSize is >= 1 and <= Paging.MaxPageSize)
+            .WithMessage("'page' is beyond the last possible page.");
     }
 }

@@ -77,6 +77,7 @@ public sealed class PaymentRecord
             Currency = currency,
             Method = method,
             Status = PaymentStatus.Pending,
+            RefundedAmount = 0.00m,
             Description = description,
             ExternalReference = externalReference,
             CreatedAt = now,

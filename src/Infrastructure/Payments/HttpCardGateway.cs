@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using CleanWallet.Application.Payments.Gateway;
 using Polly;
 using Polly.Retry;
@@ -70,10 +71,22 @@ public sealed class HttpCardGateway : ICardGateway
 
         using (response)
         {
+            // A 4xx is the processor refusing this charge (bad token, card not accepted): a decline, not an outage.
+            if ((int)response.StatusCode is >= 400 and < 500)
+                return CardChargeResult.Decline(CardDeclineCodes.CardRejected);
             if (!response.IsSuccessStatusCode)
                 throw new CardGatewayUnavailableException($"The card gateway answered {(int)response.StatusCode}.");
-            var body = await response.Content.ReadFromJsonAsync<ChargeResponse>(ct)
-                       ?? throw new CardGatewayUnavailableException("The card gateway sent an empty answer.");
+            ChargeResponse? body;
+            try
+            {
+                body = await response.Content.ReadFromJsonAsync<ChargeResponse>(ct);
+            }
+            catch (JsonException ex)
+            {
+                throw new CardGatewayUnavailableException("The card gateway sent an answer we cannot read.", ex);
+            }
+            if (body is null)
+                throw new CardGatewayUnavailableException("The card gateway sent an empty answer.");
             return body.Approved
                 ? CardChargeResult.Approve(body.Reference ?? string.Empty)
                 : CardChargeResult.Decline(body.DeclineCode ?? CardDeclineCodes.CardDeclined);

@@ -1,3 +1,4 @@
+using CleanWallet.Application.Common;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -28,7 +29,7 @@ public sealed class IdempotencyBehaviour<TRequest, TResponse>(
 
         var command = typeof(TRequest).Name;
         var requestHash = HashRequest(command, request);
-        var claim = await store.ClaimAsync(caller.CallerId, key, requestHash, command, clock.GetUtcNow(), cancellationToken);
+        var claim = await store.ClaimAsync(caller.CallerId, key, requestHash, command, clock.StorableNow(), cancellationToken);
 
         if (claim is IdempotencyClaim.AlreadyCompleted done)
         {

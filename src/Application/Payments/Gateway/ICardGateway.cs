@@ -24,4 +24,6 @@ public sealed class CardGatewayUnavailableException(string message, Exception? i
 public static class CardDeclineCodes
 {
     public const string CardDeclined = "card_declined";
+    /// <summary>The processor refused the request itself (for example an unknown token).</summary>
+    public const string CardRejected = "card_rejected";
 }

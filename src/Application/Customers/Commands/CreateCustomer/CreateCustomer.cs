@@ -26,7 +26,7 @@ public sealed class CreateCustomerHandler(
 {
     public Task<CreatedCustomer> Handle(CreateCustomerCommand command, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
+        var now = clock.StorableNow();
         var model = Enum.Parse<BillingModel>(command.BillingModel, ignoreCase: true);
         var customer = Customer.Register(command.Name, model, parentCustomerId: null, now);
         var wallet = Wallet.Open(customer, command.Currency ?? money.Value.DefaultCurrency, command.CreditLimit ?? 0m, now);
@@ -34,7 +34,7 @@ public sealed class CreateCustomerHandler(
 
         customers.Add(customer);
         wallets.Add(wallet);
-        apiKeys.Add(ApiKey.ForCustomer(customer.Id, $"{customer.Name} (first key)", hash, prefix, now));
+        apiKeys.Add(ApiKey.ForCustomer(customer.Id, "First key", hash, prefix, now));
         return Task.FromResult(new CreatedCustomer(customer.Id, wallet.Id, key));
     }
 }

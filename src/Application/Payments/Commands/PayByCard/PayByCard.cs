@@ -1,3 +1,4 @@
+using CleanWallet.Application.Common;
 using CleanWallet.Application.Common.Errors;
 using CleanWallet.Application.Common.Messaging;
 using CleanWallet.Application.Common.Persistence;
@@ -25,7 +26,7 @@ public sealed class PayByCardHandler(
     public async Task<PaymentDto> Handle(PayByCardCommand command, CancellationToken cancellationToken)
     {
         var customerId = await ResolveCustomerAsync(command, cancellationToken);
-        var now = clock.GetUtcNow();
+        var now = clock.StorableNow();
         var payment = PaymentRecord.StartCardPayment(customerId, walletId: null, command.Amount, command.Currency, command.Description, now);
         payments.Add(payment);
 

@@ -1,3 +1,4 @@
+using CleanWallet.Application.Common;
 using CleanWallet.Application.Common.Messaging;
 using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Application.Common.Security;
@@ -20,7 +21,7 @@ public sealed class PayFromWalletHandler(
 {
     public async Task<PaymentDto> Handle(PayFromWalletCommand command, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
+        var now = clock.StorableNow();
         var wallet = await wallets.LockAccessibleAsync(command.WalletId, caller, cancellationToken);
 
         var payment = PaymentRecord.StartWalletPayment(wallet.CustomerId, wallet.Id, command.Amount, wallet.Currency,

@@ -1,3 +1,4 @@
+using CleanWallet.Application.Common;
 using CleanWallet.Application.Common.Messaging;
 using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Application.Common.Security;
@@ -23,7 +24,7 @@ public sealed class TopUpWalletHandler(
 
     public async Task<PaymentDto> Handle(TopUpWalletCommand command, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
+        var now = clock.StorableNow();
         // The wallet stays locked while the card is charged, so its balance cannot move under us; a top-up is
         // rare next to payments, so the short wait it causes them is the price of a simple, safe order.
         var wallet = await wallets.LockAccessibleAsync(command.WalletId, caller, cancellationToken);

@@ -25,9 +25,10 @@ public sealed class ListWalletTransactionsHandler(IReadStore read, ICallerContex
             var type = Enum.Parse<LedgerEntryType>(query.Type, ignoreCase: true);
             entries = entries.Where(e => e.Type == type);
         }
-        if (query.From is { } from)
+        // Timestamps are stored in UTC; a client may send any offset.
+        if (query.From?.ToUniversalTime() is { } from)
             entries = entries.Where(e => e.CreatedAt >= from);
-        if (query.To is { } to)
+        if (query.To?.ToUniversalTime() is { } to)
             entries = entries.Where(e => e.CreatedAt < to);
 
         var total = await read.CountAsync(entries, cancellationToken);
