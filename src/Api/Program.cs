@@ -72,7 +72,7 @@ builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = 
 });
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 
-builder.Services.AddOpenApi("v1");
+builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
 builder.Services.AddHealthChecks()
     .AddDbContextCheck<WalletDbContext>("database", tags: ["ready"]);
 

@@ -50,6 +50,8 @@ public sealed class PlatformTests(TestDatabase database) : ApiTestBase(database)
             Assert.True(paths.ContainsKey(path), $"the OpenAPI document lacks {path}; it has {string.Join(", ", paths.Select(p => p.Key))}");
         Assert.NotNull(paths["/api/v1/wallets/{id}/payments"]!["post"]);
         Assert.NotNull(paths["/api/v1/payments/card"]!["post"]);
+        Assert.Equal("bearer", (string?)document["components"]!["securitySchemes"]!["ApiKey"]!["scheme"]);
+        Assert.True(document["security"]!.AsArray()[0]!.AsObject().ContainsKey("ApiKey"));
         AssertRequestId(response);
     }
 
