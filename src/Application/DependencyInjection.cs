@@ -18,6 +18,8 @@ public static class DependencyInjection
     {
         services.Configure<MoneyOptions>(configuration.GetSection("Money"));
         services.Configure<TransactionOptions>(configuration.GetSection("Transactions"));
+        services.Configure<LimitOptions>(configuration.GetSection("Limits"));
+        services.AddScoped<Audit.AuditLog>();
         services.AddSingleton(TimeProvider.System);
 
         services.AddScoped<ServiceFactory>(provider => provider.GetService!);

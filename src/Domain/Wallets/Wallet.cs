@@ -72,6 +72,21 @@ public sealed class Wallet
         return Append(type, amount, reference, description, actor, now);
     }
 
+    /// <summary>Stops every debit (credits still land) until an admin unfreezes the wallet.</summary>
+    public void Freeze()
+    {
+        if (Status == WalletStatus.Frozen)
+            throw new DomainException(DomainErrorCodes.InvalidState, "The wallet is already frozen.", DomainErrorKind.Conflict);
+        Status = WalletStatus.Frozen;
+    }
+
+    public void Unfreeze()
+    {
+        if (Status != WalletStatus.Frozen)
+            throw new DomainException(DomainErrorCodes.InvalidState, "The wallet is not frozen.", DomainErrorKind.Conflict);
+        Status = WalletStatus.Active;
+    }
+
     public void EnsureNotFrozen()
     {
         if (Status == WalletStatus.Frozen)

@@ -40,6 +40,7 @@ public interface IReadStore
     IQueryable<Wallet> Wallets { get; }
     IQueryable<LedgerEntry> LedgerEntries { get; }
     IQueryable<PaymentRecord> Payments { get; }
+    IQueryable<Domain.Audit.AuditEntry> AuditEntries { get; }
 
     Task<List<T>> ToListAsync<T>(IQueryable<T> query, CancellationToken ct);
     Task<T?> FirstOrDefaultAsync<T>(IQueryable<T> query, CancellationToken ct);

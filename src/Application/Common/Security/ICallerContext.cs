@@ -24,6 +24,9 @@ public interface ICallerContext
     /// <summary>The client's Idempotency-Key header, when it sent one.</summary>
     string? IdempotencyKey { get; }
 
+    /// <summary>The request id clients see in X-Request-Id and problem bodies; recorded in the audit log.</summary>
+    string? RequestId { get; }
+
     /// <summary>Unique per HTTP request; stays the same when a command is retried after a transient failure.</summary>
     Guid OperationId { get; }
 

@@ -32,12 +32,18 @@ internal sealed class ApiKeyStore(WalletDbContext db) : IApiKeyStore
     public void Add(ApiKey apiKey) => db.ApiKeys.Add(apiKey);
 }
 
+internal sealed class AuditStore(WalletDbContext db) : Application.Audit.IAuditStore
+{
+    public void Add(Domain.Audit.AuditEntry entry) => db.AuditEntries.Add(entry);
+}
+
 internal sealed class ReadStore(WalletDbContext db) : IReadStore
 {
     public IQueryable<Customer> Customers => db.Customers.AsNoTracking();
     public IQueryable<Wallet> Wallets => db.Wallets.AsNoTracking();
     public IQueryable<LedgerEntry> LedgerEntries => db.LedgerEntries.AsNoTracking();
     public IQueryable<PaymentRecord> Payments => db.Payments.AsNoTracking();
+    public IQueryable<Domain.Audit.AuditEntry> AuditEntries => db.AuditEntries.AsNoTracking();
 
     public Task<List<T>> ToListAsync<T>(IQueryable<T> query, CancellationToken ct) => EntityFrameworkQueryableExtensions.ToListAsync(query, ct);
 
