@@ -20,6 +20,7 @@ public static class DependencyInjection
         services.Configure<TransactionOptions>(configuration.GetSection("Transactions"));
         services.Configure<LimitOptions>(configuration.GetSection("Limits"));
         services.AddScoped<Audit.AuditLog>();
+        services.AddScoped<TransactionLimits>();
         services.AddSingleton(TimeProvider.System);
 
         services.AddScoped<ServiceFactory>(provider => provider.GetService!);

@@ -6,20 +6,16 @@ namespace CleanWallet.Application.Common;
 /// <summary>Limits on what a single request may move; every one is a setting.</summary>
 public sealed class MoneyOptions
 {
-    /// <summary>The largest amount one request may move.</summary>
-    public decimal MaxAmount { get; set; } = 1_000_000m;
-
     /// <summary>The currency of a new customer's wallet when none is given.</summary>
     public string DefaultCurrency { get; set; } = "ZAR";
 }
 
 public static class MoneyRules
 {
-    /// <summary>Positive, at most two decimals, at most the configured maximum.</summary>
-    public static IRuleBuilderOptions<T, decimal> ValidAmount<T>(this IRuleBuilder<T, decimal> rule, decimal maxAmount) =>
+    /// <summary>Positive with at most two decimals. The per-transaction maximum is a business limit (422), checked by <see cref="TransactionLimits"/>.</summary>
+    public static IRuleBuilderOptions<T, decimal> ValidAmount<T>(this IRuleBuilder<T, decimal> rule) =>
         rule.GreaterThan(0m).WithMessage("'amount' must be greater than 0.")
-            .Must(Money.HasAtMostTwoDecimals).WithMessage("'amount' may have at most two decimals.")
-            .LessThanOrEqualTo(maxAmount).WithMessage($"'amount' may be at most {maxAmount:0.00}.");
+            .Must(Money.HasAtMostTwoDecimals).WithMessage("'amount' may have at most two decimals.");
 
     public static IRuleBuilderOptions<T, string> ValidCurrency<T>(this IRuleBuilder<T, string> rule) =>
         rule.Must(Money.IsValidCurrency).WithMessage("'currency' must be a three-letter ISO code in capitals, e.g. ZAR.");

@@ -15,7 +15,6 @@ public sealed class BadInputTests(TestDatabase database) : ApiTestBase(database)
         { "negative", """{"amount": -5, "description":"x"}""", "validation_failed" },
         { "zero", """{"amount": 0, "description":"x"}""", "validation_failed" },
         { "three decimals", """{"amount": 1.005, "description":"x"}""", "validation_failed" },
-        { "over the maximum", """{"amount": 1000000.01, "description":"x"}""", "validation_failed" },
         { "huge number", """{"amount": 1e40, "description":"x"}""", "malformed_request" },
         { "amount as string", """{"amount": "10", "description":"x"}""", "malformed_request" },
         { "amount as bool", """{"amount": true, "description":"x"}""", "malformed_request" },

@@ -45,4 +45,5 @@ public interface IReadStore
     Task<List<T>> ToListAsync<T>(IQueryable<T> query, CancellationToken ct);
     Task<T?> FirstOrDefaultAsync<T>(IQueryable<T> query, CancellationToken ct);
     Task<int> CountAsync<T>(IQueryable<T> query, CancellationToken ct);
+    Task<decimal> SumAsync(IQueryable<decimal> query, CancellationToken ct);
 }

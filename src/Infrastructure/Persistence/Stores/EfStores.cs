@@ -51,4 +51,6 @@ internal sealed class ReadStore(WalletDbContext db) : IReadStore
         EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(query, ct)!;
 
     public Task<int> CountAsync<T>(IQueryable<T> query, CancellationToken ct) => EntityFrameworkQueryableExtensions.CountAsync(query, ct);
+
+    public Task<decimal> SumAsync(IQueryable<decimal> query, CancellationToken ct) => EntityFrameworkQueryableExtensions.SumAsync(query, ct);
 }

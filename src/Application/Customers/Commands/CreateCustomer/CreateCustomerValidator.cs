@@ -8,7 +8,7 @@ namespace CleanWallet.Application.Customers.Commands.CreateCustomer;
 
 public sealed class CreateCustomerValidator : AbstractValidator<CreateCustomerCommand>
 {
-    public CreateCustomerValidator(IOptions<MoneyOptions> money)
+    public CreateCustomerValidator(IOptions<LimitOptions> limits)
     {
         RuleFor(c => c.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("'name' is required.")
             .MaximumLength(Customer.MaxNameLength).WithMessage($"'name' may have at most {Customer.MaxNameLength} characters.");
@@ -16,7 +16,7 @@ public sealed class CreateCustomerValidator : AbstractValidator<CreateCustomerCo
         RuleFor(c => c.CreditLimit!.Value)
             .GreaterThanOrEqualTo(0m).WithMessage("'creditLimit' may not be negative.")
             .Must(Money.HasAtMostTwoDecimals).WithMessage("'creditLimit' may have at most two decimals.")
-            .LessThanOrEqualTo(money.Value.MaxAmount).WithMessage($"'creditLimit' may be at most {money.Value.MaxAmount:0.00}.")
+            .LessThanOrEqualTo(limits.Value.MaxTransactionAmount).WithMessage($"'creditLimit' may be at most {limits.Value.MaxTransactionAmount:0.00}.")
             .OverridePropertyName("creditLimit")
             .When(c => c.CreditLimit is not null);
         RuleFor(c => c.CreditLimit)

@@ -20,11 +20,13 @@ public sealed class PayByCardHandler(
     IPaymentStore payments,
     IReadStore read,
     ICardGateway gateway,
+    TransactionLimits limits,
     ICallerContext caller,
     TimeProvider clock) : IRequestHandler<PayByCardCommand, PaymentDto>
 {
     public async Task<PaymentDto> Handle(PayByCardCommand command, CancellationToken cancellationToken)
     {
+        limits.EnsureWithinMaximum(command.Amount);
         var customerId = await ResolveCustomerAsync(command, cancellationToken);
         var now = clock.StorableNow();
         var payment = PaymentRecord.StartCardPayment(customerId, walletId: null, command.Amount, command.Currency, command.Description, now);

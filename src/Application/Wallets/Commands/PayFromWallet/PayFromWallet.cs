@@ -16,6 +16,7 @@ public sealed record PayFromWalletCommand(Guid WalletId, decimal Amount, string 
 public sealed class PayFromWalletHandler(
     IWalletStore wallets,
     IPaymentStore payments,
+    TransactionLimits limits,
     ICallerContext caller,
     TimeProvider clock) : IRequestHandler<PayFromWalletCommand, PaymentDto>
 {
@@ -23,6 +24,7 @@ public sealed class PayFromWalletHandler(
     {
         var now = clock.StorableNow();
         var wallet = await wallets.LockAccessibleAsync(command.WalletId, caller, cancellationToken);
+        await limits.EnsureDebitAllowedAsync(wallet, command.Amount, cancellationToken);
 
         var payment = PaymentRecord.StartWalletPayment(wallet.CustomerId, wallet.Id, command.Amount, wallet.Currency,
             command.Description, command.Reference, now);

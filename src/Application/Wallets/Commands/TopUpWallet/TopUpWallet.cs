@@ -17,6 +17,7 @@ public sealed class TopUpWalletHandler(
     IWalletStore wallets,
     IPaymentStore payments,
     ICardGateway gateway,
+    TransactionLimits limits,
     ICallerContext caller,
     TimeProvider clock) : IRequestHandler<TopUpWalletCommand, PaymentDto>
 {
@@ -24,6 +25,7 @@ public sealed class TopUpWalletHandler(
 
     public async Task<PaymentDto> Handle(TopUpWalletCommand command, CancellationToken cancellationToken)
     {
+        limits.EnsureWithinMaximum(command.Amount);
         var now = clock.StorableNow();
         // The wallet stays locked while the card is charged, so its balance cannot move under us; a top-up is
         // rare next to payments, so the short wait it causes them is the price of a simple, safe order.
