@@ -21,7 +21,7 @@ public sealed class TransactionLimitTests(TestDatabase database) : ApiTestBase(d
 
         var problem = await AssertProblem(response, HttpStatusCode.UnprocessableEntity, "amount_over_limit");
         Assert.Equal(500m, (decimal)problem["limit"]!);
-        Assert.Equal(0L, await Database.CountAsync("payments"));
+        Assert.Equal(0L, await Database.CountAsync("payments", "method = 'Wallet'"));
     }
 
     [Fact]
