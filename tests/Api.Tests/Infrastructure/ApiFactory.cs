@@ -16,6 +16,8 @@ public sealed class ApiFactory(string connectionString, Action<IServiceCollectio
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Wallet", connectionString);
         builder.UseSetting("Auth:BootstrapAdminKey", AdminKey);
+        // Tests fire hundreds of requests with one key; the rate limit has its own tests.
+        builder.UseSetting("RateLimiting:PermitsPerMinute", "1000000");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
         if (configureServices is not null)
