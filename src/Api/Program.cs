@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CleanWallet.Api.Endpoints.Customers;
 using CleanWallet.Api.Endpoints.Payments;
+using CleanWallet.Api.Endpoints.Statements;
 using CleanWallet.Api.Endpoints.Wallets;
 using CleanWallet.Api.Errors;
 using CleanWallet.Api.Hosting;
@@ -117,6 +118,7 @@ var api = app.MapGroup("/api/v1");
 api.MapCustomersEndpoints();
 api.MapWalletsEndpoints();
 api.MapPaymentsEndpoints();
+api.MapStatementsEndpoints();
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

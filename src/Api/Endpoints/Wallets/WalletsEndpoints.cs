@@ -28,10 +28,12 @@ public static class WalletsEndpoints
             .Produces<WalletDto>();
 
         wallets.MapGet("/{id:guid}/transactions",
-                async (Guid id, IMediator mediator, CancellationToken ct, int? page, int? pageSize, string? type, DateTimeOffset? from, DateTimeOffset? to) =>
+                async (Guid id, IMediator mediator, CancellationToken ct, int? page, int? pageSize, string? type, DateTimeOffset? from,
+                        DateTimeOffset? to, string? referenceType, long? after) =>
                     TypedResults.Ok(await mediator.Send(
-                        new ListWalletTransactionsQuery(id, page ?? 1, pageSize ?? Paging.DefaultPageSize, type, from, to), ct)))
-            .WithSummary("The wallet's ledger, newest first");
+                        new ListWalletTransactionsQuery(id, page ?? 1, pageSize ?? Paging.DefaultPageSize, type, from, to, referenceType, after), ct)))
+            .WithSummary("The wallet's ledger, newest first; page by number or by the 'after' cursor (nextCursor)")
+            .Produces<LedgerPage>();
 
         wallets.MapGet("/{id:guid}/transactions/{entryId:guid}", async (Guid id, Guid entryId, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetWalletTransactionQuery(id, entryId), ct)))

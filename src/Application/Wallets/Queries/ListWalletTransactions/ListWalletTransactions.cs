@@ -7,15 +7,23 @@ using MediatR;
 
 namespace CleanWallet.Application.Wallets.Queries.ListWalletTransactions;
 
-/// <summary>A wallet's ledger, newest first, optionally by entry type and a [from, to) time range.</summary>
+/// <summary>
+/// A wallet's ledger, newest first, optionally by entry type, reference type and a [from, to) time range.
+/// Long histories page by keyset: pass the previous page's <c>nextCursor</c> as <c>after</c> (a sequence number)
+/// instead of a page number, so deep pages cost as little as the first.
+/// </summary>
 public sealed record ListWalletTransactionsQuery(
-    Guid WalletId, int Page, int PageSize, string? Type, DateTimeOffset? From, DateTimeOffset? To)
-    : IQuery<PagedResult<LedgerEntryDto>>, IPagedQuery;
+    Guid WalletId, int Page, int PageSize, string? Type, DateTimeOffset? From, DateTimeOffset? To,
+    string? ReferenceType = null, long? After = null)
+    : IQuery<LedgerPage>, IPagedQuery;
+
+/// <summary>A page of ledger entries; <see cref="NextCursor"/> is null on the last page.</summary>
+public sealed record LedgerPage(IReadOnlyList<LedgerEntryDto> Items, int Page, int PageSize, int TotalCount, long? NextCursor);
 
 public sealed class ListWalletTransactionsHandler(IReadStore read, ICallerContext caller)
-    : IRequestHandler<ListWalletTransactionsQuery, PagedResult<LedgerEntryDto>>
+    : IRequestHandler<ListWalletTransactionsQuery, LedgerPage>
 {
-    public async Task<PagedResult<LedgerEntryDto>> Handle(ListWalletTransactionsQuery query, CancellationToken cancellationToken)
+    public async Task<LedgerPage> Handle(ListWalletTransactionsQuery query, CancellationToken cancellationToken)
     {
         await read.EnsureReadableAsync(query.WalletId, caller, cancellationToken);
 
@@ -25,6 +33,8 @@ public sealed class ListWalletTransactionsHandler(IReadStore read, ICallerContex
             var type = Enum.Parse<LedgerEntryType>(query.Type, ignoreCase: true);
             entries = entries.Where(e => e.Type == type);
         }
+        if (query.ReferenceType is { } referenceType)
+            entries = entries.Where(e => e.ReferenceType == referenceType);
         // Timestamps are stored in UTC; a client may send any offset.
         if (query.From?.ToUniversalTime() is { } from)
             entries = entries.Where(e => e.CreatedAt >= from);
@@ -32,8 +42,12 @@ public sealed class ListWalletTransactionsHandler(IReadStore read, ICallerContex
             entries = entries.Where(e => e.CreatedAt < to);
 
         var total = await read.CountAsync(entries, cancellationToken);
-        var items = await read.ToListAsync(
-            entries.OrderByDescending(e => e.Sequence).TakePage(query).Select(LedgerEntryDto.Projection), cancellationToken);
-        return new PagedResult<LedgerEntryDto>(items, query.Page, query.PageSize, total);
+        var newestFirst = entries.OrderByDescending(e => e.Sequence);
+        var page = query.After is { } after
+            ? newestFirst.Where(e => e.Sequence < after).Take(query.PageSize)
+            : newestFirst.TakePage(query);
+        var items = await read.ToListAsync(page.Select(LedgerEntryDto.Projection), cancellationToken);
+        var nextCursor = items.Count == query.PageSize ? items[^1].Sequence : (long?)null;
+        return new LedgerPage(items, query.Page, query.PageSize, total, nextCursor);
     }
 }
