@@ -22,7 +22,10 @@ public sealed class TransactionLimits(IOptions<LimitOptions> options, IReadStore
                 details: new Dictionary<string, object?> { ["limit"] = maximum, ["amount"] = amount });
     }
 
-    /// <summary>For debits the customer makes (payments, transfers out, orders); usage charges are not capped.</summary>
+    /// <summary>
+    /// For debits the customer makes (payments, orders, transfers out): only those count towards the day. Usage
+    /// charges and admin corrections are not the customer's spending.
+    /// </summary>
     public async Task EnsureDebitAllowedAsync(Wallet lockedWallet, decimal amount, CancellationToken ct)
     {
         EnsureWithinMaximum(amount);
@@ -32,8 +35,8 @@ public sealed class TransactionLimits(IOptions<LimitOptions> options, IReadStore
         var dayStart = new DateTimeOffset(clock.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
         var walletId = lockedWallet.Id;
         var spentToday = await read.SumAsync(read.LedgerEntries
-            .Where(e => e.WalletId == walletId && e.Direction == LedgerDirection.Debit && e.Type != LedgerEntryType.UsageCharge
-                        && e.CreatedAt >= dayStart)
+            .Where(e => e.WalletId == walletId && e.CreatedAt >= dayStart
+                        && (e.Type == LedgerEntryType.Payment || e.Type == LedgerEntryType.TransferOut))
             .Select(e => e.Amount), ct);
         if (spentToday + amount > limit)
             throw new DomainException(DailyLimitExceeded,
