@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CleanWallet.Api.Endpoints.Administration;
 using CleanWallet.Api.Endpoints.Customers;
 using CleanWallet.Api.Endpoints.Payments;
 using CleanWallet.Api.Endpoints.Statements;
@@ -119,6 +120,7 @@ api.MapCustomersEndpoints();
 api.MapWalletsEndpoints();
 api.MapPaymentsEndpoints();
 api.MapStatementsEndpoints();
+api.MapAdministrationEndpoints();
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

@@ -3,10 +3,6 @@ using CleanWallet.Domain.Wallets;
 
 namespace CleanWallet.Domain.Tests.Wallets;
 
-/// <summary>
-/// The domain has no public way to freeze a wallet yet (status is set by persistence/ops), so these tests
-/// put the wallet in the Frozen state the way a rehydrating ORM would: through the private setter.
-/// </summary>
 public class WalletFrozenTests
 {
     private static readonly DateTimeOffset Now = TestData.Now;
@@ -14,7 +10,7 @@ public class WalletFrozenTests
     private static Wallet FrozenWallet(decimal balance)
     {
         var wallet = TestData.PaygWallet(initialBalance: balance);
-        typeof(Wallet).GetProperty(nameof(Wallet.Status))!.SetValue(wallet, WalletStatus.Frozen);
+        wallet.Freeze();
         Assert.Equal(WalletStatus.Frozen, wallet.Status);
         return wallet;
     }

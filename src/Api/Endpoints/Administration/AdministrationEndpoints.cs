@@ -1,0 +1,60 @@
+using CleanWallet.Api.Security;
+using CleanWallet.Application.Administration;
+using CleanWallet.Application.Administration.Commands.AdjustWallet;
+using CleanWallet.Application.Administration.Commands.FreezeWallet;
+using CleanWallet.Application.Administration.Commands.UnfreezeWallet;
+using CleanWallet.Application.Administration.Queries.GetAdjustment;
+using CleanWallet.Application.Administration.Queries.ListAuditLog;
+using CleanWallet.Application.Common;
+using CleanWallet.Application.Wallets;
+using MediatR;
+
+namespace CleanWallet.Api.Endpoints.Administration;
+
+/// <summary>Admin-only corrections of wallets (adjustments, freeze, unfreeze) and the audit log that records them.</summary>
+public static class AdministrationEndpoints
+{
+    public sealed record AdjustmentRequest(string? Direction, decimal? Amount, string? Reason);
+
+    public sealed record WalletStatusChangeRequest(string? Reason);
+
+    public static void MapAdministrationEndpoints(this IEndpointRouteBuilder api)
+    {
+        var wallets = api.MapGroup("/wallets").WithTags("Administration").RequireAuthorization(Policies.Admin);
+
+        wallets.MapPost("/{id:guid}/adjustments", async (Guid id, AdjustmentRequest body, IMediator mediator, CancellationToken ct) =>
+            {
+                var adjustment = await mediator.Send(
+                    new AdjustWalletCommand(id, body.Direction ?? string.Empty, body.Amount ?? 0m, body.Reason ?? string.Empty), ct);
+                return TypedResults.Created($"/api/v1/wallets/{id}/adjustments/{adjustment.Id}", adjustment);
+            })
+            .AcceptsIdempotencyKey()
+            .WithSummary("Credit or debit a wallet with a mandatory reason: an adjustment, its ledger entry and an audit entry, atomically")
+            .Produces<AdjustmentDto>(StatusCodes.Status201Created);
+
+        wallets.MapGet("/{id:guid}/adjustments/{adjustmentId:guid}", async (Guid id, Guid adjustmentId, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new GetAdjustmentQuery(id, adjustmentId), ct)))
+            .WithSummary("One adjustment, with the wallet's balance right after it")
+            .Produces<AdjustmentDto>();
+
+        // The body is optional: freezing needs no input, a reason is kept in the audit log when given.
+        wallets.MapPost("/{id:guid}/freeze", async (Guid id, WalletStatusChangeRequest? body, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new FreezeWalletCommand(id, body?.Reason), ct)))
+            .WithSummary("Freeze the wallet: every debit is refused (credits still land) until it is unfrozen")
+            .Produces<WalletDto>();
+
+        wallets.MapPost("/{id:guid}/unfreeze", async (Guid id, WalletStatusChangeRequest? body, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new UnfreezeWalletCommand(id, body?.Reason), ct)))
+            .WithSummary("Unfreeze the wallet so that it may be debited again")
+            .Produces<WalletDto>();
+
+        var admin = api.MapGroup("/admin").WithTags("Administration").RequireAuthorization(Policies.Admin);
+
+        admin.MapGet("/audit", async (IMediator mediator, CancellationToken ct, int? page, int? pageSize, string? action, Guid? targetId,
+                    DateTimeOffset? from, DateTimeOffset? to) =>
+                TypedResults.Ok(await mediator.Send(
+                    new ListAuditLogQuery(page ?? 1, pageSize ?? Paging.DefaultPageSize, action, targetId, from, to), ct)))
+            .WithSummary("The audit log of admin actions, newest first")
+            .Produces<PagedResult<AuditEntryDto>>();
+    }
+}
