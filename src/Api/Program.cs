@@ -119,6 +119,7 @@ var api = app.MapGroup("/api/v1");
 api.MapCustomersEndpoints();
 api.MapWalletsEndpoints();
 api.MapPaymentsEndpoints();
+api.MapRefundsEndpoints();
 api.MapStatementsEndpoints();
 api.MapAdministrationEndpoints();
 

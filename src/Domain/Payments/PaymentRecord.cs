@@ -48,6 +48,12 @@ public sealed class PaymentRecord
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
 
+    /// <summary>What may still be refunded: the paid amount less what has been refunded already.</summary>
+    public decimal RefundableAmount => Amount - RefundedAmount;
+
+    /// <summary>A card charge that credited a wallet (a top-up), as opposed to a direct card payment.</summary>
+    public bool IsCardTopUp => Method == PaymentMethod.Card && WalletId is not null;
+
     /// <summary>A purchase paid from the customer's wallet.</summary>
     public static PaymentRecord StartWalletPayment(Guid customerId, Guid walletId, decimal amount, string currency,
         string description, string? externalReference, DateTimeOffset now) =>
@@ -110,6 +116,44 @@ public sealed class PaymentRecord
         Status = PaymentStatus.Failed;
         UpdatedAt = now;
     }
+
+    /// <summary>
+    /// Records that <paramref name="amount"/> of the payment was given back. Only money actually taken can be
+    /// returned: a Pending or Failed payment is a conflict (409); a refund beyond what is still refundable,
+    /// including any refund of an already fully Refunded payment, is refused with
+    /// <see cref="PaymentErrorCodes.RefundExceedsPayment"/> (422), so the sum of refunds never exceeds the paid amount.
+    /// Where the money goes (wallet credit or card refund) is the caller's job, in the same transaction.
+    /// </summary>
+    public void RegisterRefund(decimal amount, DateTimeOffset now)
+    {
+        if (Status is PaymentStatus.Pending or PaymentStatus.Failed)
+            throw new DomainException(DomainErrorCodes.InvalidState,
+                $"Cannot refund a payment that is {Status}; only a Paid or PartiallyRefunded payment took money that can be given back.",
+                DomainErrorKind.Conflict);
+        // A Refunded payment has nothing left, whatever was asked (also a "refund the rest" of 0.00): the same
+        // answer a refund gets when another one used up the rest just before it.
+        if (Status == PaymentStatus.Refunded)
+            throw RefundExceeds(amount, $"The payment is already fully refunded ({RefundedAmount:0.00} {Currency}); nothing is left to refund.");
+        Money.EnsureValidAmount(amount);
+        if (amount > RefundableAmount)
+            throw RefundExceeds(amount,
+                $"A refund of {amount:0.00} {Currency} exceeds what is still refundable on this payment: {RefundableAmount:0.00} {Currency} " +
+                $"of {Amount:0.00} {Currency} paid ({RefundedAmount:0.00} already refunded).");
+
+        RefundedAmount = Money.Normalize(RefundedAmount + amount);
+        Status = RefundedAmount == Amount ? PaymentStatus.Refunded : PaymentStatus.PartiallyRefunded;
+        UpdatedAt = now;
+    }
+
+    private DomainException RefundExceeds(decimal requested, string message) =>
+        new(PaymentErrorCodes.RefundExceedsPayment, message, details: new Dictionary<string, object?>
+        {
+            ["requested"] = requested,
+            ["refundable"] = RefundableAmount,
+            ["paid"] = Amount,
+            ["refunded"] = RefundedAmount,
+            ["currency"] = Currency,
+        });
 
     private void EnsureStatus(PaymentStatus expected, string action)
     {

@@ -21,9 +21,10 @@ public sealed class CardGatewayOptions
 }
 
 /// <summary>
-/// Talks to a card processor over HTTP: <c>POST {base}/charges</c> with <c>{cardToken, amount, currency,
-/// description}</c> and an <c>Idempotency-Key</c> header; 200 <c>{approved, reference, declineCode}</c>.
-/// Retries are safe because the idempotency key makes the processor charge at most once.
+/// Talks to a card processor over HTTP, every call with an <c>Idempotency-Key</c> header and answered 200
+/// <c>{approved, reference, declineCode}</c>: <c>POST {base}/charges</c> with <c>{cardToken, amount, currency,
+/// description}</c>, and <c>POST {base}/refunds</c> with <c>{gatewayReference, amount, currency}</c> (the charge's
+/// reference). Retries are safe because the idempotency key makes the processor act at most once.
 /// </summary>
 public sealed class HttpCardGateway : ICardGateway
 {
@@ -51,16 +52,40 @@ public sealed class HttpCardGateway : ICardGateway
 
     public async Task<CardChargeResult> ChargeAsync(CardChargeRequest request, CancellationToken ct)
     {
+        var answer = await PostAsync("charges", new { request.CardToken, request.Amount, request.Currency, request.Description },
+            request.IdempotencyKey, ct);
+        if (answer is null)
+            return CardChargeResult.Decline(CardDeclineCodes.CardRejected);
+        return answer.Approved
+            ? CardChargeResult.Approve(answer.Reference ?? string.Empty)
+            : CardChargeResult.Decline(answer.DeclineCode ?? CardDeclineCodes.CardDeclined);
+    }
+
+    public async Task<CardRefundResult> RefundAsync(CardRefundRequest request, CancellationToken ct)
+    {
+        var answer = await PostAsync("refunds", new { request.GatewayReference, request.Amount, request.Currency },
+            request.IdempotencyKey, ct);
+        if (answer is null)
+            return CardRefundResult.Decline(CardRefundDeclineCodes.RefundRejected);
+        return answer.Approved
+            ? CardRefundResult.Approve(answer.Reference ?? string.Empty)
+            : CardRefundResult.Decline(answer.DeclineCode ?? CardRefundDeclineCodes.RefundDeclined);
+    }
+
+    /// <summary>
+    /// One call through the retry and timeout pipeline. Null when the processor refused the request itself (a 4xx:
+    /// bad token, unknown charge): a decline, not an outage. No answer, a 5xx after the retries or an unreadable
+    /// body is <see cref="CardGatewayUnavailableException"/>.
+    /// </summary>
+    private async Task<GatewayAnswer?> PostAsync(string path, object body, string idempotencyKey, CancellationToken ct)
+    {
         HttpResponseMessage response;
         try
         {
             response = await _pipeline.ExecuteAsync(async token =>
             {
-                using var message = new HttpRequestMessage(HttpMethod.Post, "charges")
-                {
-                    Content = JsonContent.Create(new { request.CardToken, request.Amount, request.Currency, request.Description }),
-                };
-                message.Headers.Add("Idempotency-Key", request.IdempotencyKey);
+                using var message = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+                message.Headers.Add("Idempotency-Key", idempotencyKey);
                 return await _http.SendAsync(message, token);
             }, ct);
         }
@@ -71,27 +96,22 @@ public sealed class HttpCardGateway : ICardGateway
 
         using (response)
         {
-            // A 4xx is the processor refusing this charge (bad token, card not accepted): a decline, not an outage.
             if ((int)response.StatusCode is >= 400 and < 500)
-                return CardChargeResult.Decline(CardDeclineCodes.CardRejected);
+                return null;
             if (!response.IsSuccessStatusCode)
                 throw new CardGatewayUnavailableException($"The card gateway answered {(int)response.StatusCode}.");
-            ChargeResponse? body;
+            GatewayAnswer? answer;
             try
             {
-                body = await response.Content.ReadFromJsonAsync<ChargeResponse>(ct);
+                answer = await response.Content.ReadFromJsonAsync<GatewayAnswer>(ct);
             }
             catch (JsonException ex)
             {
                 throw new CardGatewayUnavailableException("The card gateway sent an answer we cannot read.", ex);
             }
-            if (body is null)
-                throw new CardGatewayUnavailableException("The card gateway sent an empty answer.");
-            return body.Approved
-                ? CardChargeResult.Approve(body.Reference ?? string.Empty)
-                : CardChargeResult.Decline(body.DeclineCode ?? CardDeclineCodes.CardDeclined);
+            return answer ?? throw new CardGatewayUnavailableException("The card gateway sent an empty answer.");
         }
     }
 
-    private sealed record ChargeResponse(bool Approved, string? Reference, string? DeclineCode);
+    private sealed record GatewayAnswer(bool Approved, string? Reference, string? DeclineCode);
 }

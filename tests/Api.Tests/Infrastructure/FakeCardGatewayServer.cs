@@ -20,12 +20,17 @@ public sealed record FakeChargeCall(
     TimeSpan ReceivedAt,
     int PlannedStatusCode);
 
+/// <summary>One <c>POST /refunds</c> the fake received, as it arrived.</summary>
+public sealed record FakeRefundCall(string? GatewayReference, decimal? Amount, string? Currency, string? IdempotencyKey, int PlannedStatusCode);
+
 /// <summary>
 /// A card processor on a real loopback port speaking the contract of <c>HttpCardGateway</c>:
 /// <c>POST /charges</c> with <c>{cardToken, amount, currency, description}</c> and an <c>Idempotency-Key</c>
 /// header; 200 <c>{approved, reference, declineCode}</c>. <c>tok_visa</c> is approved, <c>tok_declined</c>
 /// (and any other token) is declined with <c>card_declined</c>. A repeated idempotency key gets the first
-/// answer and is charged once. Every call is recorded; the next calls can be made to fail or be slow.
+/// answer and is charged once. <c>POST /refunds</c> with <c>{gatewayReference, amount, currency}</c> approves every
+/// well-formed refund, once per idempotency key. Every call is recorded; the next calls (charges or refunds) can be
+/// made to fail or be slow.
 /// </summary>
 public sealed class FakeCardGatewayServer : IAsyncDisposable
 {
@@ -37,6 +42,8 @@ public sealed class FakeCardGatewayServer : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<FakeChargeCall> _calls = [];
     private readonly ConcurrentDictionary<string, Lazy<ChargeAnswer>> _charges = new(StringComparer.Ordinal);
+    private readonly List<FakeRefundCall> _refundCalls = [];
+    private readonly ConcurrentDictionary<string, Lazy<ChargeAnswer>> _refunds = new(StringComparer.Ordinal);
     private int _failRemaining;
     private int _failStatusCode;
     private int _delayRemaining;
@@ -70,6 +77,19 @@ public sealed class FakeCardGatewayServer : IAsyncDisposable
         }
     }
 
+    /// <summary>A snapshot of every refund call so far, in arrival order.</summary>
+    public IReadOnlyList<FakeRefundCall> RefundCalls
+    {
+        get
+        {
+            lock (_gate)
+                return _refundCalls.ToArray();
+        }
+    }
+
+    /// <summary>Refunds actually approved, each idempotency key counted once however often it was sent.</summary>
+    public int DistinctRefundsApproved => _refunds.Values.Count(r => r.IsValueCreated && r.Value.Approved);
+
     /// <summary>Charges actually approved, each idempotency key counted once however often it was sent.</summary>
     public int DistinctChargesApproved => _charges.Values.Count(c => c.IsValueCreated && c.Value.Approved);
 
@@ -88,6 +108,7 @@ public sealed class FakeCardGatewayServer : IAsyncDisposable
         app.Urls.Add("http://127.0.0.1:0");
         var fake = new FakeCardGatewayServer(app, string.Empty);
         app.MapPost("/charges", fake.HandleChargeAsync);
+        app.MapPost("/refunds", fake.HandleRefundAsync);
 
         await app.StartAsync();
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
@@ -121,40 +142,79 @@ public sealed class FakeCardGatewayServer : IAsyncDisposable
 
     private async Task HandleChargeAsync(HttpContext context)
     {
-        ChargeRequest? body = null;
+        var body = await ReadBodyAsync<ChargeRequest>(context);
+        var key = IdempotencyKeyOf(context);
+        var (status, delay) = PlanCall(body is null ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK,
+            planned => _calls.Add(new FakeChargeCall(body?.CardToken, body?.Amount, body?.Currency, body?.Description, key, _clock.Elapsed, planned)));
+
+        if (!await AnswerAfterDelayAsync(context, status, delay))
+            return;
+        var answer = _charges.GetOrAdd(key ?? $"no-key:{Guid.NewGuid():N}",
+            _ => new Lazy<ChargeAnswer>(() => Decide(body!.CardToken), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+        await context.Response.WriteAsJsonAsync(answer, Json, context.RequestAborted);
+    }
+
+    private async Task HandleRefundAsync(HttpContext context)
+    {
+        var body = await ReadBodyAsync<RefundRequest>(context);
+        var key = IdempotencyKeyOf(context);
+        var (status, delay) = PlanCall(
+            string.IsNullOrEmpty(body?.GatewayReference) ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK,
+            planned => _refundCalls.Add(new FakeRefundCall(body?.GatewayReference, body?.Amount, body?.Currency, key, planned)));
+
+        if (!await AnswerAfterDelayAsync(context, status, delay))
+            return;
+        var answer = _refunds.GetOrAdd(key ?? $"no-key:{Guid.NewGuid():N}",
+            _ => new Lazy<ChargeAnswer>(() => new ChargeAnswer(true, $"fake_rf_{Guid.NewGuid():N}", null),
+                LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+        await context.Response.WriteAsJsonAsync(answer, Json, context.RequestAborted);
+    }
+
+    private static async Task<T?> ReadBodyAsync<T>(HttpContext context) where T : class
+    {
         try
         {
-            body = await JsonSerializer.DeserializeAsync<ChargeRequest>(context.Request.Body, Json, context.RequestAborted);
+            return await JsonSerializer.DeserializeAsync<T>(context.Request.Body, Json, context.RequestAborted);
         }
         catch (JsonException)
         {
-            // Recorded below with empty fields and answered 400.
+            // Recorded with empty fields and answered 400.
+            return null;
         }
+    }
 
+    private static string? IdempotencyKeyOf(HttpContext context)
+    {
         var idempotencyKey = context.Request.Headers["Idempotency-Key"].ToString();
-        var key = string.IsNullOrEmpty(idempotencyKey) ? null : idempotencyKey;
+        return string.IsNullOrEmpty(idempotencyKey) ? null : idempotencyKey;
+    }
 
-        int status;
-        TimeSpan delay;
+    /// <summary>Applies any injected failure or delay to this call and records it (under the lock) with its planned status.</summary>
+    private (int Status, TimeSpan Delay) PlanCall(int status, Action<int> record)
+    {
         lock (_gate)
         {
-            status = body is null ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
             if (_failRemaining > 0)
             {
                 _failRemaining--;
                 status = _failStatusCode;
             }
 
-            delay = TimeSpan.Zero;
+            var delay = TimeSpan.Zero;
             if (_delayRemaining > 0)
             {
                 _delayRemaining--;
                 delay = _delay;
             }
 
-            _calls.Add(new FakeChargeCall(body?.CardToken, body?.Amount, body?.Currency, body?.Description, key, _clock.Elapsed, status));
+            record(status);
+            return (status, delay);
         }
+    }
 
+    /// <summary>Waits out the delay; true when the call should now be processed and answered 200.</summary>
+    private async Task<bool> AnswerAfterDelayAsync(HttpContext context, int status, TimeSpan delay)
+    {
         if (delay > TimeSpan.Zero)
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _shutdown.Token);
@@ -165,19 +225,16 @@ public sealed class FakeCardGatewayServer : IAsyncDisposable
             catch (OperationCanceledException)
             {
                 // The caller gave up (or the fake is shutting down): nothing is charged or answered.
-                return;
+                return false;
             }
         }
 
         if (status != StatusCodes.Status200OK)
         {
             context.Response.StatusCode = status;
-            return;
+            return false;
         }
-
-        var answer = _charges.GetOrAdd(key ?? $"no-key:{Guid.NewGuid():N}",
-            _ => new Lazy<ChargeAnswer>(() => Decide(body!.CardToken), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
-        await context.Response.WriteAsJsonAsync(answer, Json, context.RequestAborted);
+        return true;
     }
 
     private static ChargeAnswer Decide(string? cardToken) =>
@@ -195,6 +252,8 @@ public sealed class FakeCardGatewayServer : IAsyncDisposable
     }
 
     private sealed record ChargeRequest(string? CardToken, decimal? Amount, string? Currency, string? Description);
+
+    private sealed record RefundRequest(string? GatewayReference, decimal? Amount, string? Currency);
 
     private sealed record ChargeAnswer(bool Approved, string? Reference, string? DeclineCode);
 }

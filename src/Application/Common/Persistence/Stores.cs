@@ -41,6 +41,7 @@ public interface IReadStore
     IQueryable<LedgerEntry> LedgerEntries { get; }
     IQueryable<PaymentRecord> Payments { get; }
     IQueryable<Domain.Audit.AuditEntry> AuditEntries { get; }
+    IQueryable<Domain.Payments.Refund> Refunds { get; }
     IQueryable<Domain.Adjustments.Adjustment> Adjustments { get; }
 
     Task<List<T>> ToListAsync<T>(IQueryable<T> query, CancellationToken ct);

@@ -1,0 +1,88 @@
+using CleanWallet.Application.Audit;
+using CleanWallet.Application.Common;
+using CleanWallet.Application.Common.Errors;
+using CleanWallet.Application.Common.Messaging;
+using CleanWallet.Application.Common.Persistence;
+using CleanWallet.Application.Common.Security;
+using CleanWallet.Application.Payments.Gateway;
+using CleanWallet.Domain.Common;
+using CleanWallet.Domain.Payments;
+using CleanWallet.Domain.Wallets;
+using MediatR;
+
+namespace CleanWallet.Application.Payments.Commands.RefundPayment;
+
+/// <summary>
+/// An admin gives money back on a payment, to where it came from: a wallet payment is credited back to its wallet
+/// (a Refund entry referencing the payment), a direct card payment is refunded through the card processor.
+/// No <see cref="Amount"/> refunds whatever is still refundable. Card top-ups are refused: the money already sits
+/// in the wallet and may have been spent, so returning it to the card is a different operation.
+/// </summary>
+public sealed record RefundPaymentCommand(Guid PaymentId, decimal? Amount, string Reason) : ICommand<RefundDto>, IIdempotentCommand;
+
+public sealed class RefundPaymentHandler(
+    IRefundStore refunds,
+    IWalletStore wallets,
+    ICardGateway gateway,
+    AuditLog audit,
+    ICallerContext caller,
+    TimeProvider clock) : IRequestHandler<RefundPaymentCommand, RefundDto>
+{
+    public const string AuditAction = "payment.refund";
+
+    public async Task<RefundDto> Handle(RefundPaymentCommand command, CancellationToken cancellationToken)
+    {
+        // Locked before anything is checked: concurrent refunds of this payment queue here and each sees the
+        // refunded amount the previous one committed, so together they can never exceed the paid amount.
+        var payment = await refunds.FindPaymentForUpdateAsync(command.PaymentId, cancellationToken)
+                      ?? throw new NotFoundException("Payment", command.PaymentId);
+        // Taken under the lock, so refunds of one payment are stamped in the order they happened.
+        var now = clock.StorableNow();
+
+        if (payment.IsCardTopUp)
+            throw new DomainException(PaymentErrorCodes.RefundNotSupported,
+                "This payment is a card top-up whose money was credited to a wallet; top-ups are not refundable through this endpoint. " +
+                "Use a wallet adjustment if the money must be taken back.",
+                details: new Dictionary<string, object?> { ["paymentId"] = payment.Id, ["walletId"] = payment.WalletId });
+
+        var before = Snapshot(payment);
+        var amount = command.Amount ?? payment.RefundableAmount;
+        payment.RegisterRefund(amount, now);
+
+        Refund refund;
+        decimal? walletBalance = null;
+        if (payment.Method == PaymentMethod.Wallet)
+        {
+            // The schema makes a wallet payment's wallet mandatory; the lock keeps its balance and sequence ours.
+            var wallet = await wallets.FindForUpdateAsync(payment.WalletId!.Value, cancellationToken)
+                         ?? throw new InvalidOperationException($"Wallet {payment.WalletId} of payment {payment.Id} does not exist.");
+            // A credit: lands on a frozen wallet too, since the money is the customer's.
+            var entry = wallet.Credit(amount, LedgerEntryType.Refund, LedgerReference.ForPayment(payment.Id), command.Reason,
+                caller.Actor, now);
+            wallets.AddEntry(entry);
+            refund = Refund.ToWallet(payment, amount, command.Reason, entry.Id, caller.Actor, now);
+            walletBalance = wallet.Balance;
+        }
+        else
+        {
+            // Every check is done, so the processor is only asked for a refund we will record. Should the commit
+            // still fail, a retry of this request reuses the same processor key and is not refunded twice.
+            var result = await gateway.RefundAsync(
+                new CardRefundRequest(payment.GatewayReference ?? throw new InvalidOperationException($"Paid card payment {payment.Id} has no gateway reference."),
+                    amount, payment.Currency, caller.OutboundIdempotencyKey("refund")),
+                cancellationToken);
+            if (!result.Approved)
+                throw new DomainException(result.DeclineCode ?? CardRefundDeclineCodes.RefundDeclined,
+                    "The card processor refused the refund; nothing was refunded or recorded.",
+                    details: new Dictionary<string, object?> { ["paymentId"] = payment.Id });
+            refund = Refund.ToCard(payment, amount, command.Reason, result.GatewayReference, caller.Actor, now);
+        }
+
+        refunds.Add(refund);
+        audit.Record(new AuditRecord(AuditAction, "payment", payment.Id, refund.Amount, payment.Currency, command.Reason,
+            before, Snapshot(payment)));
+        return RefundDto.From(refund, payment, walletBalance);
+    }
+
+    private static object Snapshot(PaymentRecord payment) => new { status = payment.Status.ToString(), refundedAmount = payment.RefundedAmount };
+}

@@ -1,0 +1,13 @@
+using CleanWallet.Application.Payments.Commands.RefundPayment;
+using CleanWallet.Domain.Payments;
+using Microsoft.EntityFrameworkCore;
+
+namespace CleanWallet.Infrastructure.Persistence.Stores;
+
+internal sealed class RefundStore(WalletDbContext db) : IRefundStore
+{
+    public Task<PaymentRecord?> FindPaymentForUpdateAsync(Guid paymentId, CancellationToken ct) =>
+        db.Payments.FromSql($"SELECT * FROM payments WHERE id = {paymentId} FOR UPDATE").SingleOrDefaultAsync(ct);
+
+    public void Add(Refund refund) => db.Set<Refund>().Add(refund);
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Net;
+using CleanWallet.Api.Tests.Infrastructure;
+
+namespace CleanWallet.Api.Tests.Refunds;
+
+/// <summary>Direct card refunds through the HTTP adapter (its retry and timeout pipeline) against a fake processor.</summary>
+public sealed class RefundCardGatewayHttpTests(TestDatabase database) : RefundTestBase(database)
+{
+    private const int MaxRetries = 2;
+
+    private FakeCardGatewayServer _gateway = null!;
+
+    protected override ApiFactory CreateFactory() =>
+        ApiFactory.StartOnKestrel(Database.ConnectionString, settings: new Dictionary<string, string?>
+        {
+            ["CardGateway:BaseUrl"] = _gateway.BaseUrl,
+            ["CardGateway:TimeoutSeconds"] = "1",
+            ["CardGateway:MaxRetries"] = MaxRetries.ToString(CultureInfo.InvariantCulture),
+            ["CardGateway:RetryBaseDelayMilliseconds"] = "50",
+        });
+
+    public override async Task InitializeAsync()
+    {
+        _gateway = await FakeCardGatewayServer.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        try
+        {
+            await base.DisposeAsync();
+        }
+        finally
+        {
+            await _gateway.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_card_refund_is_sent_once_with_the_charge_reference_and_an_idempotency_key()
+    {
+        var customer = await CreateCustomerAsync();
+        var paymentId = await PaidCardPaymentAsync(customer, 70m);
+        var chargeReference = await Database.ScalarAsync<string>("SELECT gateway_reference FROM payments WHERE id = $1", paymentId);
+
+        var response = await RefundAsync(paymentId, new { amount = 25.5m, reason = "Damaged item" });
+
+        await AssertStatus(response, HttpStatusCode.Created);
+        Assert.Equal("PartiallyRefunded", (string?)(await ReadJson(response))["paymentStatus"]);
+        var call = Assert.Single(_gateway.RefundCalls);
+        Assert.Equal(chargeReference, call.GatewayReference);
+        Assert.Equal(25.5m, call.Amount);
+        Assert.Equal("ZAR", call.Currency);
+        Assert.StartsWith("refund:", call.IdempotencyKey);
+        Assert.Equal(1, _gateway.DistinctRefundsApproved);
+        Assert.Equal(1L, await Database.CountAsync("refunds", "payment_id = $1 AND gateway_reference LIKE 'fake\\_rf\\_%'", paymentId));
+    }
+
+    [Fact]
+    public async Task A_processor_hiccup_is_retried_with_the_same_key_and_refunds_once()
+    {
+        var customer = await CreateCustomerAsync();
+        var paymentId = await PaidCardPaymentAsync(customer, 70m);
+        _gateway.FailNextCalls(1, 503);
+
+        var response = await RefundAsync(paymentId, new { reason = "Order cancelled" });
+
+        await AssertStatus(response, HttpStatusCode.Created);
+        Assert.Equal(2, _gateway.RefundCalls.Count);
+        Assert.Single(_gateway.RefundCalls.Select(c => c.IdempotencyKey).Distinct());
+        Assert.Equal(1, _gateway.DistinctRefundsApproved);
+        Assert.Equal("Refunded", (string?)(await GetPaymentAsync(paymentId))["status"]);
+    }
+
+    [Fact]
+    public async Task An_unreachable_processor_is_a_503_and_writes_nothing()
+    {
+        var customer = await CreateCustomerAsync();
+        var paymentId = await PaidCardPaymentAsync(customer, 70m);
+        var state = await WrittenStateAsync();
+        _gateway.FailNextCalls(MaxRetries + 1, 503);
+
+        await AssertProblem(await RefundAsync(paymentId, new { reason = "Order cancelled" }),
+            HttpStatusCode.ServiceUnavailable, "payment_gateway_unavailable");
+
+        Assert.Equal(MaxRetries + 1, _gateway.RefundCalls.Count);
+        Assert.Equal(0, _gateway.DistinctRefundsApproved);
+        Assert.Equal(state, await WrittenStateAsync());
+        Assert.Equal("Paid", (string?)(await GetPaymentAsync(paymentId))["status"]);
+    }
+}
