@@ -4,6 +4,7 @@ using CleanWallet.Api.Endpoints.Administration;
 using CleanWallet.Api.Endpoints.Customers;
 using CleanWallet.Api.Endpoints.Payments;
 using CleanWallet.Api.Endpoints.Statements;
+using CleanWallet.Api.Endpoints.Transfers;
 using CleanWallet.Api.Endpoints.Wallets;
 using CleanWallet.Api.Errors;
 using CleanWallet.Api.Hosting;
@@ -121,6 +122,7 @@ api.MapWalletsEndpoints();
 api.MapPaymentsEndpoints();
 api.MapRefundsEndpoints();
 api.MapStatementsEndpoints();
+api.MapTransfersEndpoints();
 api.MapAdministrationEndpoints();
 
 app.Lifetime.ApplicationStarted.Register(() =>

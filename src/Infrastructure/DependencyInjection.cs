@@ -33,6 +33,7 @@ public static class DependencyInjection
         services.AddScoped<IApiKeyStore, ApiKeyStore>();
         services.AddScoped<IReadStore, ReadStore>();
         services.AddScoped<Application.Payments.Commands.RefundPayment.IRefundStore, RefundStore>();
+        services.AddScoped<Application.Transfers.ITransferStore, TransferStore>();
         services.AddScoped<Application.Administration.IAdjustmentStore, AdjustmentStore>();
         services.AddScoped<Application.Audit.IAuditStore, AuditStore>();
 

@@ -42,6 +42,7 @@ public interface IReadStore
     IQueryable<PaymentRecord> Payments { get; }
     IQueryable<Domain.Audit.AuditEntry> AuditEntries { get; }
     IQueryable<Domain.Payments.Refund> Refunds { get; }
+    IQueryable<Domain.Transfers.Transfer> Transfers { get; }
     IQueryable<Domain.Adjustments.Adjustment> Adjustments { get; }
 
     Task<List<T>> ToListAsync<T>(IQueryable<T> query, CancellationToken ct);

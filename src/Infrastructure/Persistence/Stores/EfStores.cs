@@ -45,6 +45,7 @@ internal sealed class ReadStore(WalletDbContext db) : IReadStore
     public IQueryable<PaymentRecord> Payments => db.Payments.AsNoTracking();
     public IQueryable<Domain.Audit.AuditEntry> AuditEntries => db.AuditEntries.AsNoTracking();
     public IQueryable<Domain.Payments.Refund> Refunds => db.Set<Domain.Payments.Refund>().AsNoTracking();
+    public IQueryable<Domain.Transfers.Transfer> Transfers => db.Set<Domain.Transfers.Transfer>().AsNoTracking();
     public IQueryable<Domain.Adjustments.Adjustment> Adjustments => db.Set<Domain.Adjustments.Adjustment>().AsNoTracking();
 
     public Task<List<T>> ToListAsync<T>(IQueryable<T> query, CancellationToken ct) => EntityFrameworkQueryableExtensions.ToListAsync(query, ct);
