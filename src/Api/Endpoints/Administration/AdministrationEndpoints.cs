@@ -1,8 +1,7 @@
 using CleanWallet.Api.Security;
 using CleanWallet.Application.Administration;
 using CleanWallet.Application.Administration.Commands.AdjustWallet;
-using CleanWallet.Application.Administration.Commands.FreezeWallet;
-using CleanWallet.Application.Administration.Commands.UnfreezeWallet;
+using CleanWallet.Application.Administration.Commands.SetWalletFrozen;
 using CleanWallet.Application.Administration.Queries.GetAdjustment;
 using CleanWallet.Application.Administration.Queries.ListAuditLog;
 using CleanWallet.Application.Common;
@@ -39,12 +38,12 @@ public static class AdministrationEndpoints
 
         // The body is optional: freezing needs no input, a reason is kept in the audit log when given.
         wallets.MapPost("/{id:guid}/freeze", async (Guid id, WalletStatusChangeRequest? body, IMediator mediator, CancellationToken ct) =>
-                TypedResults.Ok(await mediator.Send(new FreezeWalletCommand(id, body?.Reason), ct)))
+                TypedResults.Ok(await mediator.Send(new SetWalletFrozenCommand(id, Frozen: true, body?.Reason), ct)))
             .WithSummary("Freeze the wallet: every debit is refused (credits still land) until it is unfrozen")
             .Produces<WalletDto>();
 
         wallets.MapPost("/{id:guid}/unfreeze", async (Guid id, WalletStatusChangeRequest? body, IMediator mediator, CancellationToken ct) =>
-                TypedResults.Ok(await mediator.Send(new UnfreezeWalletCommand(id, body?.Reason), ct)))
+                TypedResults.Ok(await mediator.Send(new SetWalletFrozenCommand(id, Frozen: false, body?.Reason), ct)))
             .WithSummary("Unfreeze the wallet so that it may be debited again")
             .Produces<WalletDto>();
 

@@ -1,10 +1,10 @@
 using FluentValidation;
 
-namespace CleanWallet.Application.Administration.Commands.UnfreezeWallet;
+namespace CleanWallet.Application.Administration.Commands.SetWalletFrozen;
 
-public sealed class UnfreezeWalletValidator : AbstractValidator<UnfreezeWalletCommand>
+public sealed class SetWalletFrozenValidator : AbstractValidator<SetWalletFrozenCommand>
 {
-    public UnfreezeWalletValidator() =>
+    public SetWalletFrozenValidator() =>
         RuleFor(c => c.Reason).MaximumLength(AdministrationAudit.MaxReasonLength)
             .WithMessage($"'reason' may have at most {AdministrationAudit.MaxReasonLength} characters.");
 }
