@@ -44,6 +44,7 @@ public interface IReadStore
     IQueryable<Domain.Payments.Refund> Refunds { get; }
     IQueryable<Domain.Transfers.Transfer> Transfers { get; }
     IQueryable<Domain.Adjustments.Adjustment> Adjustments { get; }
+    IQueryable<Domain.Orders.Order> Orders { get; }
 
     Task<List<T>> ToListAsync<T>(IQueryable<T> query, CancellationToken ct);
     Task<T?> FirstOrDefaultAsync<T>(IQueryable<T> query, CancellationToken ct);

@@ -1,0 +1,63 @@
+using System.Linq.Expressions;
+using CleanWallet.Application.Common.Errors;
+using CleanWallet.Application.Common.Persistence;
+using CleanWallet.Application.Common.Security;
+using CleanWallet.Domain.Orders;
+using CleanWallet.Domain.Payments;
+
+namespace CleanWallet.Application.Orders;
+
+/// <summary>
+/// An order as the API shows it, with the state of its payment: <see cref="PaymentStatus"/> and
+/// <see cref="RefundedAmount"/> show money given back (a failed fulfilment, a cancellation, returns).
+/// </summary>
+public sealed record OrderDto(
+    Guid Id,
+    Guid CustomerId,
+    Guid WalletId,
+    decimal Amount,
+    string Currency,
+    string Description,
+    IReadOnlyList<OrderItem> Items,
+    string Status,
+    Guid? PaymentId,
+    string? PaymentStatus,
+    decimal RefundedAmount,
+    string? FulfilmentId,
+    string? FailureReason,
+    int FulfilmentAttempts,
+    decimal ReturnedAmount,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? PaidAt)
+{
+    public static OrderDto From(Order o, PaymentRecord? payment) => new(
+        o.Id, o.CustomerId, o.WalletId, o.Amount, o.Currency, o.Description, o.Items, o.Status.ToString(), o.PaymentId,
+        payment?.Status.ToString(), payment?.RefundedAmount ?? 0.00m, o.FulfilmentId, o.FailureReason, o.FulfilmentAttempts,
+        o.ReturnedAmount, o.CreatedAt, o.UpdatedAt, o.PaidAt);
+
+    /// <summary>
+    /// Used by EF queries, so the database returns only these columns; the payment's state comes from a correlated
+    /// lookup (one row by primary key), which keeps the order of the query it is applied to.
+    /// </summary>
+    public static Expression<Func<Order, OrderDto>> Projection(IQueryable<PaymentRecord> payments) => o => new OrderDto(
+        o.Id, o.CustomerId, o.WalletId, o.Amount, o.Currency, o.Description, o.Items, o.Status.ToString(), o.PaymentId,
+        payments.Where(p => p.Id == o.PaymentId).Select(p => p.Status.ToString()).FirstOrDefault(),
+        payments.Where(p => p.Id == o.PaymentId).Select(p => (decimal?)p.RefundedAmount).FirstOrDefault() ?? 0.00m,
+        o.FulfilmentId, o.FailureReason, o.FulfilmentAttempts, o.ReturnedAmount, o.CreatedAt, o.UpdatedAt, o.PaidAt);
+}
+
+internal static class OrderReads
+{
+    /// <summary>The order as it is now, for anyone inside the system (no caller check).</summary>
+    public static async Task<OrderDto> CurrentAsync(IReadStore read, Guid orderId, CancellationToken ct) =>
+        await read.FirstOrDefaultAsync(read.Orders.Where(o => o.Id == orderId).Select(OrderDto.Projection(read.Payments)), ct)
+        ?? throw new NotFoundException("Order", orderId);
+
+    /// <summary>Another customer's order is reported as missing, like every other resource.</summary>
+    public static async Task<OrderDto> ReadableAsync(IReadStore read, ICallerContext caller, Guid orderId, CancellationToken ct)
+    {
+        var order = await read.FirstOrDefaultAsync(read.Orders.Where(o => o.Id == orderId).Select(OrderDto.Projection(read.Payments)), ct);
+        return order is not null && caller.CanAccess(order.CustomerId) ? order : throw new NotFoundException("Order", orderId);
+    }
+}

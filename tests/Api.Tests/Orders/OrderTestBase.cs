@@ -1,0 +1,163 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using CleanWallet.Api.Security;
+using CleanWallet.Api.Tests.Infrastructure;
+using CleanWallet.Application.Orders.Commands.CreateOrder;
+using CleanWallet.Application.Orders.Commands.RecoverStuckOrders;
+using MediatR;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CleanWallet.Api.Tests.Orders;
+
+/// <summary>
+/// The API with <c>Fulfilment:BaseUrl</c> pointing at a <see cref="FakeFulfilmentServer"/> (short timeouts and
+/// backoff, so failure paths stay fast), a clock the test moves, and no background recovery: tests run it themselves.
+/// </summary>
+public abstract class OrderTestBase(TestDatabase database) : ApiTestBase(database)
+{
+    protected const string OrdersUrl = "/api/v1/orders";
+    protected const int MaxAttempts = 3;
+    protected const int RetryBaseDelayMilliseconds = 50;
+    protected const int RecoverAfterSeconds = 300;
+    protected const int CancellationWindowMinutes = 30;
+
+    protected MutableClock Clock { get; } = new(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
+    protected FakeFulfilmentServer Fulfilment { get; private set; } = null!;
+
+    /// <summary>Seconds between background recovery runs; 0 (off) unless a test class is about the background service.</summary>
+    protected virtual int RecoveryIntervalSeconds => 0;
+
+    protected override ApiFactory CreateFactory() =>
+        ApiFactory.StartOnKestrel(Database.ConnectionString, services => services.AddSingleton<TimeProvider>(Clock),
+            new Dictionary<string, string?>
+            {
+                ["Fulfilment:BaseUrl"] = Fulfilment.BaseUrl,
+                ["Fulfilment:TimeoutSeconds"] = "1",
+                ["Fulfilment:MaxAttempts"] = MaxAttempts.ToString(CultureInfo.InvariantCulture),
+                ["Fulfilment:RetryBaseDelayMilliseconds"] = RetryBaseDelayMilliseconds.ToString(CultureInfo.InvariantCulture),
+                ["Fulfilment:RecoverAfterSeconds"] = RecoverAfterSeconds.ToString(CultureInfo.InvariantCulture),
+                ["Fulfilment:RecoveryIntervalSeconds"] = RecoveryIntervalSeconds.ToString(CultureInfo.InvariantCulture),
+                ["Orders:CancellationWindowMinutes"] = CancellationWindowMinutes.ToString(CultureInfo.InvariantCulture),
+            });
+
+    public override async Task InitializeAsync()
+    {
+        Fulfilment = await FakeFulfilmentServer.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        try
+        {
+            await base.DisposeAsync();
+        }
+        finally
+        {
+            await Fulfilment.DisposeAsync();
+        }
+    }
+
+    protected static string OrderUrl(Guid orderId) => $"{OrdersUrl}/{orderId}";
+
+    protected static Guid IdOf(JsonObject json) => Guid.Parse((string)json["id"]!);
+
+    protected Task<HttpResponseMessage> PlaceOrderAsync(TestCustomer customer, decimal amount, string description = "Two VM credit packs",
+        string? idempotencyKey = null, HttpClient? client = null) =>
+        (client ?? Client(customer.ApiKey)).SendAsync(Post(OrdersUrl, new { walletId = customer.WalletId, amount, description }, idempotencyKey));
+
+    /// <summary>Places an order that the (healthy) fake fulfils; returns the 201 body.</summary>
+    protected async Task<JsonObject> CompletedOrderAsync(TestCustomer customer, decimal amount, string? idempotencyKey = null)
+    {
+        var response = await PlaceOrderAsync(customer, amount, idempotencyKey: idempotencyKey);
+        await AssertStatus(response, HttpStatusCode.Created);
+        var order = await ReadJson(response);
+        Assert.Equal("Completed", (string?)order["status"]);
+        return order;
+    }
+
+    /// <summary>A customer with a PAYG wallet topped up with <paramref name="balance"/>.</summary>
+    protected async Task<TestCustomer> FundedCustomerAsync(decimal balance = 100m, string name = "Acme")
+    {
+        var customer = await CreateCustomerAsync(name: name);
+        await TopUpAsync(customer.WalletId, balance);
+        return customer;
+    }
+
+    protected async Task<JsonObject> GetOrderAsync(Guid orderId)
+    {
+        var response = await AdminClient().GetAsync(OrderUrl(orderId));
+        await AssertStatus(response, HttpStatusCode.OK);
+        return await ReadJson(response);
+    }
+
+    protected async Task<decimal> BalanceAsync(Guid walletId) => (decimal)(await GetWalletAsync(walletId))["balance"]!;
+
+    /// <summary>
+    /// The state a crash between the endpoint's two steps leaves: the order paid (committed) but never fulfilled. The
+    /// endpoint's first command is sent alone through the API's own mediator, as the customer (its claims on an
+    /// ambient HttpContext, which is where the API's caller context reads them), so nothing else is faked.
+    /// </summary>
+    protected async Task<Guid> PaidButUnfulfilledOrderAsync(TestCustomer customer, decimal amount, string description = "Paid, then the node died")
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var accessor = scope.ServiceProvider.GetRequiredService<IHttpContextAccessor>();
+        var identity = new ClaimsIdentity(
+        [
+            new Claim(ApiClaims.KeyId, Guid.NewGuid().ToString()),
+            new Claim(ClaimTypes.Role, "Customer"),
+            new Claim(ClaimTypes.Name, "test customer key"),
+            new Claim(ApiClaims.CustomerId, customer.CustomerId.ToString()),
+        ], ApiKeyAuthenticationHandler.SchemeName);
+        accessor.HttpContext = new DefaultHttpContext { User = new ClaimsPrincipal(identity), RequestServices = scope.ServiceProvider };
+        try
+        {
+            var order = await scope.ServiceProvider.GetRequiredService<IMediator>()
+                .Send(new CreateOrderCommand(customer.WalletId, amount, description, null));
+            Assert.Equal("Paid", order.Status);
+            return order.Id;
+        }
+        finally
+        {
+            accessor.HttpContext = null;
+        }
+    }
+
+    /// <summary>One run of the recovery step, sent the way the background service sends it: in a scope of its own.</summary>
+    protected async Task<OrderRecoveryReport> RecoverAsync()
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new RecoverStuckOrdersCommand());
+    }
+
+    /// <summary>Balance = sum of the ledger, and sequences run 1..n without a gap.</summary>
+    protected async Task AssertLedgerReconcilesAsync(Guid walletId)
+    {
+        Assert.Equal(0m, await Database.ScalarAsync<decimal>(
+            "SELECT w.balance - coalesce(sum(CASE e.direction WHEN 'Credit' THEN e.amount ELSE -e.amount END), 0) " +
+            "FROM wallets w LEFT JOIN ledger_entries e ON e.wallet_id = w.id WHERE w.id = $1 GROUP BY w.balance", walletId));
+        Assert.True(await Database.ScalarAsync<bool>(
+            "SELECT count(*) = coalesce(max(sequence), 0) AND count(DISTINCT sequence) = count(*) FROM ledger_entries WHERE wallet_id = $1",
+            walletId));
+    }
+
+    /// <summary>
+    /// The order's payment was given back in full to its wallet: payment Refunded, one refund naming a Refund entry of
+    /// the whole amount that references the payment.
+    /// </summary>
+    protected async Task AssertFullyRefundedAsync(JsonObject order)
+    {
+        var paymentId = Guid.Parse((string)order["paymentId"]!);
+        var amount = (decimal)order["amount"]!;
+        Assert.Equal("Refunded", (string?)order["paymentStatus"]);
+        Assert.Equal(amount, (decimal)order["refundedAmount"]!);
+        Assert.Equal(1L, await Database.CountAsync("payments", "id = $1 AND status = 'Refunded' AND refunded_amount = amount", paymentId));
+        Assert.Equal(1L, await Database.CountAsync("refunds r JOIN ledger_entries e ON e.id = r.ledger_entry_id",
+            "r.payment_id = $1 AND r.amount = $2 AND e.type = 'Refund' AND e.amount = $2 AND e.reference_type = 'payment' AND e.reference_id = $1",
+            paymentId, amount));
+        Assert.Equal(1L, await Database.CountAsync("refunds", "payment_id = $1", paymentId));
+    }
+}
