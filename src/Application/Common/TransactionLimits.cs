@@ -1,4 +1,3 @@
-using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Domain.Common;
 using CleanWallet.Domain.Wallets;
 using Microsoft.Extensions.Options;
@@ -6,13 +5,13 @@ using Microsoft.Extensions.Options;
 namespace CleanWallet.Application.Common;
 
 /// <summary>
-/// The per-transaction maximum and the per-wallet daily debit limit. The daily sum is read while the wallet row is
-/// locked, so concurrent debits of one wallet cannot both slip under the limit.
+/// The per-transaction maximum and the per-wallet daily debit limit. The day's spending is a running total on the
+/// wallet row, read and updated under its row lock, so concurrent debits cannot both slip under the limit and the
+/// check costs no query.
 /// </summary>
-public sealed class TransactionLimits(IOptions<LimitOptions> options, IReadStore read, TimeProvider clock)
+public sealed class TransactionLimits(IOptions<LimitOptions> options, TimeProvider clock)
 {
     public const string AmountOverLimit = "amount_over_limit";
-    public const string DailyLimitExceeded = "daily_limit_exceeded";
 
     public void EnsureWithinMaximum(decimal amount)
     {
@@ -22,25 +21,11 @@ public sealed class TransactionLimits(IOptions<LimitOptions> options, IReadStore
                 details: new Dictionary<string, object?> { ["limit"] = maximum, ["amount"] = amount });
     }
 
-    /// <summary>
-    /// For debits the customer makes (payments, orders, transfers out): only those count towards the day. Usage
-    /// charges and admin corrections are not the customer's spending.
-    /// </summary>
-    public async Task EnsureDebitAllowedAsync(Wallet lockedWallet, decimal amount, CancellationToken ct)
+    /// <summary>For debits the customer makes (payments, orders, transfers out) on a wallet locked by this transaction.</summary>
+    public void EnsureDebitAllowed(Wallet lockedWallet, decimal amount)
     {
         EnsureWithinMaximum(amount);
-        if (options.Value.DailyDebitLimit is not { } limit)
-            return;
-
-        var dayStart = new DateTimeOffset(clock.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
-        var walletId = lockedWallet.Id;
-        var spentToday = await read.SumAsync(read.LedgerEntries
-            .Where(e => e.WalletId == walletId && e.CreatedAt >= dayStart
-                        && (e.Type == LedgerEntryType.Payment || e.Type == LedgerEntryType.TransferOut))
-            .Select(e => e.Amount), ct);
-        if (spentToday + amount > limit)
-            throw new DomainException(DailyLimitExceeded,
-                $"The wallet may spend {limit:0.00} {lockedWallet.Currency} a day; {spentToday:0.00} is spent today, so {amount:0.00} is too much.",
-                details: new Dictionary<string, object?> { ["limit"] = limit, ["spentToday"] = spentToday, ["amount"] = amount });
+        if (options.Value.DailyDebitLimit is { } limit)
+            lockedWallet.EnsureWithinDailySpending(amount, limit, clock.GetUtcNow());
     }
 }

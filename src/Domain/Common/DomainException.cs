@@ -34,6 +34,7 @@ public class DomainException : Exception
 public static class DomainErrorCodes
 {
     public const string InsufficientFunds = "insufficient_funds";
+    public const string DailyLimitExceeded = "daily_limit_exceeded";
     public const string WalletFrozen = "wallet_frozen";
     public const string InvalidAmount = "invalid_amount";
     public const string CurrencyMismatch = "currency_mismatch";

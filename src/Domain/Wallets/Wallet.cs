@@ -26,6 +26,12 @@ public sealed class Wallet
     public WalletStatus Status { get; private set; }
     public decimal? LowBalanceThreshold { get; private set; }
     public long LastSequence { get; private set; }
+
+    /// <summary>The UTC day <see cref="SpentOnSpendingDay"/> counts; a running total kept under the wallet's row lock.</summary>
+    public DateOnly? SpendingDay { get; private set; }
+
+    /// <summary>What the customer itself spent (payments, transfers out) on <see cref="SpendingDay"/>.</summary>
+    public decimal SpentOnSpendingDay { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
 
     /// <summary>What the wallet may still spend: balance plus the credit an invoice customer is granted.</summary>
@@ -69,8 +75,32 @@ public sealed class Wallet
         Money.EnsureValidAmount(amount);
         EnsureNotFrozen();
         EnsureFundsFor(amount);
-        return Append(type, amount, reference, description, actor, now);
+        var entry = Append(type, amount, reference, description, actor, now);
+        if (IsCustomerSpending(type))
+        {
+            SpentOnSpendingDay = SpentOn(now) + entry.Amount;
+            SpendingDay = DayOf(now);
+        }
+        return entry;
     }
+
+    /// <summary>Payments and transfers out are the customer's own spending; usage charges and admin corrections are not.</summary>
+    public static bool IsCustomerSpending(LedgerEntryType type) => type is LedgerEntryType.Payment or LedgerEntryType.TransferOut;
+
+    /// <summary>What the customer has spent on the UTC day of <paramref name="now"/>.</summary>
+    public decimal SpentOn(DateTimeOffset now) => SpendingDay == DayOf(now) ? SpentOnSpendingDay : 0.00m;
+
+    /// <summary>Refuses spending that would take the day's total above <paramref name="dailyLimit"/>.</summary>
+    public void EnsureWithinDailySpending(decimal amount, decimal dailyLimit, DateTimeOffset now)
+    {
+        var spentToday = SpentOn(now);
+        if (spentToday + amount > dailyLimit)
+            throw new DomainException(DomainErrorCodes.DailyLimitExceeded,
+                $"The wallet may spend {dailyLimit:0.00} {Currency} a day; {spentToday:0.00} is spent today, so {amount:0.00} is too much.",
+                details: new Dictionary<string, object?> { ["limit"] = dailyLimit, ["spentToday"] = spentToday, ["amount"] = amount });
+    }
+
+    private static DateOnly DayOf(DateTimeOffset instant) => DateOnly.FromDateTime(instant.UtcDateTime);
 
     /// <summary>Stops every debit (credits still land) until an admin unfreezes the wallet.</summary>
     public void Freeze()

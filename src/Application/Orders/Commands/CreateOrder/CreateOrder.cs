@@ -37,7 +37,7 @@ public sealed class CreateOrderHandler(
     {
         var now = clock.StorableNow();
         var wallet = await wallets.LockAccessibleAsync(command.WalletId, caller, cancellationToken);
-        await limits.EnsureDebitAllowedAsync(wallet, command.Amount, cancellationToken);
+        limits.EnsureDebitAllowed(wallet, command.Amount);
 
         var order = Order.Place(wallet.CustomerId, wallet.Id, command.Amount, wallet.Currency, command.Description,
             command.Items?.Select(i => i!.ToItem()).ToArray(), now);

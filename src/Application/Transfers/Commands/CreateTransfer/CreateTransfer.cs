@@ -38,7 +38,7 @@ public sealed class CreateTransferHandler(
                  ?? throw new NotFoundException("Wallet", command.ToWalletId);
 
         Transfer.EnsureCanConnect(from, to);
-        await limits.EnsureDebitAllowedAsync(from, command.Amount, cancellationToken);
+        limits.EnsureDebitAllowed(from, command.Amount);
 
         var balancesBefore = new { fromBalance = from.Balance, toBalance = to.Balance };
         var execution = Transfer.Execute(from, to, command.Amount, command.Description, caller.Actor, now);

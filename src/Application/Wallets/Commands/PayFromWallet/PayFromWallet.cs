@@ -24,7 +24,7 @@ public sealed class PayFromWalletHandler(
     {
         var now = clock.StorableNow();
         var wallet = await wallets.LockAccessibleAsync(command.WalletId, caller, cancellationToken);
-        await limits.EnsureDebitAllowedAsync(wallet, command.Amount, cancellationToken);
+        limits.EnsureDebitAllowed(wallet, command.Amount);
 
         var payment = PaymentRecord.StartWalletPayment(wallet.CustomerId, wallet.Id, command.Amount, wallet.Currency,
             command.Description, command.Reference, now);
