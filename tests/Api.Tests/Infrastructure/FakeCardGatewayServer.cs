@@ -1,12 +1,6 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace CleanWallet.Api.Tests.Infrastructure;
 
@@ -32,60 +26,24 @@ public sealed record FakeRefundCall(string? GatewayReference, decimal? Amount, s
 /// well-formed refund, once per idempotency key. Every call is recorded; the next calls (charges or refunds) can be
 /// made to fail or be slow.
 /// </summary>
-public sealed class FakeCardGatewayServer : IAsyncDisposable
+public sealed class FakeCardGatewayServer : ScriptableFakeServer
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    private readonly WebApplication _app;
-    private readonly CancellationTokenSource _shutdown = new();
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly Lock _gate = new();
     private readonly List<FakeChargeCall> _calls = [];
     private readonly ConcurrentDictionary<string, Lazy<ChargeAnswer>> _charges = new(StringComparer.Ordinal);
     private readonly List<FakeRefundCall> _refundCalls = [];
     private readonly ConcurrentDictionary<string, Lazy<ChargeAnswer>> _refunds = new(StringComparer.Ordinal);
-    private int _failRemaining;
-    private int _failStatusCode;
-    private int _delayRemaining;
-    private TimeSpan _delay;
 
-    private FakeCardGatewayServer(WebApplication app, string baseUrl)
+    private FakeCardGatewayServer()
     {
-        _app = app;
-        BaseUrl = baseUrl;
     }
 
-    /// <summary>The root the gateway is reached at, e.g. <c>http://127.0.0.1:54321</c>.</summary>
-    public string BaseUrl { get; private set; }
+    /// <summary>A snapshot of every charge call so far, in arrival order.</summary>
+    public IReadOnlyList<FakeChargeCall> Calls => Snapshot(_calls);
 
-    /// <summary>A snapshot of every call so far, in arrival order.</summary>
-    public IReadOnlyList<FakeChargeCall> Calls
-    {
-        get
-        {
-            lock (_gate)
-                return _calls.ToArray();
-        }
-    }
-
-    public int CallCount
-    {
-        get
-        {
-            lock (_gate)
-                return _calls.Count;
-        }
-    }
+    public int CallCount => Calls.Count;
 
     /// <summary>A snapshot of every refund call so far, in arrival order.</summary>
-    public IReadOnlyList<FakeRefundCall> RefundCalls
-    {
-        get
-        {
-            lock (_gate)
-                return _refundCalls.ToArray();
-        }
-    }
+    public IReadOnlyList<FakeRefundCall> RefundCalls => Snapshot(_refundCalls);
 
     /// <summary>Refunds actually approved, each idempotency key counted once however often it was sent.</summary>
     public int DistinctRefundsApproved => _refunds.Values.Count(r => r.IsValueCreated && r.Value.Approved);
@@ -93,51 +51,14 @@ public sealed class FakeCardGatewayServer : IAsyncDisposable
     /// <summary>Charges actually approved, each idempotency key counted once however often it was sent.</summary>
     public int DistinctChargesApproved => _charges.Values.Count(c => c.IsValueCreated && c.Value.Approved);
 
-    public static async Task<FakeCardGatewayServer> StartAsync()
+    public static Task<FakeCardGatewayServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        var fake = new FakeCardGatewayServer();
+        return StartAsync(fake, app =>
         {
-            ContentRootPath = AppContext.BaseDirectory,
-            EnvironmentName = "FakeCardGateway",
+            app.MapPost("/charges", fake.HandleChargeAsync);
+            app.MapPost("/refunds", fake.HandleRefundAsync);
         });
-        // Nothing from the API's appsettings or the environment (Kestrel endpoints, URLs) may leak in.
-        builder.Configuration.Sources.Clear();
-        builder.Logging.ClearProviders();
-
-        var app = builder.Build();
-        app.Urls.Add("http://127.0.0.1:0");
-        var fake = new FakeCardGatewayServer(app, string.Empty);
-        app.MapPost("/charges", fake.HandleChargeAsync);
-        app.MapPost("/refunds", fake.HandleRefundAsync);
-
-        await app.StartAsync();
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
-                        ?? throw new InvalidOperationException("The fake card gateway exposes no server addresses.");
-        fake.BaseUrl = addresses.Single().TrimEnd('/');
-        return fake;
-    }
-
-    /// <summary>The next <paramref name="count"/> calls answer <paramref name="statusCode"/> and charge nothing.</summary>
-    public void FailNextCalls(int count, int statusCode)
-    {
-        lock (_gate)
-        {
-            _failRemaining = count;
-            _failStatusCode = statusCode;
-        }
-    }
-
-    /// <summary>
-    /// The next <paramref name="count"/> calls wait <paramref name="delay"/> before being processed; a caller
-    /// that gives up first (aborts the request) is not charged.
-    /// </summary>
-    public void DelayNextCalls(int count, TimeSpan delay)
-    {
-        lock (_gate)
-        {
-            _delayRemaining = count;
-            _delay = delay;
-        }
     }
 
     private async Task HandleChargeAsync(HttpContext context)
@@ -145,7 +66,7 @@ public sealed class FakeCardGatewayServer : IAsyncDisposable
         var body = await ReadBodyAsync<ChargeRequest>(context);
         var key = IdempotencyKeyOf(context);
         var (status, delay) = PlanCall(body is null ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK,
-            planned => _calls.Add(new FakeChargeCall(body?.CardToken, body?.Amount, body?.Currency, body?.Description, key, _clock.Elapsed, planned)));
+            planned => _calls.Add(new FakeChargeCall(body?.CardToken, body?.Amount, body?.Currency, body?.Description, key, Elapsed, planned)));
 
         if (!await AnswerAfterDelayAsync(context, status, delay))
             return;
@@ -170,65 +91,11 @@ public sealed class FakeCardGatewayServer : IAsyncDisposable
         await context.Response.WriteAsJsonAsync(answer, Json, context.RequestAborted);
     }
 
-    private static async Task<T?> ReadBodyAsync<T>(HttpContext context) where T : class
-    {
-        try
-        {
-            return await JsonSerializer.DeserializeAsync<T>(context.Request.Body, Json, context.RequestAborted);
-        }
-        catch (JsonException)
-        {
-            // Recorded with empty fields and answered 400.
-            return null;
-        }
-    }
-
-    private static string? IdempotencyKeyOf(HttpContext context)
-    {
-        var idempotencyKey = context.Request.Headers["Idempotency-Key"].ToString();
-        return string.IsNullOrEmpty(idempotencyKey) ? null : idempotencyKey;
-    }
-
-    /// <summary>Applies any injected failure or delay to this call and records it (under the lock) with its planned status.</summary>
-    private (int Status, TimeSpan Delay) PlanCall(int status, Action<int> record)
-    {
-        lock (_gate)
-        {
-            if (_failRemaining > 0)
-            {
-                _failRemaining--;
-                status = _failStatusCode;
-            }
-
-            var delay = TimeSpan.Zero;
-            if (_delayRemaining > 0)
-            {
-                _delayRemaining--;
-                delay = _delay;
-            }
-
-            record(status);
-            return (status, delay);
-        }
-    }
-
     /// <summary>Waits out the delay; true when the call should now be processed and answered 200.</summary>
     private async Task<bool> AnswerAfterDelayAsync(HttpContext context, int status, TimeSpan delay)
     {
-        if (delay > TimeSpan.Zero)
-        {
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _shutdown.Token);
-            try
-            {
-                await Task.Delay(delay, linked.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // The caller gave up (or the fake is shutting down): nothing is charged or answered.
-                return false;
-            }
-        }
-
+        if (!await WaitAsync(context, delay))
+            return false;
         if (status != StatusCodes.Status200OK)
         {
             context.Response.StatusCode = status;
@@ -241,15 +108,6 @@ public sealed class FakeCardGatewayServer : IAsyncDisposable
         cardToken == "tok_visa"
             ? new ChargeAnswer(true, $"fake_{Guid.NewGuid():N}", null)
             : new ChargeAnswer(false, null, "card_declined");
-
-    public async ValueTask DisposeAsync()
-    {
-        await _shutdown.CancelAsync();
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
-            await _app.StopAsync(timeout.Token);
-        await _app.DisposeAsync();
-        _shutdown.Dispose();
-    }
 
     private sealed record ChargeRequest(string? CardToken, decimal? Amount, string? Currency, string? Description);
 

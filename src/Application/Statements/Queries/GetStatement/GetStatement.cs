@@ -1,4 +1,5 @@
 using System.Globalization;
+using CleanWallet.Application.Common.Errors;
 using CleanWallet.Application.Common.Messaging;
 using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Application.Common.Security;
@@ -35,8 +36,11 @@ public sealed class GetStatementHandler(IReadStore read, ICallerContext caller, 
 
     public async Task<StatementDto> Handle(GetStatementQuery query, CancellationToken cancellationToken)
     {
-        await read.EnsureReadableAsync(query.WalletId, caller, cancellationToken);
-        var currency = (await read.FirstOrDefaultAsync(read.Wallets.Where(w => w.Id == query.WalletId).Select(w => w.Currency), cancellationToken))!;
+        var wallet = await read.FirstOrDefaultAsync(
+            read.Wallets.Where(w => w.Id == query.WalletId).Select(w => new { w.CustomerId, w.Currency }), cancellationToken);
+        if (wallet is null || !caller.CanAccess(wallet.CustomerId))
+            throw new NotFoundException("Wallet", query.WalletId);
+        var currency = wallet.Currency;
 
         var start = new DateTimeOffset(DateTime.ParseExact(query.Month, MonthFormat, CultureInfo.InvariantCulture,
             DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal), TimeSpan.Zero);
