@@ -19,6 +19,9 @@ public static class DependencyInjection
         services.Configure<MoneyOptions>(configuration.GetSection("Money"));
         services.Configure<TransactionOptions>(configuration.GetSection("Transactions"));
         services.Configure<LimitOptions>(configuration.GetSection("Limits"));
+        services.Configure<Housekeeping.HousekeepingOptions>(configuration.GetSection("Housekeeping"));
+        services.Configure<Vms.VmOptions>(configuration.GetSection("Vms"));
+        services.AddSingleton<Vms.VmCatalog>();
         services.AddScoped<Audit.AuditLog>();
         services.AddScoped<TransactionLimits>();
         services.AddSingleton(TimeProvider.System);

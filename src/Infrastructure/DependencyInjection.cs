@@ -4,6 +4,7 @@ using CleanWallet.Infrastructure.Payments;
 using CleanWallet.Infrastructure.Persistence;
 using CleanWallet.Infrastructure.Persistence.Migrations;
 using CleanWallet.Infrastructure.Persistence.Stores;
+using CleanWallet.Infrastructure.Scheduling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
@@ -37,6 +38,8 @@ public static class DependencyInjection
         services.AddScoped<Application.Transfers.ITransferStore, TransferStore>();
         services.AddScoped<Application.Administration.IAdjustmentStore, AdjustmentStore>();
         services.AddScoped<Application.Audit.IAuditStore, AuditStore>();
+        services.AddScoped<Application.Housekeeping.IHousekeepingStore, HousekeepingStore>();
+        services.AddScheduling(configuration, connectionString);
 
         var gateway = configuration.GetSection("CardGateway").Get<CardGatewayOptions>() ?? new CardGatewayOptions();
         services.AddSingleton(gateway);

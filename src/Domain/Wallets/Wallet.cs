@@ -84,6 +84,20 @@ public sealed class Wallet
         return entry;
     }
 
+    /// <summary>
+    /// Charges VM usage that was already consumed. Unlike <see cref="Debit"/> it is neither refused for lack of funds nor
+    /// on a frozen wallet: the service was delivered, so the debt is recorded, and the caller suspends the VM when the
+    /// wallet is <see cref="IsOverdrawn"/>. Every other debit stays refused until a top-up covers it.
+    /// </summary>
+    public LedgerEntry ChargeUsage(decimal amount, LedgerReference reference, string description, string actor, DateTimeOffset now)
+    {
+        Money.EnsureValidAmount(amount);
+        return Append(LedgerEntryType.UsageCharge, amount, reference, description, actor, now);
+    }
+
+    /// <summary>Below zero for a prepaid wallet, past its credit limit for an invoice wallet.</summary>
+    public bool IsOverdrawn => Available < 0m;
+
     /// <summary>Payments and transfers out are the customer's own spending; usage charges and admin corrections are not.</summary>
     public static bool IsCustomerSpending(LedgerEntryType type) => type is LedgerEntryType.Payment or LedgerEntryType.TransferOut;
 

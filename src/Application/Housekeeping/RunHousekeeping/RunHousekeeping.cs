@@ -1,0 +1,45 @@
+using CleanWallet.Application.Housekeeping.FailStalePendingPayments;
+using MediatR;
+using Microsoft.Extensions.Options;
+
+namespace CleanWallet.Application.Housekeeping.RunHousekeeping;
+
+public sealed record HousekeepingSummary(int IdempotencyKeysExpired, int PaymentsFailed, int LostRunsClosed);
+
+/// <summary>
+/// The housekeeping job's work. Not one transaction: each batch commits on its own, so a large backlog never holds
+/// long locks and a crash half-way loses nothing (the next run carries on).
+/// </summary>
+public sealed record RunHousekeepingCommand : IRequest<HousekeepingSummary>;
+
+public sealed class RunHousekeepingHandler(IHousekeepingStore store, IMediator mediator, IOptions<HousekeepingOptions> options,
+    TimeProvider clock) : IRequestHandler<RunHousekeepingCommand, HousekeepingSummary>
+{
+    public async Task<HousekeepingSummary> Handle(RunHousekeepingCommand command, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var batchSize = Math.Max(1, settings.BatchSize);
+        var now = clock.GetUtcNow();
+
+        var keysExpired = 0;
+        var keyCutoff = now.AddHours(-Math.Max(1, settings.IdempotencyKeyRetentionHours));
+        int deleted;
+        do
+        {
+            deleted = await store.DeleteIdempotencyKeysCreatedBeforeAsync(keyCutoff, batchSize, cancellationToken);
+            keysExpired += deleted;
+        } while (deleted == batchSize);
+
+        var paymentsFailed = 0;
+        var paymentCutoff = now.AddMinutes(-Math.Max(1, settings.PendingPaymentTimeoutMinutes));
+        int failed;
+        do
+        {
+            failed = await mediator.Send(new FailStalePendingPaymentsCommand(paymentCutoff, batchSize), cancellationToken);
+            paymentsFailed += failed;
+        } while (failed == batchSize);
+
+        var runsClosed = await store.CloseRunsOfLostNodesAsync(now, cancellationToken);
+        return new HousekeepingSummary(keysExpired, paymentsFailed, runsClosed);
+    }
+}

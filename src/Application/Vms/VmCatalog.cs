@@ -1,0 +1,71 @@
+using CleanWallet.Domain.Common;
+using CleanWallet.Domain.VirtualMachines;
+using Microsoft.Extensions.Options;
+
+namespace CleanWallet.Application.Vms;
+
+/// <summary>Settings under <c>Vms</c>: the size catalogue and its prices.</summary>
+public sealed class VmOptions
+{
+    /// <summary>Hours a monthly price is spread over (730 = 365 × 24 / 12).</summary>
+    public int HoursPerMonth { get; set; } = 730;
+
+    /// <summary>Provisioning, starting or resizing up needs funds for this many hours at the size (730: a month).</summary>
+    public int FundsCheckHours { get; set; } = 730;
+
+    public Dictionary<string, VmSizeOptions> Sizes { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+public sealed class VmSizeOptions
+{
+    public int Vcpus { get; set; }
+    public int MemoryGb { get; set; }
+    public decimal MonthlyPrice { get; set; }
+}
+
+/// <summary>A size of the catalogue with its price.</summary>
+public sealed record VmSize(string Name, int Vcpus, int MemoryGb, decimal MonthlyPrice);
+
+/// <summary>The VM size catalogue and the prices derived from it. Sizes are listed cheapest first.</summary>
+public sealed class VmCatalog
+{
+    public static readonly IReadOnlyList<VmSize> DefaultSizes =
+    [
+        new("Small", 1, 2, 150.00m),
+        new("Medium", 2, 4, 300.00m),
+        new("Large", 4, 8, 600.00m),
+        new("Enterprise", 8, 16, 1200.00m),
+    ];
+
+    private readonly Dictionary<string, VmSize> _byName;
+
+    public VmCatalog(IOptions<VmOptions> options)
+    {
+        var settings = options.Value;
+        if (settings.HoursPerMonth <= 0 || settings.FundsCheckHours < 0)
+            throw new InvalidOperationException("Vms:HoursPerMonth must be positive and Vms:FundsCheckHours zero or more.");
+        HoursPerMonth = settings.HoursPerMonth;
+        FundsCheckHours = settings.FundsCheckHours;
+        Sizes = settings.Sizes.Count == 0
+            ? DefaultSizes
+            : settings.Sizes
+                .Select(pair => new VmSize(pair.Key, pair.Value.Vcpus, pair.Value.MemoryGb, pair.Value.MonthlyPrice))
+                .OrderBy(size => size.MonthlyPrice).ThenBy(size => size.Name, StringComparer.Ordinal)
+                .ToList();
+        if (Sizes.Any(size => size.MonthlyPrice < 0m || !Money.HasAtMostTwoDecimals(size.MonthlyPrice)))
+            throw new InvalidOperationException("Every VM size needs a price of zero or more with at most two decimals.");
+        _byName = Sizes.ToDictionary(size => size.Name, StringComparer.OrdinalIgnoreCase);
+    }
+
+    public int HoursPerMonth { get; }
+
+    public int FundsCheckHours { get; }
+
+    public IReadOnlyList<VmSize> Sizes { get; }
+
+    /// <summary>The size by name, whatever its letter case; null when the catalogue has no such size.</summary>
+    public VmSize? Find(string? name) => name is not null && _byName.TryGetValue(name, out var size) ? size : null;
+
+    /// <summary>Available funds a VM of this size needs to be provisioned, started or resized up.</summary>
+    public decimal FundsRequired(VmSize size) => UsagePricing.CostOfHours(size.MonthlyPrice, HoursPerMonth, FundsCheckHours);
+}

@@ -1,0 +1,63 @@
+using Quartz;
+
+namespace CleanWallet.Infrastructure.Scheduling;
+
+/// <summary>One recurring job: its Quartz identity, what it is for and when it runs.</summary>
+public sealed class RecurringJob
+{
+    private readonly Action<IQuartzBuilder, SchedulingOptions> _register;
+
+    private RecurringJob(string name, string description, Func<SchedulingOptions, string> cron, Action<IQuartzBuilder, SchedulingOptions> register)
+    {
+        Name = name;
+        Description = description;
+        Cron = cron;
+        _register = register;
+    }
+
+    public string Name { get; }
+    public string Description { get; }
+    public Func<SchedulingOptions, string> Cron { get; }
+    public JobKey JobKey => new(Name, RecurringJobs.Group);
+    public TriggerKey TriggerKey => new(Name + ".schedule", RecurringJobs.Group);
+
+    public static RecurringJob Create<TJob>(string name, string description, Func<SchedulingOptions, string> cron) where TJob : IJob
+    {
+        RecurringJob? job = null;
+        job = new RecurringJob(name, description, cron, (quartz, options) =>
+        {
+            quartz.AddJob<TJob>(configure => configure
+                .WithIdentity(job!.JobKey)
+                .WithDescription(description)
+                .StoreDurably()
+                // A node that dies mid-run has the job re-run elsewhere; every job is safe to re-run.
+                .RequestRecovery()
+                .DisallowConcurrentExecution());
+            quartz.AddTrigger<TJob>(trigger => trigger
+                .ForJob(job!.JobKey)
+                .WithIdentity(job.TriggerKey)
+                .WithDescription(description)
+                // A run missed while every node was down fires once when one comes back; the job itself catches up.
+                .WithSchedule(CronScheduleBuilder.Create(cron(options)).InTimeZone(TimeZoneInfo.Utc)
+                    .WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+        });
+        return job;
+    }
+
+    public void Register(IQuartzBuilder quartz, SchedulingOptions options) => _register(quartz, options);
+}
+
+/// <summary>Every recurring job of the service, in the order the dashboard lists them.</summary>
+public static class RecurringJobs
+{
+    public const string Group = "cleanwallet";
+
+    public static readonly RecurringJob Housekeeping = RecurringJob.Create<Jobs.HousekeepingJob>("housekeeping",
+        "Expires old idempotency keys, fails payments stuck in Pending and closes runs of lost nodes.",
+        options => options.HousekeepingCron);
+
+    public static IReadOnlyList<RecurringJob> All { get; } = [Housekeeping];
+
+    public static RecurringJob? Find(string name) =>
+        All.FirstOrDefault(job => string.Equals(job.Name, name, StringComparison.OrdinalIgnoreCase));
+}
