@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CleanWallet.Api.Endpoints.Administration;
+using CleanWallet.Api.Endpoints.ApiKeys;
 using CleanWallet.Api.Endpoints.Customers;
 using CleanWallet.Api.Endpoints.Orders;
 using CleanWallet.Api.Endpoints.Payments;
@@ -121,6 +122,7 @@ var api = app.MapGroup("/api/v1");
 api.MapCustomersEndpoints();
 api.MapWalletsEndpoints();
 api.MapPaymentsEndpoints();
+api.MapApiKeysEndpoints();
 api.MapOrdersEndpoints();
 api.MapRefundsEndpoints();
 api.MapStatementsEndpoints();
