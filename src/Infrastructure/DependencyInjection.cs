@@ -33,6 +33,7 @@ public static class DependencyInjection
         services.AddScoped<ICustomerStore, CustomerStore>();
         services.AddScoped<IApiKeyStore, ApiKeyStore>();
         services.AddScoped<IReadStore, ReadStore>();
+        services.AddScoped<Application.Vms.IVmStore, VmStore>();
         services.AddScoped<Application.ApiKeys.IStaffApiKeyStore, StaffApiKeyStore>();
         services.AddOrders(configuration);
         services.AddScoped<Application.Payments.Commands.RefundPayment.IRefundStore, RefundStore>();

@@ -46,6 +46,9 @@ public static class SchedulingRegistration
                 job.Register(quartz, options);
 
             quartz.AddJobListener<JobRunHistoryListener>();
+            // Readiness covers the scheduler too: unhealthy when it cannot reach its store, degraded on a node that
+            // does not fire jobs (Scheduling:Enabled=false) or whose cluster check-in has stalled.
+            quartz.AddQuartzHealthChecks(health => health.Tags.Add("ready"));
         });
         services.AddQuartzHostedService(hosted =>
         {

@@ -10,16 +10,48 @@ public sealed class PlatformTests(TestDatabase database) : ApiTestBase(database)
 {
     // ---- health ----
 
-    [Theory]
-    [InlineData("/health/live")]
-    [InlineData("/health/ready")]
-    public async Task Health_checks_answer_200_healthy_without_a_key(string path)
+    [Fact]
+    public async Task Liveness_answers_200_healthy_without_a_key()
     {
-        var response = await Client(apiKey: null).GetAsync(path);
+        var response = await Client(apiKey: null).GetAsync("/health/live");
 
         await AssertStatus(response, HttpStatusCode.OK);
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
         AssertRequestId(response);
+    }
+
+    [Fact]
+    public async Task Readiness_is_degraded_on_a_node_that_does_not_run_the_scheduler()
+    {
+        // The test host builds the scheduler but leaves it stopped (Scheduling:Enabled=false): it still serves traffic.
+        var response = await Client(apiKey: null).GetAsync("/health/ready");
+
+        await AssertStatus(response, HttpStatusCode.OK);
+        Assert.Equal("Degraded", await response.Content.ReadAsStringAsync());
+        AssertRequestId(response);
+    }
+
+    [Fact]
+    public async Task Readiness_is_healthy_when_the_database_answers_and_the_scheduler_runs()
+    {
+        await using var node = ApiFactory.StartOnKestrel(Database.ConnectionString,
+            settings: new Dictionary<string, string?> { ["Scheduling:Enabled"] = "true" });
+        using var client = node.CreateClient();
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string body;
+        do
+        {
+            // The hosted service starts the scheduler once the application has started.
+            var response = await client.GetAsync("/health/ready");
+            await AssertStatus(response, HttpStatusCode.OK);
+            body = await response.Content.ReadAsStringAsync();
+            if (body == "Healthy")
+                break;
+            await Task.Delay(200);
+        } while (DateTime.UtcNow < deadline);
+
+        Assert.Equal("Healthy", body);
     }
 
     [Fact]

@@ -45,6 +45,8 @@ public interface IReadStore
     IQueryable<Domain.Transfers.Transfer> Transfers { get; }
     IQueryable<Domain.Adjustments.Adjustment> Adjustments { get; }
     IQueryable<Domain.Orders.Order> Orders { get; }
+    IQueryable<Domain.VirtualMachines.VirtualMachine> Vms { get; }
+    IQueryable<Domain.VirtualMachines.VmUsage> VmUsage { get; }
 
     Task<List<T>> ToListAsync<T>(IQueryable<T> query, CancellationToken ct);
     Task<T?> FirstOrDefaultAsync<T>(IQueryable<T> query, CancellationToken ct);

@@ -1,0 +1,38 @@
+using CleanWallet.Application.Audit;
+using CleanWallet.Application.Common;
+using CleanWallet.Application.Common.Messaging;
+using CleanWallet.Application.Common.Persistence;
+using CleanWallet.Application.Common.Security;
+using MediatR;
+
+namespace CleanWallet.Application.Vms.Commands.DeleteVm;
+
+/// <summary>
+/// Deletes a VM, first settling the open hours of a Running one up to and including the current hour. The VM can
+/// still be read (status Deleted, deletedAt); acting on it again is a 409.
+/// </summary>
+public sealed record DeleteVmCommand(Guid VmId) : ICommand<VmDto>, IIdempotentCommand;
+
+public sealed class DeleteVmHandler(
+    IVmStore vms,
+    IWalletStore wallets,
+    VmCatalog catalog,
+    AuditLog audit,
+    ICallerContext caller,
+    TimeProvider clock) : IRequestHandler<DeleteVmCommand, VmDto>
+{
+    public const string AuditAction = "vm.delete";
+
+    public async Task<VmDto> Handle(DeleteVmCommand command, CancellationToken cancellationToken)
+    {
+        var vm = await vms.LockAccessibleAsync(command.VmId, caller, cancellationToken);
+        var now = clock.StorableNow();
+        var before = VmSettlements.Snapshot(vm);
+
+        var settled = await vm.Delete(catalog.RateOf(vm.Size), now)
+            .ChargeIfAnyAsync(vm, wallets, vms, caller.Actor, now, cancellationToken);
+
+        audit.AuditIfAdmin(caller, AuditAction, vm, settled, before);
+        return VmDto.From(vm, settled);
+    }
+}

@@ -1,0 +1,41 @@
+using CleanWallet.Application.Audit;
+using CleanWallet.Application.Common;
+using CleanWallet.Application.Common.Messaging;
+using CleanWallet.Application.Common.Persistence;
+using CleanWallet.Application.Common.Security;
+using CleanWallet.Application.Wallets;
+using CleanWallet.Domain.VirtualMachines;
+using MediatR;
+
+namespace CleanWallet.Application.Vms.Commands.ProvisionVm;
+
+/// <summary>
+/// Provisions a Running VM paid from <see cref="WalletId"/>: refused (422 insufficient_funds / wallet_frozen, nothing
+/// written) unless the wallet's available funds cover the size's price for the funds-check hours. The VM belongs to
+/// the wallet's customer; a customer can only name its own wallet. No money moves now: the hours are billed in arrears.
+/// </summary>
+public sealed record ProvisionVmCommand(Guid WalletId, string Name, string Size) : ICommand<VmDto>, IIdempotentCommand;
+
+public sealed class ProvisionVmHandler(
+    IWalletStore wallets,
+    IVmStore vms,
+    VmCatalog catalog,
+    AuditLog audit,
+    ICallerContext caller,
+    TimeProvider clock) : IRequestHandler<ProvisionVmCommand, VmDto>
+{
+    public const string AuditAction = "vm.provision";
+
+    public async Task<VmDto> Handle(ProvisionVmCommand command, CancellationToken cancellationToken)
+    {
+        var now = clock.StorableNow();
+        var size = catalog.Find(command.Size) ?? throw new InvalidOperationException($"Size '{command.Size}' passed validation but is unknown.");
+        var wallet = await wallets.LockAccessibleAsync(command.WalletId, caller, cancellationToken);
+        wallet.EnsureCanPayFor(catalog, size);
+
+        var vm = VirtualMachine.Provision(wallet.CustomerId, wallet.Id, command.Name, size.Name, now);
+        vms.Add(vm);
+        audit.AuditIfAdmin(caller, AuditAction, vm, null, new { status = (string?)null });
+        return VmDto.From(vm);
+    }
+}

@@ -1,0 +1,57 @@
+using System.Linq.Expressions;
+using CleanWallet.Application.Common.Errors;
+using CleanWallet.Application.Common.Persistence;
+using CleanWallet.Application.Common.Security;
+using CleanWallet.Domain.VirtualMachines;
+
+namespace CleanWallet.Application.Vms;
+
+/// <summary>
+/// A VM as the API shows it. <see cref="Settled"/> is set only on the answer of a stop, resize or delete that charged
+/// hours: what that request billed.
+/// </summary>
+public sealed record VmDto(
+    Guid Id,
+    Guid CustomerId,
+    Guid WalletId,
+    string Name,
+    string Size,
+    string Status,
+    DateTimeOffset BilledThrough,
+    long SizeHoursBilled,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? DeletedAt,
+    VmSettlementDto? Settled = null)
+{
+    public static VmDto From(VirtualMachine vm, VmSettlementDto? settled = null) => new(
+        vm.Id, vm.CustomerId, vm.WalletId, vm.Name, vm.Size, vm.Status.ToString(), vm.BilledThrough, vm.SizeHoursBilled,
+        vm.CreatedAt, vm.UpdatedAt, vm.DeletedAt, settled);
+
+    /// <summary>Used by EF queries, so the database returns only these columns.</summary>
+    public static readonly Expression<Func<VirtualMachine, VmDto>> Projection = vm => new VmDto(
+        vm.Id, vm.CustomerId, vm.WalletId, vm.Name, vm.Size, vm.Status.ToString(), vm.BilledThrough, vm.SizeHoursBilled,
+        vm.CreatedAt, vm.UpdatedAt, vm.DeletedAt, null);
+}
+
+/// <summary>
+/// Hours one request settled at once: [<see cref="From"/>, <see cref="To"/>), <see cref="Amount"/> charged by the
+/// UsageCharge entry <see cref="LedgerEntryId"/> (null when the hours cost 0.00).
+/// </summary>
+public sealed record VmSettlementDto(
+    long Hours,
+    decimal Amount,
+    string Currency,
+    DateTimeOffset From,
+    DateTimeOffset To,
+    Guid? LedgerEntryId);
+
+internal static class VmReads
+{
+    /// <summary>Another customer's VM is reported as missing, like every other resource.</summary>
+    public static async Task<VmDto> ReadableAsync(IReadStore read, ICallerContext caller, Guid vmId, CancellationToken ct)
+    {
+        var vm = await read.FirstOrDefaultAsync(read.Vms.Where(v => v.Id == vmId).Select(VmDto.Projection), ct);
+        return vm is not null && caller.CanAccess(vm.CustomerId) ? vm : throw new NotFoundException("VM", vmId);
+    }
+}
