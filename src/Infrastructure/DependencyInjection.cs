@@ -33,6 +33,7 @@ public static class DependencyInjection
         services.AddScoped<ICustomerStore, CustomerStore>();
         services.AddScoped<IApiKeyStore, ApiKeyStore>();
         services.AddScoped<IReadStore, ReadStore>();
+        services.AddUsageBilling(configuration);
         services.AddScoped<Application.Vms.IVmStore, VmStore>();
         services.AddScoped<Application.ApiKeys.IStaffApiKeyStore, StaffApiKeyStore>();
         services.AddOrders(configuration);

@@ -52,11 +52,15 @@ public static class RecurringJobs
 {
     public const string Group = "cleanwallet";
 
+    public static readonly RecurringJob Billing = RecurringJob.Create<Jobs.BillingJob>("billing",
+        "Charges every running VM for each ended hour not yet billed (missed hours included) and suspends the VMs of overdrawn wallets.",
+        options => options.BillingCron);
+
     public static readonly RecurringJob Housekeeping = RecurringJob.Create<Jobs.HousekeepingJob>("housekeeping",
         "Expires old idempotency keys, fails payments stuck in Pending and closes runs of lost nodes.",
         options => options.HousekeepingCron);
 
-    public static IReadOnlyList<RecurringJob> All { get; } = [Housekeeping];
+    public static IReadOnlyList<RecurringJob> All { get; } = [Billing, Housekeeping];
 
     public static RecurringJob? Find(string name) =>
         All.FirstOrDefault(job => string.Equals(job.Name, name, StringComparison.OrdinalIgnoreCase));

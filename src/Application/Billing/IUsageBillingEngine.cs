@@ -1,0 +1,54 @@
+namespace CleanWallet.Application.Billing;
+
+/// <summary>The VM size prices a run bills with, taken from the catalogue when the run starts.</summary>
+public sealed record BillingPriceList(IReadOnlyList<string> SizeNames, IReadOnlyList<decimal> MonthlyPrices, int HoursPerMonth);
+
+/// <summary>
+/// One batch: the running VMs with an id in (<paramref name="AfterVmId"/>, <paramref name="ThroughVmId"/>] that still
+/// have hours ending at or before <paramref name="BilledUpTo"/> to bill. <paramref name="Number"/> counts from 1 in the run.
+/// </summary>
+public sealed record BillingBatch(
+    Guid RunId,
+    int Number,
+    DateTimeOffset BilledUpTo,
+    Guid? AfterVmId,
+    Guid ThroughVmId,
+    BillingPriceList Prices,
+    DateTimeOffset Now);
+
+/// <summary>
+/// What a committed batch billed. <paramref name="VmsLocked"/> counts the VMs it held (VMs a request held were skipped);
+/// <paramref name="UnpricedVmIds"/> are running VMs whose size the catalogue does not know, left unbilled.
+/// </summary>
+public sealed record BillingBatchResult(
+    int VmsLocked,
+    int VmsBilled,
+    long HoursBilled,
+    decimal AmountBilled,
+    int VmsSuspended,
+    IReadOnlyList<Guid> UnpricedVmIds)
+{
+    public static readonly BillingBatchResult Empty = new(0, 0, 0, 0m, 0, []);
+}
+
+/// <summary>
+/// The hourly billing run's database work, set-based: each batch is one short transaction of a few statements, never
+/// one round trip per VM. Exactly-once per VM-hour is the vm_usage primary key's job, so overlapping runs are safe.
+/// </summary>
+public interface IUsageBillingEngine
+{
+    /// <summary>Records the run as Running (committed at once, so every batch can name it).</summary>
+    Task StartRunAsync(Guid runId, DateTimeOffset billedUpTo, string nodeId, DateTimeOffset startedAt, CancellationToken ct);
+
+    /// <summary>
+    /// The id of the last of the next <paramref name="batchSize"/> billable VMs after <paramref name="afterVmId"/> (null: from
+    /// the start), or null when none is left. It only reads; the batch locks what it bills.
+    /// </summary>
+    Task<Guid?> FindBatchEndAsync(DateTimeOffset billedUpTo, Guid? afterVmId, int batchSize, CancellationToken ct);
+
+    /// <summary>Bills one batch in its own transaction: committed whole, or rolled back whole when it throws.</summary>
+    Task<BillingBatchResult> BillBatchAsync(BillingBatch batch, CancellationToken ct);
+
+    /// <summary>Records the run's outcome; its counts were added batch by batch in the batches' own transactions.</summary>
+    Task FinishRunAsync(Guid runId, bool succeeded, DateTimeOffset finishedAt, string? error, CancellationToken ct);
+}

@@ -1,0 +1,295 @@
+using System.Data;
+using CleanWallet.Application.Billing;
+using CleanWallet.Application.Common.Behaviours;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CleanWallet.Infrastructure.Billing;
+
+/// <summary>
+/// The billing run in set-based SQL. A batch is one READ COMMITTED transaction of two statements: the first locks the
+/// batch's running VMs (skipping any a request holds: that VM is billed by the next run, or settles itself) and then
+/// their wallets in ascending id order (requests lock a VM before its wallet, so this order cannot deadlock with them
+/// or with another node); the second generates the unbilled hours, inserts them into vm_usage (ON CONFLICT DO NOTHING:
+/// the primary key is the exactly-once guarantee), and from the rows actually inserted writes one UsageCharge entry
+/// per VM, the wallets' new balances and sequences, the VMs' new billed-through (suspending those of overdrawn
+/// wallets) and the run's running totals. Both statements see the rows as locked, so the balances they chain are current.
+/// </summary>
+internal sealed class SqlUsageBillingEngine(
+    NpgsqlDataSource dataSource,
+    IOptions<TransactionOptions> retryOptions,
+    IEnumerable<IBillingBatchInterceptor> interceptors,
+    ILogger<SqlUsageBillingEngine> logger) : IUsageBillingEngine
+{
+    private readonly IBillingBatchInterceptor[] _interceptors = interceptors.ToArray();
+
+    public async Task StartRunAsync(Guid runId, DateTimeOffset billedUpTo, string nodeId, DateTimeOffset startedAt, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO billing_runs (id, billed_up_to, started_at, status, node_id)
+            VALUES ($1, $2, $3, 'Running', $4)
+            """);
+        command.Parameters.AddWithValue(runId);
+        command.Parameters.AddWithValue(billedUpTo);
+        command.Parameters.AddWithValue(startedAt);
+        command.Parameters.AddWithValue(nodeId);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<Guid?> FindBatchEndAsync(DateTimeOffset billedUpTo, Guid? afterVmId, int batchSize, CancellationToken ct)
+    {
+        // An index-only walk of vms_billable_idx: the keyset range the next batch locks and bills.
+        await using var command = dataSource.CreateCommand("""
+            SELECT id FROM (
+                SELECT id FROM vms
+                WHERE status = 'Running' AND billed_through < $1 AND ($2::uuid IS NULL OR id > $2)
+                ORDER BY id
+                LIMIT $3
+            ) batch
+            ORDER BY id DESC
+            LIMIT 1
+            """);
+        command.Parameters.AddWithValue(billedUpTo);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)afterVmId ?? DBNull.Value });
+        command.Parameters.AddWithValue(batchSize);
+        var result = await command.ExecuteScalarAsync(ct);
+        return result is Guid id ? id : null;
+    }
+
+    public async Task<BillingBatchResult> BillBatchAsync(BillingBatch batch, CancellationToken ct)
+    {
+        var settings = retryOptions.Value;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await BillBatchOnceAsync(batch, ct);
+            }
+            catch (Exception ex) when (attempt <= settings.MaxRetries && IsTransientFailure(ex) && !ct.IsCancellationRequested)
+            {
+                // The batch rolled back whole; running it again from the start is safe.
+                logger.LogWarning("Billing batch {Batch} of run {RunId} hit a transient database failure ({Error}); retry {Attempt} of {MaxRetries}",
+                    batch.Number, batch.RunId, ex.GetBaseException().Message, attempt, settings.MaxRetries);
+                var delay = settings.BaseDelayMilliseconds * attempt + Random.Shared.Next(Math.Max(1, settings.BaseDelayMilliseconds));
+                await Task.Delay(delay, ct);
+            }
+        }
+    }
+
+    public async Task FinishRunAsync(Guid runId, bool succeeded, DateTimeOffset finishedAt, string? error, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("""
+            UPDATE billing_runs SET status = $2, finished_at = $3, error = $4 WHERE id = $1
+            """);
+        command.Parameters.AddWithValue(runId);
+        command.Parameters.AddWithValue(succeeded ? "Succeeded" : "Failed");
+        command.Parameters.AddWithValue(finishedAt);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)error ?? DBNull.Value });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task<BillingBatchResult> BillBatchOnceAsync(BillingBatch batch, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        // Disposed without a commit (any exception) it rolls back: a failed batch leaves nothing behind.
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+
+        var vmIds = await LockBatchAsync(connection, transaction, batch, ct);
+        var result = vmIds.Length == 0 ? BillingBatchResult.Empty : await ChargeAsync(connection, transaction, batch, vmIds, ct);
+
+        foreach (var interceptor in _interceptors)
+            await interceptor.BeforeCommitAsync(batch, result, ct);
+        await transaction.CommitAsync(ct);
+        return result;
+    }
+
+    private static async Task<Guid[]> LockBatchAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, BillingBatch batch,
+        CancellationToken ct)
+    {
+        await using var batchCommands = new NpgsqlBatch(connection, transaction);
+        // Planner settings for this transaction only. The charge statement's generated hours have no row estimate
+        // (generate_series over columns), so it is priced far above jit_above_cost and would be JIT-compiled for a second
+        // or more each time. And every row a batch reads it reaches by primary key among rows it has just locked (in
+        // cache): priced as such, the plans probe the keys instead of scanning the whole fleet once per batch.
+        batchCommands.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL jit = off"));
+        batchCommands.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL random_page_cost = 1.1"));
+        // FOR UPDATE re-checks the filter on the latest row version, so a VM another node billed meanwhile drops out.
+        var command = new NpgsqlBatchCommand("""
+            WITH picked AS MATERIALIZED (
+                SELECT id, wallet_id FROM vms
+                WHERE status = 'Running' AND billed_through < $1 AND ($2::uuid IS NULL OR id > $2) AND id <= $3
+                ORDER BY id
+                FOR UPDATE SKIP LOCKED
+            ), locked_wallets AS MATERIALIZED (
+                SELECT w.id FROM wallets w
+                WHERE w.id IN (SELECT wallet_id FROM picked)
+                ORDER BY w.id
+                FOR UPDATE
+            )
+            SELECT ARRAY(SELECT id FROM picked ORDER BY id), (SELECT count(*) FROM locked_wallets)
+            """);
+        batchCommands.BatchCommands.Add(command);
+        command.Parameters.AddWithValue(batch.BilledUpTo);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)batch.AfterVmId ?? DBNull.Value });
+        command.Parameters.AddWithValue(batch.ThroughVmId);
+        await using var reader = await batchCommands.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return reader.GetFieldValue<Guid[]>(0);
+    }
+
+    private static async Task<BillingBatchResult> ChargeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, BillingBatch batch,
+        Guid[] vmIds, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(ChargeSql, connection, transaction);
+        command.Parameters.AddWithValue(batch.RunId);
+        command.Parameters.AddWithValue(batch.BilledUpTo);
+        command.Parameters.AddWithValue(vmIds);
+        command.Parameters.AddWithValue(batch.Prices.SizeNames.Select(name => name.ToLowerInvariant()).ToArray());
+        command.Parameters.AddWithValue(batch.Prices.MonthlyPrices.ToArray());
+        command.Parameters.AddWithValue(batch.Prices.HoursPerMonth);
+        command.Parameters.AddWithValue(batch.Now);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return new BillingBatchResult(
+            VmsLocked: vmIds.Length,
+            VmsBilled: reader.GetInt32(0),
+            HoursBilled: reader.GetInt64(1),
+            AmountBilled: reader.GetDecimal(2),
+            VmsSuspended: reader.GetInt32(3),
+            UnpricedVmIds: reader.GetFieldValue<Guid[]>(4));
+    }
+
+    private static bool IsTransientFailure(Exception exception)
+    {
+        for (var ex = exception; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is PostgresException pg)
+                return pg.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected
+                    or PostgresErrorCodes.LockNotAvailable;
+            if (ex is NpgsqlException npgsql)
+                return npgsql.IsTransient;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// $1 run id, $2 billed up to, $3 the locked VM ids, $4/$5 the catalogue's size names (lower case) and monthly
+    /// prices, $6 hours per month, $7 now. Hours already in vm_usage (settled by a stop, resize or delete) are not
+    /// generated again. Hour i of the k generated costs round(p(n+i)/H, 2) - round(p(n+i-1)/H, 2), n being the hours
+    /// billed at the size so far, so the hours of a size always add up to round(p·hours/H, 2). Usage rows are written
+    /// before their ledger entries yet carry their ids from the start (vm_usage is append-only): the ids are drawn per
+    /// VM first, and foreign keys are checked at the end of the statement. Everything charged comes from the usage rows
+    /// the insert returned; were an hour taken meanwhile by a writer that did not lock the VM, the VM is charged for
+    /// the rest, or, if that leaves its entry without usage, the foreign key fails the batch and the next run bills it.
+    /// </summary>
+    private const string ChargeSql = """
+        WITH locked AS MATERIALIZED (
+            -- Driven by the id list, so the planner knows the batch's size (its estimates decide every join below), and
+            -- one primary-key probe per id (OFFSET 0 keeps the lateral subquery from becoming a scan of the whole fleet).
+            SELECT v.id, v.wallet_id, v.name, v.size, v.billed_through, v.size_hours_billed,
+                   array_position($4::text[], lower(v.size)) AS size_index
+            FROM unnest($3::uuid[]) AS batch(id)
+            CROSS JOIN LATERAL (
+                SELECT * FROM vms WHERE vms.id = batch.id AND vms.status = 'Running' AND vms.billed_through < $2 OFFSET 0
+            ) v
+        ), vm AS MATERIALIZED (
+            SELECT l.id, l.wallet_id, l.name, l.size, l.billed_through, l.size_hours_billed,
+                   ($5::numeric[])[l.size_index] AS monthly_price, gen_random_uuid() AS entry_id
+            FROM locked l
+            WHERE l.size_index IS NOT NULL
+        ), due AS MATERIALIZED (
+            SELECT vm.id AS vm_id, vm.wallet_id, vm.size, vm.entry_id, vm.monthly_price, vm.size_hours_billed, h.hour_start,
+                   row_number() OVER (PARTITION BY vm.id ORDER BY h.hour_start) AS i
+            FROM vm
+            CROSS JOIN LATERAL generate_series(vm.billed_through, $2 - interval '1 hour', interval '1 hour') AS h(hour_start)
+            -- OFFSET 0 keeps this a primary-key probe per hour: as an anti-join it would read all of vm_usage, which
+            -- only ever grows.
+            WHERE NOT EXISTS (SELECT 1 FROM vm_usage u WHERE u.vm_id = vm.id AND u.hour_start = h.hour_start OFFSET 0)
+        ), priced AS MATERIALIZED (
+            SELECT d.vm_id, d.wallet_id, d.size, d.entry_id, d.hour_start,
+                   round(d.monthly_price * (d.size_hours_billed + d.i) / $6, 2)
+                     - round(d.monthly_price * (d.size_hours_billed + d.i - 1) / $6, 2) AS amount
+            FROM due d
+        ), usage AS (
+            INSERT INTO vm_usage (vm_id, hour_start, size, amount, wallet_id, ledger_entry_id, billing_run_id, created_at)
+            SELECT p.vm_id, p.hour_start, p.size, p.amount, p.wallet_id,
+                   CASE WHEN sum(p.amount) OVER (PARTITION BY p.vm_id) > 0 THEN p.entry_id END, $1, $7
+            FROM priced p
+            ON CONFLICT (vm_id, hour_start) DO NOTHING
+            RETURNING vm_id, hour_start, amount
+        ), billed AS MATERIALIZED (
+            SELECT vm.id AS vm_id, vm.wallet_id, vm.entry_id, vm.name, vm.size,
+                   count(*) AS hours, sum(u.amount) AS amount, min(u.hour_start) AS first_hour, max(u.hour_start) AS last_hour
+            FROM usage u JOIN vm ON vm.id = u.vm_id
+            GROUP BY vm.id, vm.wallet_id, vm.entry_id, vm.name, vm.size
+        ), wallet_before AS MATERIALIZED (
+            SELECT w.id, w.balance, w.credit_limit, w.last_sequence
+            FROM wallets w
+            WHERE w.id IN (SELECT wallet_id FROM billed)
+        ), charges AS MATERIALIZED (
+            SELECT b.vm_id, b.wallet_id, b.entry_id, b.name, b.size, b.hours, b.amount, b.first_hour, b.last_hour,
+                   wb.last_sequence + row_number() OVER per_wallet AS sequence,
+                   wb.balance - sum(b.amount) OVER per_wallet AS balance_after
+            FROM billed b
+            JOIN wallet_before wb ON wb.id = b.wallet_id
+            WHERE b.amount > 0
+            WINDOW per_wallet AS (PARTITION BY b.wallet_id ORDER BY b.vm_id ROWS UNBOUNDED PRECEDING)
+        ), entries AS (
+            INSERT INTO ledger_entries (id, wallet_id, sequence, type, direction, amount, balance_before, balance_after,
+                                        reference_type, reference_id, description, actor, created_at)
+            SELECT c.entry_id, c.wallet_id, c.sequence, 'UsageCharge', 'Debit', c.amount, c.balance_after + c.amount, c.balance_after,
+                   'vm_usage', c.vm_id,
+                   -- Worded like the settlement of a stop, resize or delete, so a statement reads the same either way.
+                   format('VM ''%s'' (%s) usage: %s hour(s), %s to %s UTC', c.name, c.size, c.hours,
+                          to_char(c.first_hour AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'),
+                          to_char((c.last_hour + interval '1 hour') AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')),
+                   'system:billing', $7
+            FROM charges c
+        ), wallet_after AS MATERIALIZED (
+            SELECT wb.id,
+                   wb.balance - coalesce(t.charged, 0) AS balance,
+                   wb.last_sequence + coalesce(t.entries, 0) AS last_sequence,
+                   wb.balance - coalesce(t.charged, 0) + wb.credit_limit < 0 AS overdrawn,
+                   t.entries IS NOT NULL AS charged
+            FROM wallet_before wb
+            LEFT JOIN (SELECT wallet_id, sum(amount) AS charged, count(*) AS entries FROM charges GROUP BY wallet_id) t
+                   ON t.wallet_id = wb.id
+        ), wallet_update AS (
+            -- Usage is not the customer's own spending: the daily spending total is left alone.
+            UPDATE wallets w SET balance = wa.balance, last_sequence = wa.last_sequence
+            FROM wallet_after wa
+            WHERE w.id = wa.id AND wa.charged
+        ), vm_update AS (
+            UPDATE vms v
+            SET billed_through = $2,
+                size_hours_billed = v.size_hours_billed + coalesce(b.hours, 0),
+                status = CASE WHEN wa.overdrawn THEN 'Suspended' ELSE v.status END,
+                updated_at = $7
+            FROM vm
+            LEFT JOIN billed b ON b.vm_id = vm.id
+            LEFT JOIN wallet_after wa ON wa.id = b.wallet_id
+            WHERE v.id = vm.id
+            RETURNING v.status = 'Suspended' AS suspended
+        ), totals AS MATERIALIZED (
+            SELECT count(*)::int AS vms_billed,
+                   coalesce(sum(b.hours), 0)::bigint AS hours_billed,
+                   coalesce(sum(b.amount), 0)::numeric(19,2) AS amount_billed,
+                   (SELECT count(*) FROM vm_update WHERE suspended)::int AS vms_suspended
+            FROM billed b
+        ), run_update AS (
+            UPDATE billing_runs r
+            SET batches = r.batches + 1,
+                vms_billed = r.vms_billed + t.vms_billed,
+                hours_billed = r.hours_billed + t.hours_billed,
+                amount_billed = r.amount_billed + t.amount_billed,
+                vms_suspended = r.vms_suspended + t.vms_suspended
+            FROM totals t
+            WHERE r.id = $1
+        )
+        SELECT t.vms_billed, t.hours_billed, t.amount_billed, t.vms_suspended,
+               ARRAY(SELECT l.id FROM locked l WHERE l.size_index IS NULL ORDER BY l.id) AS unpriced
+        FROM totals t
+        """;
+}

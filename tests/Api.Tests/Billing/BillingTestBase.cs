@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using CleanWallet.Api.Tests.Infrastructure;
+using CleanWallet.Application.Billing;
+using CleanWallet.Application.Billing.RunBilling;
+using CleanWallet.Infrastructure.Billing;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace CleanWallet.Api.Tests.Billing;
+
+/// <summary>
+/// The API with a clock the test moves, and a hook into every billing batch just before it commits. VMs are written
+/// straight into <c>vms</c> (billing is about what is in the table, whoever put it there); customers, wallets and
+/// top-ups go through the API.
+/// </summary>
+public abstract class BillingTestBase(TestDatabase database) : ApiTestBase(database)
+{
+    protected static readonly DateTimeOffset Start = new(2026, 3, 10, 9, 20, 0, TimeSpan.Zero);
+    protected static readonly DateTimeOffset CurrentHour = new(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);
+
+    protected MutableClock Clock { get; } = new(Start);
+
+    /// <summary>Runs inside every batch (of every node this class starts) before it commits; throwing rolls it back.</summary>
+    protected ScriptedBatchInterceptor Interceptor { get; } = new();
+
+    /// <summary>Settings every node of the test class starts with (e.g. a small <c>Billing:BatchSize</c>).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    protected override ApiFactory CreateFactory() => StartNode();
+
+    /// <summary>A node of the service on the test database: the same clock and hook, the class's settings plus <paramref name="extra"/>.</summary>
+    protected ApiFactory StartNode(IReadOnlyDictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>(Settings);
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+            settings[key] = value;
+        return ApiFactory.StartOnKestrel(Database.ConnectionString, services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton<IBillingBatchInterceptor>(Interceptor);
+        }, settings);
+    }
+
+    protected static async Task<BillingRunSummary> RunBillingAsync(ApiFactory node, string? nodeId = null, CancellationToken ct = default)
+    {
+        await using var scope = node.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new RunBillingCommand(nodeId), ct);
+    }
+
+    protected Task<BillingRunSummary> RunBillingAsync(CancellationToken ct = default) => RunBillingAsync(Factory, ct: ct);
+
+    /// <summary>A PAYG customer whose wallet holds <paramref name="funds"/>.</summary>
+    protected async Task<TestCustomer> CustomerWithFundsAsync(decimal funds, string name = "Acme")
+    {
+        var customer = await CreateCustomerAsync(name: name);
+        if (funds > 0m)
+            await TopUpAsync(customer.WalletId, funds);
+        return customer;
+    }
+
+    protected async Task<Guid> InsertVmAsync(TestCustomer owner, DateTimeOffset billedThrough, string size = "Small", string status = "Running",
+        long sizeHoursBilled = 0, string name = "web-1")
+    {
+        var id = Guid.CreateVersion7();
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO vms (id, customer_id, wallet_id, name, size, status, billed_through, size_hours_billed, created_at, updated_at, deleted_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, CASE WHEN $6 = 'Deleted' THEN $9 END)
+            """, connection);
+        command.Parameters.AddWithValue(id);
+        command.Parameters.AddWithValue(owner.CustomerId);
+        command.Parameters.AddWithValue(owner.WalletId);
+        command.Parameters.AddWithValue(name);
+        command.Parameters.AddWithValue(size);
+        command.Parameters.AddWithValue(status);
+        command.Parameters.AddWithValue(billedThrough);
+        command.Parameters.AddWithValue(sizeHoursBilled);
+        command.Parameters.AddWithValue(Clock.Now.AddDays(-60));
+        await command.ExecuteNonQueryAsync();
+        return id;
+    }
+
+    protected sealed record VmRow(string Status, DateTimeOffset BilledThrough, long SizeHoursBilled);
+
+    protected async Task<VmRow> GetVmRowAsync(Guid vmId)
+    {
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT status, billed_through, size_hours_billed FROM vms WHERE id = $1", connection);
+        command.Parameters.AddWithValue(vmId);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync(), $"VM {vmId} does not exist.");
+        return new VmRow(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt64(2));
+    }
+
+    /// <summary>The hours billed for the VM, in order, with their amounts.</summary>
+    protected async Task<IReadOnlyList<(DateTimeOffset HourStart, decimal Amount)>> UsageOfAsync(Guid vmId)
+    {
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT hour_start, amount FROM vm_usage WHERE vm_id = $1 ORDER BY hour_start", connection);
+        command.Parameters.AddWithValue(vmId);
+        await using var reader = await command.ExecuteReaderAsync();
+        var hours = new List<(DateTimeOffset, decimal)>();
+        while (await reader.ReadAsync())
+            hours.Add((reader.GetFieldValue<DateTimeOffset>(0), reader.GetDecimal(1)));
+        return hours;
+    }
+
+    protected async Task<decimal> BalanceOfAsync(Guid walletId) => (decimal)(await GetWalletAsync(walletId))["balance"]!;
+
+    protected async Task<decimal> UsageChargedToAsync(Guid walletId) =>
+        await Database.ScalarAsync<decimal>(
+            "SELECT coalesce(sum(amount), 0) FROM ledger_entries WHERE wallet_id = $1 AND type = 'UsageCharge'", walletId);
+
+    protected static HttpRequestMessage WalletPayment(Guid walletId, decimal amount) =>
+        Post($"/api/v1/wallets/{walletId}/payments", new { amount, description = "After billing" });
+
+    /// <summary>
+    /// The invariants every test ends on: each wallet's balance is the sum of its ledger, its sequences run 1..n without a
+    /// gap and chain balance to balance, each usage entry is exactly the usage rows that name it, and no VM-hour is
+    /// billed twice (the primary key; counted here as a cross-check).
+    /// </summary>
+    protected async Task AssertLedgerReconcilesAsync()
+    {
+        Assert.Equal(0L, await Database.ScalarAsync<long>("""
+            SELECT count(*) FROM wallets w
+            LEFT JOIN (
+                SELECT wallet_id, sum(CASE WHEN direction = 'Credit' THEN amount ELSE -amount END) AS total,
+                       count(*) AS entries, max(sequence) AS last_sequence
+                FROM ledger_entries GROUP BY wallet_id
+            ) l ON l.wallet_id = w.id
+            WHERE w.balance <> coalesce(l.total, 0) OR w.last_sequence <> coalesce(l.entries, 0)
+               OR w.last_sequence <> coalesce(l.last_sequence, 0)
+            """));
+        Assert.Equal(0L, await Database.ScalarAsync<long>("""
+            SELECT count(*) FROM (
+                SELECT sequence, balance_before,
+                       row_number() OVER (PARTITION BY wallet_id ORDER BY sequence) AS expected_sequence,
+                       lag(balance_after) OVER (PARTITION BY wallet_id ORDER BY sequence) AS previous_after
+                FROM ledger_entries
+            ) e
+            WHERE e.sequence <> e.expected_sequence OR e.balance_before <> coalesce(e.previous_after, 0)
+            """));
+        Assert.Equal(0L, await Database.ScalarAsync<long>("""
+            SELECT count(*) FROM ledger_entries e
+            WHERE e.type = 'UsageCharge'
+              AND (e.reference_type <> 'vm_usage'
+                   OR e.amount <> (SELECT coalesce(sum(u.amount), 0) FROM vm_usage u WHERE u.ledger_entry_id = e.id)
+                   OR EXISTS (SELECT 1 FROM vm_usage u WHERE u.ledger_entry_id = e.id AND u.vm_id <> e.reference_id))
+            """));
+        Assert.Equal(0L, await Database.ScalarAsync<long>(
+            "SELECT count(*) FROM (SELECT 1 FROM vm_usage GROUP BY vm_id, hour_start HAVING count(*) > 1) twice"));
+        Assert.Equal(0L, await Database.CountAsync("vm_usage", "amount > 0 AND ledger_entry_id IS NULL"));
+    }
+
+    /// <summary>Every VM has exactly the hours [from, billedUpTo) billed, each once.</summary>
+    protected async Task AssertEachHourBilledOnceAsync(IEnumerable<Guid> vmIds, DateTimeOffset from, DateTimeOffset billedUpTo)
+    {
+        var expected = Enumerable.Range(0, (int)(billedUpTo - from).TotalHours).Select(h => from.AddHours(h)).ToList();
+        foreach (var vmId in vmIds)
+        {
+            var hours = await UsageOfAsync(vmId);
+            Assert.Equal(expected, hours.Select(h => h.HourStart.ToUniversalTime()).ToList());
+            var vm = await GetVmRowAsync(vmId);
+            Assert.Equal(billedUpTo, vm.BilledThrough);
+            Assert.Equal(expected.Count, vm.SizeHoursBilled);
+        }
+    }
+
+    protected static string Invariant(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+
+    protected static JsonObject? ParseJson(string? json) => json is null ? null : JsonNode.Parse(json)?.AsObject();
+}
+
+/// <summary>A billing batch hook whose behaviour a test scripts; by default it lets every batch commit.</summary>
+public sealed class ScriptedBatchInterceptor : IBillingBatchInterceptor
+{
+    private volatile Func<BillingBatch, CancellationToken, Task>? _script;
+    private int _batchesSeen;
+
+    public int BatchesSeen => Volatile.Read(ref _batchesSeen);
+
+    public void Script(Func<BillingBatch, CancellationToken, Task>? script) => _script = script;
+
+    public Task BeforeCommitAsync(BillingBatch batch, BillingBatchResult result, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _batchesSeen);
+        return _script?.Invoke(batch, cancellationToken) ?? Task.CompletedTask;
+    }
+}
