@@ -34,6 +34,7 @@ public static class DependencyInjection
         services.AddScoped<IApiKeyStore, ApiKeyStore>();
         services.AddScoped<IReadStore, ReadStore>();
         services.AddUsageBilling(configuration);
+        services.AddScoped<Application.Integrity.IIntegrityStore, Integrity.IntegrityStore>();
         services.AddScoped<Application.Vms.IVmStore, VmStore>();
         services.AddScoped<Application.ApiKeys.IStaffApiKeyStore, StaffApiKeyStore>();
         services.AddOrders(configuration);

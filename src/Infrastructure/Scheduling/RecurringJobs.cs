@@ -56,11 +56,15 @@ public static class RecurringJobs
         "Charges every running VM for each ended hour not yet billed (missed hours included) and suspends the VMs of overdrawn wallets.",
         options => options.BillingCron);
 
+    public static readonly RecurringJob Integrity = RecurringJob.Create<Jobs.IntegrityJob>("integrity",
+        "Verifies every wallet's ledger and the payments, refunds, transfers, adjustments and usage behind it; read-only, reports issues.",
+        options => options.IntegrityCron);
+
     public static readonly RecurringJob Housekeeping = RecurringJob.Create<Jobs.HousekeepingJob>("housekeeping",
         "Expires old idempotency keys, fails payments stuck in Pending and closes runs of lost nodes.",
         options => options.HousekeepingCron);
 
-    public static IReadOnlyList<RecurringJob> All { get; } = [Billing, Housekeeping];
+    public static IReadOnlyList<RecurringJob> All { get; } = [Billing, Integrity, Housekeeping];
 
     public static RecurringJob? Find(string name) =>
         All.FirstOrDefault(job => string.Equals(job.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -1,0 +1,11 @@
+using FluentValidation;
+
+namespace CleanWallet.Application.Integrity.Commands.RunIntegrityCheck;
+
+public sealed class RunIntegrityCheckValidator : AbstractValidator<RunIntegrityCheckCommand>
+{
+    public RunIntegrityCheckValidator()
+    {
+        RuleFor(c => c.Trigger).IsInEnum();
+    }
+}

@@ -1,0 +1,72 @@
+namespace CleanWallet.Application.Integrity;
+
+/// <summary>What started an integrity check; kept with its report.</summary>
+public enum IntegrityTrigger
+{
+    Schedule,
+    Api,
+    Dashboard,
+}
+
+/// <summary>
+/// The stable kinds of issue an integrity check reports. Each names one broken rule, so monitoring can count them
+/// and an operator knows where to look.
+/// </summary>
+public static class IntegrityIssueKinds
+{
+    /// <summary>The wallet's balance is not the sum of its ledger (credits minus debits); also entries of a wallet that does not exist.</summary>
+    public const string BalanceMismatch = "balance_mismatch";
+
+    /// <summary>The wallet's last_sequence is not the highest sequence of its ledger.</summary>
+    public const string LastSequenceMismatch = "last_sequence_mismatch";
+
+    /// <summary>An entry whose balance_after is not balance_before plus (credit) or minus (debit) its amount.</summary>
+    public const string EntryArithmetic = "entry_arithmetic";
+
+    /// <summary>A wallet's sequences do not run 1, 2, 3 … without a gap.</summary>
+    public const string SequenceGap = "sequence_gap";
+
+    /// <summary>An entry's balance_before is not the previous entry's balance_after (0 for the first entry).</summary>
+    public const string ChainBreak = "chain_break";
+
+    /// <summary>A payment that moved a wallet (wallet payment or card top-up, Paid or refunded) without its matching ledger entry.</summary>
+    public const string PaidPaymentWithoutEntry = "paid_payment_without_entry";
+
+    /// <summary>
+    /// An entry caused by a payment (wallet payment, top-up or refund) that no record explains: the payment or refund does not
+    /// exist, does not name this entry, or the payment never completed (Pending, Failed).
+    /// </summary>
+    public const string PaymentEntryWithoutPayment = "payment_entry_without_payment";
+
+    /// <summary>An entry whose reference (transfer, adjustment, order, unknown type) names no record, or one that does not name this entry.</summary>
+    public const string OrphanEntry = "orphan_entry";
+
+    /// <summary>A transfer, adjustment or refund whose ledger entry is missing or does not match it.</summary>
+    public const string RecordWithoutEntry = "record_without_entry";
+
+    /// <summary>
+    /// A usage charge whose billed VM-hours (vm_usage rows) are missing or do not add up to it, its VM does not exist, or
+    /// billed hours naming an entry that is not their usage charge.
+    /// </summary>
+    public const string UsageMismatch = "usage_mismatch";
+}
+
+/// <summary>One broken rule found by an integrity check: on which wallet, which kind, and what exactly.</summary>
+public sealed record IntegrityIssueDto(Guid WalletId, string Kind, string Detail);
+
+/// <summary>
+/// The outcome of one integrity check. <see cref="Issues"/> holds at most the first
+/// <see cref="Commands.RunIntegrityCheck.RunIntegrityCheckHandler.MaxStoredIssues"/> issues; <see cref="IssueCount"/> is the
+/// full number. <see cref="PaymentsChecked"/> counts the payments linked to a wallet (wallet payments and card top-ups),
+/// the ones whose ledger entry is verified.
+/// </summary>
+public sealed record IntegrityReportDto(
+    Guid Id,
+    string Trigger,
+    DateTimeOffset StartedAt,
+    DateTimeOffset FinishedAt,
+    long WalletsChecked,
+    long EntriesChecked,
+    long PaymentsChecked,
+    long IssueCount,
+    IReadOnlyList<IntegrityIssueDto> Issues);

@@ -1,0 +1,192 @@
+using Kinds = CleanWallet.Application.Integrity.IntegrityIssueKinds;
+
+namespace CleanWallet.Infrastructure.Integrity;
+
+/// <summary>
+/// The integrity checks as set-based SQL. Each issue query returns (wallet_id, kind, detail) rows; none loads the ledger
+/// into the application. They run in one REPEATABLE READ READ ONLY transaction, so they all see the same snapshot.
+/// </summary>
+internal static class IntegritySql
+{
+    /// <summary>Set wallet payments and card top-ups Paid or refunded: each must have moved its wallet.</summary>
+    private const string MovedWallet = "('Paid', 'PartiallyRefunded', 'Refunded')";
+
+    public const string Counts = """
+        SELECT (SELECT count(*) FROM wallets),
+               (SELECT count(*) FROM ledger_entries),
+               (SELECT count(*) FROM payments WHERE wallet_id IS NOT NULL)
+        """;
+
+    /// <summary>
+    /// One ordered pass over the ledger per wallet (window functions; an index-only scan of the (wallet_id, sequence) key,
+    /// which carries the money columns, see migration 0011): entry arithmetic, gapless sequences and the balance chain,
+    /// plus each wallet's running sum and highest sequence at its last entry, compared with the wallet row. Only flagged
+    /// entries and each wallet's last entry leave the pass; flagged entries are read again by key for their details.
+    /// </summary>
+    public const string Ledger = $$"""
+        WITH flagged AS MATERIALIZED (
+            SELECT *
+            FROM (
+                SELECT walk.*,
+                       balance_after IS DISTINCT FROM (CASE direction WHEN 'Credit' THEN balance_before + amount
+                                                                      WHEN 'Debit' THEN balance_before - amount END) AS bad_arithmetic,
+                       sequence <> coalesce(previous_sequence, 0) + 1 AS bad_sequence,
+                       balance_before <> coalesce(previous_balance_after, 0) AS bad_chain
+                FROM (
+                    SELECT e.wallet_id, e.sequence, e.direction, e.amount, e.balance_before, e.balance_after,
+                           lag(e.sequence) OVER w AS previous_sequence,
+                           lag(e.balance_after) OVER w AS previous_balance_after,
+                           lead(e.sequence) OVER w IS NULL AS is_last,
+                           sum(CASE e.direction WHEN 'Credit' THEN e.amount ELSE -e.amount END) OVER w AS ledger_sum,
+                           row_number() OVER w AS entry_count
+                    FROM ledger_entries e
+                    WINDOW w AS (PARTITION BY e.wallet_id ORDER BY e.sequence ROWS UNBOUNDED PRECEDING)
+                ) walk
+            ) checked
+            WHERE is_last OR bad_arithmetic OR bad_sequence OR bad_chain
+        ),
+        broken AS (
+            SELECT f.*, x.id, x.type
+            FROM flagged f
+            JOIN ledger_entries x ON x.wallet_id = f.wallet_id AND x.sequence = f.sequence
+            WHERE f.bad_arithmetic OR f.bad_sequence OR f.bad_chain
+        ),
+        last_entries AS MATERIALIZED (
+            SELECT wallet_id, sequence, ledger_sum, entry_count FROM flagged WHERE is_last
+        )
+        SELECT wallet_id, '{{Kinds.EntryArithmetic}}',
+               format('entry %s (sequence %s, %s %s of %s): balance_before %s and balance_after %s do not differ by the amount',
+                      id, sequence, type, direction, amount, balance_before, balance_after)
+        FROM broken WHERE bad_arithmetic
+        UNION ALL
+        SELECT wallet_id, '{{Kinds.SequenceGap}}',
+               CASE WHEN previous_sequence IS NULL THEN format('the first entry %s has sequence %s, not 1', id, sequence)
+                    ELSE format('the sequence jumps from %s to %s at entry %s', previous_sequence, sequence, id) END
+        FROM broken WHERE bad_sequence
+        UNION ALL
+        SELECT wallet_id, '{{Kinds.ChainBreak}}',
+               CASE WHEN previous_balance_after IS NULL
+                    THEN format('the first entry %s (sequence %s) starts from balance %s, not 0.00', id, sequence, balance_before)
+                    ELSE format('entry %s (sequence %s) starts from balance %s but the entry before it (sequence %s) ended at %s',
+                                id, sequence, balance_before, previous_sequence, previous_balance_after) END
+        FROM broken WHERE bad_chain
+        UNION ALL
+        SELECT coalesce(w.id, l.wallet_id), '{{Kinds.BalanceMismatch}}',
+               CASE WHEN w.id IS NULL THEN format('%s ledger entries name wallet %s, which does not exist', l.entry_count, l.wallet_id)
+                    ELSE format('the balance is %s but its %s ledger entries sum to %s',
+                                w.balance, coalesce(l.entry_count, 0), coalesce(l.ledger_sum, 0.00)) END
+        FROM wallets w
+        FULL JOIN last_entries l ON l.wallet_id = w.id
+        WHERE w.id IS NULL OR w.balance <> coalesce(l.ledger_sum, 0)
+        UNION ALL
+        SELECT w.id, '{{Kinds.LastSequenceMismatch}}',
+               format('last_sequence is %s but the highest sequence in its ledger is %s', w.last_sequence, coalesce(l.sequence, 0))
+        FROM wallets w
+        LEFT JOIN last_entries l ON l.wallet_id = w.id
+        WHERE w.last_sequence <> coalesce(l.sequence, 0)
+        """;
+
+    /// <summary>
+    /// Every record that moved money names its ledger entry, and that entry names the record back: payments that moved a
+    /// wallet (card top-up: Deposit, wallet payment: Payment), refunds of wallet payments (Refund), both legs of a transfer,
+    /// adjustments, and the billed VM-hours of a usage charge (summed per entry and VM). One hash full join pairs these
+    /// links with the ledger on (entry, reference); what stays unpaired, or pairs but disagrees on wallet, type or amount,
+    /// is an issue. Details are built only for those rows (lazy CASE branches), never for the sound majority.
+    /// </summary>
+    public const string Links = $$"""
+        WITH links AS (
+            SELECT 'payment'::text AS record, p.id AS record_id, p.wallet_id, p.ledger_entry_id AS entry_id,
+                   CASE p.method WHEN 'Wallet' THEN 'Payment' ELSE 'Deposit' END AS type, p.amount,
+                   'payment'::text AS reference_type, p.id AS reference_id, 0::bigint AS hours
+            FROM payments p
+            WHERE p.wallet_id IS NOT NULL AND p.status IN {{MovedWallet}}
+            UNION ALL
+            SELECT 'refund', r.id, p.wallet_id, r.ledger_entry_id, 'Refund', r.amount, 'payment', r.payment_id, 0
+            FROM refunds r
+            JOIN payments p ON p.id = r.payment_id
+            WHERE p.method = 'Wallet'
+            UNION ALL
+            SELECT 'transfer', t.id, t.from_wallet_id, t.out_entry_id, 'TransferOut', t.amount, 'transfer', t.id, 0 FROM transfers t
+            UNION ALL
+            SELECT 'transfer', t.id, t.to_wallet_id, t.in_entry_id, 'TransferIn', t.amount, 'transfer', t.id, 0 FROM transfers t
+            UNION ALL
+            SELECT 'adjustment', a.id, a.wallet_id, a.ledger_entry_id, 'Adjustment' || a.direction, a.amount, 'adjustment', a.id, 0
+            FROM adjustments a
+            UNION ALL
+            SELECT 'usage', u.vm_id, u.wallet_id, u.ledger_entry_id, 'UsageCharge', sum(u.amount), 'vm_usage', u.vm_id, count(*)
+            FROM vm_usage u
+            WHERE u.ledger_entry_id IS NOT NULL
+            GROUP BY u.ledger_entry_id, u.vm_id, u.wallet_id
+        )
+        SELECT coalesce(l.wallet_id, e.wallet_id),
+               CASE WHEN l.record = 'payment' THEN '{{Kinds.PaidPaymentWithoutEntry}}'
+                    WHEN l.record = 'usage' THEN '{{Kinds.UsageMismatch}}'
+                    WHEN l.record IS NOT NULL THEN '{{Kinds.RecordWithoutEntry}}'
+                    WHEN e.reference_type = 'payment' THEN '{{Kinds.PaymentEntryWithoutPayment}}'
+                    WHEN e.reference_type = 'vm_usage' THEN '{{Kinds.UsageMismatch}}'
+                    ELSE '{{Kinds.OrphanEntry}}' END,
+               CASE WHEN l.record IS NOT NULL THEN
+                   -- The record's side: its entry is missing, is not its entry, or disagrees with it.
+                   CASE l.record
+                       WHEN 'payment' THEN (SELECT format('%s %s payment %s of %s', p.status, p.method, p.id, p.amount)
+                                            FROM payments p WHERE p.id = l.record_id)
+                       WHEN 'refund' THEN format('refund %s of %s on wallet payment %s', l.record_id, l.amount, l.reference_id)
+                       WHEN 'transfer' THEN format('transfer %s of %s %s', l.record_id, l.amount,
+                                                   CASE l.type WHEN 'TransferOut' THEN 'out of this wallet' ELSE 'into this wallet' END)
+                       WHEN 'adjustment' THEN format('adjustment %s (%s of %s)', l.record_id, substr(l.type, 11), l.amount)
+                       ELSE format('%s billed hour(s) of VM %s (%s)', l.hours, l.record_id, l.amount)
+                   END ||
+                   CASE l.record WHEN 'usage' THEN ' name' ELSE ' names' END ||
+                   CASE WHEN l.entry_id IS NULL THEN ' no ledger entry'
+                        WHEN e.id IS NULL THEN format(' ledger entry %s, ', l.entry_id) ||
+                            coalesce((SELECT format('a %s of %s on wallet %s caused by %s %s', x.type, x.amount, x.wallet_id,
+                                                    x.reference_type, x.reference_id)
+                                      FROM ledger_entries x WHERE x.id = l.entry_id), 'which does not exist')
+                        ELSE format(' ledger entry %s, a %s of %s on wallet %s', e.id, e.type, e.amount, e.wallet_id) END
+               ELSE
+                   -- The entry's side: no record explains it.
+                   format('entry %s (sequence %s, %s of %s, caused by %s %s): ',
+                          e.id, e.sequence, e.type, e.amount, e.reference_type, e.reference_id) ||
+                   CASE e.reference_type
+                       WHEN 'payment' THEN coalesce(
+                           (SELECT CASE WHEN e.type = 'Refund'
+                                        THEN coalesce((SELECT format('refund %s of %s on payment %s names it', r.id, r.amount, r.payment_id)
+                                                       FROM refunds r WHERE r.ledger_entry_id = e.id),
+                                                      'no refund of the payment names this entry')
+                                        ELSE format('the payment is a %s %s payment of %s on wallet %s naming ledger entry %s',
+                                                    p.status, p.method, p.amount, coalesce(p.wallet_id::text, 'none'),
+                                                    coalesce(p.ledger_entry_id::text, 'none'))
+                                   END
+                            FROM payments p WHERE p.id = e.reference_id),
+                           'the payment does not exist')
+                       WHEN 'transfer' THEN coalesce(
+                           (SELECT format('the transfer moves %s from wallet %s (entry %s) to wallet %s (entry %s)',
+                                          t.amount, t.from_wallet_id, t.out_entry_id, t.to_wallet_id, t.in_entry_id)
+                            FROM transfers t WHERE t.id = e.reference_id),
+                           'the transfer does not exist')
+                       WHEN 'adjustment' THEN coalesce(
+                           (SELECT format('the adjustment is a %s of %s on wallet %s by entry %s',
+                                          a.direction, a.amount, a.wallet_id, a.ledger_entry_id)
+                            FROM adjustments a WHERE a.id = e.reference_id),
+                           'the adjustment does not exist')
+                       WHEN 'order' THEN coalesce(
+                           (SELECT format('the order is paid from wallet %s', o.wallet_id) FROM orders o WHERE o.id = e.reference_id),
+                           'the order does not exist')
+                       WHEN 'vm_usage' THEN
+                           CASE WHEN NOT EXISTS (SELECT 1 FROM vms v WHERE v.id = e.reference_id) THEN 'the VM does not exist'
+                                ELSE 'no billed hour of the VM names it' END
+                       ELSE 'nothing has that reference type'
+                   END
+               END
+        FROM ledger_entries e
+        FULL JOIN links l ON l.entry_id = e.id AND l.reference_type = e.reference_type AND l.reference_id = e.reference_id
+        WHERE CASE WHEN l.record IS NOT NULL
+                   THEN e.id IS NULL OR l.wallet_id <> e.wallet_id OR l.type <> e.type OR l.amount <> e.amount
+                   -- Orders keep no entry id: an order entry is explained by its order, on the same wallet.
+                   ELSE e.reference_type <> 'order'
+                        OR NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = e.reference_id AND o.wallet_id = e.wallet_id) END
+        """;
+
+    /// <summary>The checks in the order their issues are reported.</summary>
+    public static readonly IReadOnlyList<string> IssueQueries = [Ledger, Links];
+}
