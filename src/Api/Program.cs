@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using CleanWallet.Api.Endpoints.Administration;
 using CleanWallet.Api.Endpoints.ApiKeys;
 using CleanWallet.Api.Endpoints.Customers;
+using CleanWallet.Api.Endpoints.Jobs;
 using CleanWallet.Api.Endpoints.Integrity;
 using CleanWallet.Api.Endpoints.Orders;
 using CleanWallet.Api.Endpoints.Payments;
@@ -54,12 +55,14 @@ builder.Services.AddScoped<ICallerContext, HttpCallerContext>();
 
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
     .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(
-        ApiKeyAuthenticationHandler.SchemeName, null);
+        ApiKeyAuthenticationHandler.SchemeName, null)
+    .AddOpsCookie();
 builder.Services.AddAuthorizationBuilder()
     .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
     .AddPolicy(Policies.Admin, p => p.RequireRole(nameof(ApiKeyRole.Admin)))
     .AddPolicy(Policies.Staff, p => p.RequireRole(nameof(ApiKeyRole.Admin), nameof(ApiKeyRole.Ops)))
     .AddPolicy(Policies.MoneyMovers, p => p.RequireRole(nameof(ApiKeyRole.Admin), nameof(ApiKeyRole.Customer)));
+builder.Services.AddOpsDashboard();
 
 builder.Services.Configure<JsonOptions>(options =>
 {
@@ -120,10 +123,13 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous()
     .DisableRateLimiting();
 
+app.MapRazorPages();
+
 var api = app.MapGroup("/api/v1");
 api.MapCustomersEndpoints();
 api.MapWalletsEndpoints();
 api.MapPaymentsEndpoints();
+api.MapJobsEndpoints();
 api.MapIntegrityEndpoints();
 api.MapVmsEndpoints();
 api.MapApiKeysEndpoints();

@@ -35,6 +35,7 @@ public static class DependencyInjection
         services.AddScoped<IReadStore, ReadStore>();
         services.AddUsageBilling(configuration);
         services.AddScoped<Application.Integrity.IIntegrityStore, Integrity.IntegrityStore>();
+        services.AddScoped<Application.Operations.IOperationsReadStore, Operations.OperationsReadStore>();
         services.AddScoped<Application.Vms.IVmStore, VmStore>();
         services.AddScoped<Application.ApiKeys.IStaffApiKeyStore, StaffApiKeyStore>();
         services.AddOrders(configuration);

@@ -1,12 +1,7 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
-using CleanWallet.Application.Access;
-using CleanWallet.Domain.Access;
 using CleanWallet.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace CleanWallet.Api.Security;
@@ -55,34 +50,10 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The Authorization header must be 'Bearer <api key>'.");
 
         var key = header["Bearer ".Length..].Trim();
-        if (key.Length is 0 or > 200)
+        var validated = await ApiKeyValidator.ValidateAsync(key, authOptions.Value, db, Context.RequestAborted);
+        if (validated is null)
             return AuthenticateResult.Fail("Invalid API key.");
-        var hash = ApiKeyGenerator.Hash(key);
-
-        if (authOptions.Value.BootstrapAdminKey is { Length: > 0 } bootstrap &&
-            CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(hash), Encoding.ASCII.GetBytes(ApiKeyGenerator.Hash(bootstrap))))
-            return Success(ApiClaims.BootstrapKeyId, ApiKeyRole.Admin, null, "bootstrap admin");
-
-        var stored = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.KeyHash == hash && k.RevokedAt == null)
-            .Select(k => new { k.Id, k.Role, k.CustomerId, k.Name })
-            .FirstOrDefaultAsync(Context.RequestAborted);
-        return stored is null
-            ? AuthenticateResult.Fail("Invalid API key.")
-            : Success(stored.Id.ToString(), stored.Role, stored.CustomerId, stored.Name);
-    }
-
-    private AuthenticateResult Success(string keyId, ApiKeyRole role, Guid? customerId, string name)
-    {
-        var claims = new List<Claim>
-        {
-            new(ApiClaims.KeyId, keyId),
-            new(ClaimTypes.Role, role.ToString()),
-            new(ClaimTypes.Name, name),
-        };
-        if (customerId is { } id)
-            claims.Add(new Claim(ApiClaims.CustomerId, id.ToString()));
-        var identity = new ClaimsIdentity(claims, SchemeName);
+        var identity = new ClaimsIdentity(validated.ToClaims(), SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

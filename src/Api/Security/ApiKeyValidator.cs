@@ -1,0 +1,77 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using CleanWallet.Application.Access;
+using CleanWallet.Domain.Access;
+using CleanWallet.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace CleanWallet.Api.Security;
+
+/// <summary>A key that was found valid: which key it is and what it may do.</summary>
+public sealed record ValidatedApiKey(string KeyId, ApiKeyRole Role, Guid? CustomerId, string Name)
+{
+    public bool IsStaff => Role is ApiKeyRole.Admin or ApiKeyRole.Ops;
+
+    /// <summary>The claims every authenticated caller carries, whether it came with a Bearer key or a dashboard cookie.</summary>
+    public List<Claim> ToClaims()
+    {
+        var claims = new List<Claim>
+        {
+            new(ApiClaims.KeyId, KeyId),
+            new(ClaimTypes.Role, Role.ToString()),
+            new(ClaimTypes.Name, Name),
+        };
+        if (CustomerId is { } id)
+            claims.Add(new Claim(ApiClaims.CustomerId, id.ToString()));
+        return claims;
+    }
+}
+
+/// <summary>
+/// The one place API keys are checked, for the Bearer scheme and the dashboard login alike. Keys are looked up by
+/// their SHA-256 hash; the bootstrap admin key from configuration is compared in constant time; revoked keys are invalid.
+/// </summary>
+public static class ApiKeyValidator
+{
+    private const string BootstrapName = "bootstrap admin";
+
+    public static async Task<ValidatedApiKey?> ValidateAsync(string key, AuthOptions options, WalletDbContext db,
+        CancellationToken cancellationToken)
+    {
+        if (key.Length is 0 or > 200)
+            return null;
+        var hash = ApiKeyGenerator.Hash(key);
+
+        if (options.BootstrapAdminKey is { Length: > 0 } bootstrap &&
+            CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(hash), Encoding.ASCII.GetBytes(ApiKeyGenerator.Hash(bootstrap))))
+            return new ValidatedApiKey(ApiClaims.BootstrapKeyId, ApiKeyRole.Admin, null, BootstrapName);
+
+        var stored = await db.ApiKeys.AsNoTracking()
+            .Where(k => k.KeyHash == hash && k.RevokedAt == null)
+            .Select(k => new { k.Id, k.Role, k.CustomerId, k.Name })
+            .FirstOrDefaultAsync(cancellationToken);
+        return stored is null ? null : new ValidatedApiKey(stored.Id.ToString(), stored.Role, stored.CustomerId, stored.Name);
+    }
+
+    /// <summary>
+    /// The key behind a session opened earlier, if it is still valid now (not revoked; for the bootstrap key, still
+    /// configured). Null otherwise.
+    /// </summary>
+    public static async Task<ValidatedApiKey?> FindActiveAsync(string keyId, AuthOptions options, WalletDbContext db,
+        CancellationToken cancellationToken)
+    {
+        if (keyId == ApiClaims.BootstrapKeyId)
+            return string.IsNullOrEmpty(options.BootstrapAdminKey)
+                ? null
+                : new ValidatedApiKey(ApiClaims.BootstrapKeyId, ApiKeyRole.Admin, null, BootstrapName);
+        if (!Guid.TryParse(keyId, out var id))
+            return null;
+
+        var stored = await db.ApiKeys.AsNoTracking()
+            .Where(k => k.Id == id && k.RevokedAt == null)
+            .Select(k => new { k.Id, k.Role, k.CustomerId, k.Name })
+            .FirstOrDefaultAsync(cancellationToken);
+        return stored is null ? null : new ValidatedApiKey(stored.Id.ToString(), stored.Role, stored.CustomerId, stored.Name);
+    }
+}

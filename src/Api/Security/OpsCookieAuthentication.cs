@@ -1,0 +1,96 @@
+using System.Security.Claims;
+using CleanWallet.Api.Pages.Ops;
+using CleanWallet.Domain.Access;
+using CleanWallet.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace CleanWallet.Api.Security;
+
+/// <summary>
+/// The operations dashboard's session: an admin or ops key typed into the login form once, then an encrypted cookie.
+/// The cookie is scoped to <c>/ops</c> and only the dashboard's pages read it, so the API keeps answering to Bearer keys
+/// alone (401/403 problem+json, never a redirect).
+/// </summary>
+public static class OpsCookie
+{
+    public const string SchemeName = "OpsCookie";
+    public const string PolicyName = "ops-dashboard";
+    public const string CookieName = "cw_ops";
+    public const string BasePath = "/ops";
+    public const string LoginPath = "/ops/login";
+    public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(8);
+
+    public static AuthenticationBuilder AddOpsCookie(this AuthenticationBuilder authentication) =>
+        authentication.AddCookie(SchemeName, options =>
+        {
+            options.Cookie.Name = CookieName;
+            options.Cookie.Path = BasePath;
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.ExpireTimeSpan = SessionLifetime;
+            options.SlidingExpiration = true;
+            options.LoginPath = LoginPath;
+            options.LogoutPath = BasePath + "/logout";
+            // Cookies are only issued to staff keys, so "denied" means the session went stale: log in again.
+            options.AccessDeniedPath = LoginPath;
+            options.EventsType = typeof(OpsCookieEvents);
+        });
+
+    /// <summary>Razor Pages under /ops, all behind the cookie except the login page, and the policy they use.</summary>
+    public static IServiceCollection AddOpsDashboard(this IServiceCollection services)
+    {
+        services.AddScoped<OpsCookieEvents>();
+        services.AddAuthorizationBuilder().AddPolicy(PolicyName, policy => policy
+            .AddAuthenticationSchemes(SchemeName)
+            .RequireRole(nameof(ApiKeyRole.Admin), nameof(ApiKeyRole.Ops)));
+        services.AddRazorPages(options =>
+        {
+            options.Conventions.AuthorizeFolder("/Ops", PolicyName);
+            options.Conventions.AllowAnonymousToPage("/Ops/Login");
+            options.Conventions.AddFolderApplicationModelConvention("/Ops", model => model.Filters.Add(new OpsPageHeadersFilter()));
+        });
+        // The flash message after "Trigger now" travels in the TempData cookie: kept as tight as the session's.
+        services.Configure<CookieTempDataProviderOptions>(options =>
+        {
+            options.Cookie.Path = BasePath;
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        return services;
+    }
+
+    public static ClaimsPrincipal PrincipalFor(ValidatedApiKey key)
+    {
+        var claims = key.ToClaims();
+        // A stable unique claim, so antiforgery tokens stay bound to this key across sliding renewals.
+        claims.Add(new Claim(ClaimTypes.NameIdentifier, key.KeyId));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, ClaimTypes.Name, ClaimTypes.Role));
+    }
+}
+
+/// <summary>
+/// Checks the key behind the cookie on every request, so revoking a key (or removing the bootstrap key) ends the
+/// sessions opened with it at once rather than when the cookie expires.
+/// </summary>
+public sealed class OpsCookieEvents(IOptions<AuthOptions> authOptions, WalletDbContext db, ILogger<OpsCookieEvents> logger)
+    : CookieAuthenticationEvents
+{
+    public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
+    {
+        var keyId = context.Principal?.FindFirstValue(ApiClaims.KeyId);
+        var key = keyId is null
+            ? null
+            : await ApiKeyValidator.FindActiveAsync(keyId, authOptions.Value, db, context.HttpContext.RequestAborted);
+        if (key is { IsStaff: true })
+            return;
+
+        logger.LogInformation("Dashboard session of key {KeyId} ended: the key is no longer valid", keyId);
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(OpsCookie.SchemeName);
+    }
+}

@@ -1,0 +1,13 @@
+using CleanWallet.Application.Common.Messaging;
+using MediatR;
+
+namespace CleanWallet.Application.Operations.Queries.ListSchedulerNodes;
+
+/// <summary>The scheduler nodes of the cluster and their last check-in.</summary>
+public sealed record ListSchedulerNodesQuery : IQuery<IReadOnlyList<SchedulerNodeView>>;
+
+public sealed class ListSchedulerNodesHandler(IJobScheduler scheduler) : IRequestHandler<ListSchedulerNodesQuery, IReadOnlyList<SchedulerNodeView>>
+{
+    public Task<IReadOnlyList<SchedulerNodeView>> Handle(ListSchedulerNodesQuery query, CancellationToken cancellationToken) =>
+        scheduler.ListNodesAsync(cancellationToken);
+}
