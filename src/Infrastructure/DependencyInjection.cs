@@ -5,6 +5,7 @@ using CleanWallet.Infrastructure.Persistence;
 using CleanWallet.Infrastructure.Persistence.Migrations;
 using CleanWallet.Infrastructure.Persistence.Stores;
 using CleanWallet.Infrastructure.Scheduling;
+using CleanWallet.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
@@ -45,6 +46,7 @@ public static class DependencyInjection
         services.AddScoped<Application.Audit.IAuditStore, AuditStore>();
         services.AddScoped<Application.Housekeeping.IHousekeepingStore, HousekeepingStore>();
         services.AddScheduling(configuration, connectionString);
+        services.AddSharedDataProtection();
 
         var gateway = configuration.GetSection("CardGateway").Get<CardGatewayOptions>() ?? new CardGatewayOptions();
         services.AddSingleton(gateway);

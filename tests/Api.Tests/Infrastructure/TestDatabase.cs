@@ -35,7 +35,10 @@ public sealed class TestDatabase : IAsyncLifetime
             await _cluster.DisposeAsync();
     }
 
-    /// <summary>Empties every application table (the Respawn stand-in); the schema and its migrations stay.</summary>
+    /// <summary>
+    /// Empties every application table (the Respawn stand-in); the schema, its migrations, the scheduler's tables and the
+    /// Data Protection key ring (running test hosts hold its keys) stay.
+    /// </summary>
     public async Task ResetAsync()
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
@@ -43,7 +46,7 @@ public sealed class TestDatabase : IAsyncLifetime
         var tables = new List<string>();
         await using (var list = new NpgsqlCommand("""
             SELECT quote_ident(tablename) FROM pg_tables
-            WHERE schemaname = 'public' AND tablename <> 'schema_migrations' AND tablename NOT LIKE 'qrtz\_%'
+            WHERE schemaname = 'public' AND tablename NOT IN ('schema_migrations', 'data_protection_keys') AND tablename NOT LIKE 'qrtz\_%'
             """, connection))
         await using (var reader = await list.ExecuteReaderAsync())
             while (await reader.ReadAsync())

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using CleanWallet.Api.Tests.Infrastructure;
 using CleanWallet.Infrastructure.Scheduling;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CleanWallet.Api.Tests.Operations;
 
@@ -164,6 +165,32 @@ public sealed partial class OpsDashboardTests(TestDatabase database) : Operation
         Assert.Equal("/ops/login", response.Headers.Location!.AbsolutePath);
         // The stale cookie is cleared, not just ignored.
         Assert.Null(dashboard.SessionCookie);
+    }
+
+    [Fact]
+    public async Task A_session_opened_on_one_node_is_honoured_by_another_node_of_the_cluster()
+    {
+        // Both nodes read the Data Protection key ring from the shared database, so a load balancer may send the
+        // next request anywhere.
+        var ops = await CreateStaffKeyAsync("ops");
+        using var dashboard = Dashboard();
+        await dashboard.LoginAsync(ops.Key);
+        await using var otherNode = ApiFactory.StartOnKestrel(Database.ConnectionString);
+        var otherAddress = otherNode.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
+        using var otherClient = new HttpClient(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = true,
+            CookieContainer = dashboard.Cookies,
+        }) { BaseAddress = new Uri(otherAddress.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)) };
+
+        var response = await otherClient.GetAsync("/ops");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("id=\"integrity\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // The key ring lives in the database, not in one machine's file system (which would only work on one host).
+        Assert.True(await Database.CountAsync("data_protection_keys") >= 1);
     }
 
     [Fact]
