@@ -66,6 +66,13 @@ public sealed class VmCatalog
     /// <summary>The size by name, whatever its letter case; null when the catalogue has no such size.</summary>
     public VmSize? Find(string? name) => name is not null && _byName.TryGetValue(name, out var size) ? size : null;
 
+    /// <summary>
+    /// A size that must exist: validated input, or the size a VM already has. Missing means the catalogue settings
+    /// dropped a size still in use, a configuration error.
+    /// </summary>
+    public VmSize Get(string name) =>
+        Find(name) ?? throw new InvalidOperationException($"VM size '{name}' is not in the catalogue (Vms:Sizes).");
+
     /// <summary>Available funds a VM of this size needs to be provisioned, started or resized up.</summary>
     public decimal FundsRequired(VmSize size) => UsagePricing.CostOfHours(size.MonthlyPrice, HoursPerMonth, FundsCheckHours);
 }

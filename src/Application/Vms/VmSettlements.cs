@@ -31,9 +31,7 @@ internal static class VmSettlements
 
     /// <summary>The price of a size the VM has; a size dropped from the catalogue is a configuration error.</summary>
     public static VmRate RateOf(this VmCatalog catalog, string sizeName) =>
-        catalog.Find(sizeName) is { } size
-            ? new VmRate(size.MonthlyPrice, catalog.HoursPerMonth)
-            : throw new InvalidOperationException($"VM size '{sizeName}' is not in the catalogue (Vms:Sizes); it cannot be priced.");
+        new(catalog.Get(sizeName).MonthlyPrice, catalog.HoursPerMonth);
 
     /// <summary>Provisioning, starting and resizing up: not on a frozen wallet, and only with a month's price available.</summary>
     public static void EnsureCanPayFor(this Wallet wallet, VmCatalog catalog, VmSize size)

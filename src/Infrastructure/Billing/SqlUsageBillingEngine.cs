@@ -1,6 +1,7 @@
 using System.Data;
 using CleanWallet.Application.Billing;
 using CleanWallet.Application.Common.Behaviours;
+using CleanWallet.Infrastructure.Persistence;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -67,7 +68,7 @@ internal sealed class SqlUsageBillingEngine(
             {
                 return await BillBatchOnceAsync(batch, ct);
             }
-            catch (Exception ex) when (attempt <= settings.MaxRetries && IsTransientFailure(ex) && !ct.IsCancellationRequested)
+            catch (Exception ex) when (attempt <= settings.MaxRetries && DatabaseFailures.IsTransient(ex) && !ct.IsCancellationRequested)
             {
                 // The batch rolled back whole; running it again from the start is safe.
                 logger.LogWarning("Billing batch {Batch} of run {RunId} hit a transient database failure ({Error}); retry {Attempt} of {MaxRetries}",
@@ -159,19 +160,6 @@ internal sealed class SqlUsageBillingEngine(
             AmountBilled: reader.GetDecimal(2),
             VmsSuspended: reader.GetInt32(3),
             UnpricedVmIds: reader.GetFieldValue<Guid[]>(4));
-    }
-
-    private static bool IsTransientFailure(Exception exception)
-    {
-        for (var ex = exception; ex is not null; ex = ex.InnerException)
-        {
-            if (ex is PostgresException pg)
-                return pg.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected
-                    or PostgresErrorCodes.LockNotAvailable;
-            if (ex is NpgsqlException npgsql)
-                return npgsql.IsTransient;
-        }
-        return false;
     }
 
     /// <summary>

@@ -36,20 +36,7 @@ internal sealed class UnitOfWork(WalletDbContext db) : IUnitOfWork
 
     public void DiscardChanges() => db.ChangeTracker.Clear();
 
-    public bool IsTransientFailure(Exception exception)
-    {
-        // Only the database's own failures count: a socket error from the card gateway must not re-run a
-        // command (and call the gateway again) as if the database had hiccupped.
-        for (var ex = exception; ex is not null; ex = ex.InnerException)
-        {
-            if (ex is PostgresException pg)
-                return pg.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected
-                    or PostgresErrorCodes.LockNotAvailable;
-            if (ex is NpgsqlException npgsql)
-                return npgsql.IsTransient;
-        }
-        return false;
-    }
+    public bool IsTransientFailure(Exception exception) => DatabaseFailures.IsTransient(exception);
 
     private async Task DisposeTransactionAsync()
     {

@@ -29,7 +29,7 @@ public sealed class ProvisionVmHandler(
     public async Task<VmDto> Handle(ProvisionVmCommand command, CancellationToken cancellationToken)
     {
         var now = clock.StorableNow();
-        var size = catalog.Find(command.Size) ?? throw new InvalidOperationException($"Size '{command.Size}' passed validation but is unknown.");
+        var size = catalog.Get(command.Size);
         var wallet = await wallets.LockAccessibleAsync(command.WalletId, caller, cancellationToken);
         wallet.EnsureCanPayFor(catalog, size);
 

@@ -32,7 +32,7 @@ public sealed class ResizeVmHandler(
     {
         var vm = await vms.LockAccessibleAsync(command.VmId, caller, cancellationToken);
         vm.EnsureCanResize();
-        var target = catalog.Find(command.Size) ?? throw new InvalidOperationException($"Size '{command.Size}' passed validation but is unknown.");
+        var target = catalog.Get(command.Size);
         if (vm.HasSize(target.Name))
             return VmDto.From(vm);
 

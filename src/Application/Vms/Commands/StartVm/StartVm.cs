@@ -32,7 +32,7 @@ public sealed class StartVmHandler(
         // The state first: starting a Running VM is a 409 whatever the wallet holds.
         vm.EnsureCanStart();
 
-        var size = catalog.Find(vm.Size) ?? throw new InvalidOperationException($"VM size '{vm.Size}' is not in the catalogue.");
+        var size = catalog.Get(vm.Size);
         var wallet = await wallets.LockWalletAsync(vm, cancellationToken);
         wallet.EnsureCanPayFor(catalog, size);
         vm.Start(now);
