@@ -9,7 +9,7 @@ namespace CleanWallet.Application.Common;
 /// wallet row, read and updated under its row lock, so concurrent debits cannot both slip under the limit and the
 /// check costs no query.
 /// </summary>
-public sealed class TransactionLimits(IOptions<LimitOptions> options, TimeProvider clock)
+public sealed class TransactionLimits(IOptions<LimitOptions> options)
 {
     public const string AmountOverLimit = "amount_over_limit";
 
@@ -21,11 +21,14 @@ public sealed class TransactionLimits(IOptions<LimitOptions> options, TimeProvid
                 details: new Dictionary<string, object?> { ["limit"] = maximum, ["amount"] = amount });
     }
 
-    /// <summary>For debits the customer makes (payments, orders, transfers out) on a wallet locked by this transaction.</summary>
-    public void EnsureDebitAllowed(Wallet lockedWallet, decimal amount)
+    /// <summary>
+    /// For debits the customer makes (payments, orders, transfers out) on a wallet locked by this transaction, at the
+    /// <paramref name="now"/> read after that lock, the time the debit is stamped with.
+    /// </summary>
+    public void EnsureDebitAllowed(Wallet lockedWallet, decimal amount, DateTimeOffset now)
     {
         EnsureWithinMaximum(amount);
         if (options.Value.DailyDebitLimit is { } limit)
-            lockedWallet.EnsureWithinDailySpending(amount, limit, clock.GetUtcNow());
+            lockedWallet.EnsureWithinDailySpending(amount, limit, now);
     }
 }

@@ -49,6 +49,23 @@ public static class IntegrityIssueKinds
     /// billed hours naming an entry that is not their usage charge.
     /// </summary>
     public const string UsageMismatch = "usage_mismatch";
+
+    // Issue 8 (§4 time order, §6 refunds, orders and card references).
+
+    /// <summary>An entry stamped earlier than the entry before it: a wallet's ledger must be ordered the same by sequence and by time.</summary>
+    public const string TimeOrder = "time_order";
+
+    /// <summary>A payment whose refunded_amount is not the sum of its refunds.</summary>
+    public const string RefundedAmountMismatch = "refunded_amount_mismatch";
+
+    /// <summary>A Failed or Cancelled order whose payment was not given back in full by refunds.</summary>
+    public const string OrderNotRefunded = "order_not_refunded";
+
+    /// <summary>Two or more card payments that took money (Paid or refunded) naming one gateway reference: one charge credited twice.</summary>
+    public const string DuplicateGatewayReference = "duplicate_gateway_reference";
+
+    /// <summary>A card top-up that credited its wallet (a Deposit) without the gateway reference of the charge behind it.</summary>
+    public const string DepositWithoutGatewayReference = "deposit_without_gateway_reference";
 }
 
 /// <summary>One broken rule found by an integrity check: on which wallet, which kind, and what exactly.</summary>

@@ -32,6 +32,9 @@ public sealed class Wallet
 
     /// <summary>What the customer itself spent (payments, transfers out) on <see cref="SpendingDay"/>.</summary>
     public decimal SpentOnSpendingDay { get; private set; }
+
+    /// <summary>When the wallet's last ledger entry was stamped (null before the first): no later entry is stamped earlier.</summary>
+    public DateTimeOffset? LastEntryAt { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
 
     /// <summary>What the wallet may still spend: balance plus the credit an invoice customer is granted.</summary>
@@ -78,8 +81,9 @@ public sealed class Wallet
         var entry = Append(type, amount, reference, description, actor, now);
         if (IsCustomerSpending(type))
         {
-            SpentOnSpendingDay = SpentOn(now) + entry.Amount;
-            SpendingDay = DayOf(now);
+            // The day the entry is stamped on, so the daily total and the ledger always agree on which day it was spent.
+            SpentOnSpendingDay = SpentOn(entry.CreatedAt) + entry.Amount;
+            SpendingDay = DayOf(entry.CreatedAt);
         }
         return entry;
     }
@@ -107,7 +111,8 @@ public sealed class Wallet
     /// <summary>Refuses spending that would take the day's total above <paramref name="dailyLimit"/>.</summary>
     public void EnsureWithinDailySpending(decimal amount, decimal dailyLimit, DateTimeOffset now)
     {
-        var spentToday = SpentOn(now);
+        // Checked against the day the debit's entry will be stamped on, which is never before the last entry's.
+        var spentToday = SpentOn(EntryTimeAt(now));
         if (spentToday + amount > dailyLimit)
             throw new DomainException(DomainErrorCodes.DailyLimitExceeded,
                 $"The wallet may spend {dailyLimit:0.00} {Currency} a day; {spentToday:0.00} is spent today, so {amount:0.00} is too much.",
@@ -156,11 +161,22 @@ public sealed class Wallet
         if (description.Length > LedgerEntry.MaxDescriptionLength)
             throw new DomainException(DomainErrorCodes.InvalidArgument, $"A description may have at most {LedgerEntry.MaxDescriptionLength} characters.");
 
-        var entry = new LedgerEntry(Id, LastSequence + 1, type, Money.Normalize(amount), Balance, reference, description, actor, now);
+        var entry = new LedgerEntry(Id, LastSequence + 1, type, Money.Normalize(amount), Balance, reference, description, actor,
+            EntryTimeAt(now));
         LastSequence = entry.Sequence;
+        LastEntryAt = entry.CreatedAt;
         Balance = entry.BalanceAfter;
         return entry;
     }
+
+    /// <summary>
+    /// The time the next entry is stamped with: <paramref name="now"/>, or the last entry's time if the clock reads
+    /// earlier (another node's clock a little behind, a clock stepped back). Clamped rather than refused: a refund or a
+    /// usage charge must not fail over a skewed clock, and the clamped time is the closest one that keeps a wallet's
+    /// ledger ordered the same by sequence and by time, so statements and daily totals count each entry once, on the
+    /// day its place in the ledger says.
+    /// </summary>
+    public DateTimeOffset EntryTimeAt(DateTimeOffset now) => LastEntryAt is { } last && last > now ? last : now;
 
     private static void EnsureDirection(LedgerEntryType type, LedgerDirection expected)
     {

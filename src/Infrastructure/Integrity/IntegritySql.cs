@@ -11,6 +11,9 @@ internal static class IntegritySql
     /// <summary>Set wallet payments and card top-ups Paid or refunded: each must have moved its wallet.</summary>
     private const string MovedWallet = "('Paid', 'PartiallyRefunded', 'Refunded')";
 
+    /// <summary>A timestamp in a detail, the same whatever the session's time zone.</summary>
+    private const string UtcFormat = "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'";
+
     public const string Counts = """
         SELECT (SELECT count(*) FROM wallets),
                (SELECT count(*) FROM ledger_entries),
@@ -20,6 +23,7 @@ internal static class IntegritySql
     /// <summary>
     /// One ordered pass over the ledger per wallet (window functions; an index-only scan of the (wallet_id, sequence) key,
     /// which carries the money columns, see migration 0011): entry arithmetic, gapless sequences and the balance chain,
+    /// time order (each entry stamped no earlier than the one before it; created_at is in the index since migration 0016),
     /// plus each wallet's running sum and highest sequence at its last entry, compared with the wallet row. Only flagged
     /// entries and each wallet's last entry leave the pass; flagged entries are read again by key for their details.
     /// </summary>
@@ -31,10 +35,12 @@ internal static class IntegritySql
                        balance_after IS DISTINCT FROM (CASE direction WHEN 'Credit' THEN balance_before + amount
                                                                       WHEN 'Debit' THEN balance_before - amount END) AS bad_arithmetic,
                        sequence <> coalesce(previous_sequence, 0) + 1 AS bad_sequence,
-                       balance_before <> coalesce(previous_balance_after, 0) AS bad_chain
+                       balance_before <> coalesce(previous_balance_after, 0) AS bad_chain,
+                       created_at < previous_created_at AS bad_time
                 FROM (
-                    SELECT e.wallet_id, e.sequence, e.direction, e.amount, e.balance_before, e.balance_after,
+                    SELECT e.wallet_id, e.sequence, e.direction, e.amount, e.balance_before, e.balance_after, e.created_at,
                            lag(e.sequence) OVER w AS previous_sequence,
+                           lag(e.created_at) OVER w AS previous_created_at,
                            lag(e.balance_after) OVER w AS previous_balance_after,
                            lead(e.sequence) OVER w IS NULL AS is_last,
                            sum(CASE e.direction WHEN 'Credit' THEN e.amount ELSE -e.amount END) OVER w AS ledger_sum,
@@ -43,13 +49,13 @@ internal static class IntegritySql
                     WINDOW w AS (PARTITION BY e.wallet_id ORDER BY e.sequence ROWS UNBOUNDED PRECEDING)
                 ) walk
             ) checked
-            WHERE is_last OR bad_arithmetic OR bad_sequence OR bad_chain
+            WHERE is_last OR bad_arithmetic OR bad_sequence OR bad_chain OR bad_time
         ),
         broken AS (
             SELECT f.*, x.id, x.type
             FROM flagged f
             JOIN ledger_entries x ON x.wallet_id = f.wallet_id AND x.sequence = f.sequence
-            WHERE f.bad_arithmetic OR f.bad_sequence OR f.bad_chain
+            WHERE f.bad_arithmetic OR f.bad_sequence OR f.bad_chain OR f.bad_time
         ),
         last_entries AS MATERIALIZED (
             SELECT wallet_id, sequence, ledger_sum, entry_count FROM flagged WHERE is_last
@@ -70,6 +76,12 @@ internal static class IntegritySql
                     ELSE format('entry %s (sequence %s) starts from balance %s but the entry before it (sequence %s) ended at %s',
                                 id, sequence, balance_before, previous_sequence, previous_balance_after) END
         FROM broken WHERE bad_chain
+        UNION ALL
+        SELECT wallet_id, '{{Kinds.TimeOrder}}',
+               format('entry %s (sequence %s, %s of %s) is stamped %s, earlier than the entry before it (sequence %s) at %s',
+                      id, sequence, type, amount, to_char(created_at AT TIME ZONE 'UTC', {{UtcFormat}}),
+                      previous_sequence, to_char(previous_created_at AT TIME ZONE 'UTC', {{UtcFormat}}))
+        FROM broken WHERE bad_time
         UNION ALL
         SELECT coalesce(w.id, l.wallet_id), '{{Kinds.BalanceMismatch}}',
                CASE WHEN w.id IS NULL THEN format('%s ledger entries name wallet %s, which does not exist', l.entry_count, l.wallet_id)
@@ -92,6 +104,8 @@ internal static class IntegritySql
     /// adjustments, and the billed VM-hours of a usage charge (summed per entry and VM). One hash full join pairs these
     /// links with the ledger on (entry, reference); what stays unpaired, or pairs but disagrees on wallet, type or amount,
     /// is an issue. Details are built only for those rows (lazy CASE branches), never for the sound majority.
+    /// An entry citing an order is read as citing the order's payment: it is explained only as that payment's own entry or
+    /// the entry of a refund of it (no code writes such entries today; the rule keeps an order from explaining any entry).
     /// </summary>
     public const string Links = $$"""
         WITH links AS (
@@ -170,7 +184,10 @@ internal static class IntegritySql
                             FROM adjustments a WHERE a.id = e.reference_id),
                            'the adjustment does not exist')
                        WHEN 'order' THEN coalesce(
-                           (SELECT format('the order is paid from wallet %s', o.wallet_id) FROM orders o WHERE o.id = e.reference_id),
+                           (SELECT format('the order is paid from wallet %s by payment %s, whose entry is %s; this entry is neither '
+                                          || 'that entry nor a refund of the payment', o.wallet_id, coalesce(o.payment_id::text, 'none'),
+                                          coalesce(p.ledger_entry_id::text, 'none'))
+                            FROM orders o LEFT JOIN payments p ON p.id = o.payment_id WHERE o.id = e.reference_id),
                            'the order does not exist')
                        WHEN 'vm_usage' THEN
                            CASE WHEN NOT EXISTS (SELECT 1 FROM vms v WHERE v.id = e.reference_id) THEN 'the VM does not exist'
@@ -178,15 +195,75 @@ internal static class IntegritySql
                        ELSE 'nothing has that reference type'
                    END
                END
-        FROM ledger_entries e
-        FULL JOIN links l ON l.entry_id = e.id AND l.reference_type = e.reference_type AND l.reference_id = e.reference_id
-        WHERE CASE WHEN l.record IS NOT NULL
-                   THEN e.id IS NULL OR l.wallet_id <> e.wallet_id OR l.type <> e.type OR l.amount <> e.amount
-                   -- Orders keep no entry id: an order entry is explained by its order, on the same wallet.
-                   ELSE e.reference_type <> 'order'
-                        OR NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = e.reference_id AND o.wallet_id = e.wallet_id) END
+        FROM (
+            SELECT e.*,
+                   CASE e.reference_type WHEN 'order' THEN 'payment' ELSE e.reference_type END AS explained_by_type,
+                   CASE e.reference_type WHEN 'order' THEN (SELECT o.payment_id FROM orders o WHERE o.id = e.reference_id)
+                                         ELSE e.reference_id END AS explained_by_id
+            FROM ledger_entries e
+        ) e
+        FULL JOIN links l ON l.entry_id = e.id AND l.reference_type = e.explained_by_type AND l.reference_id = e.explained_by_id
+        WHERE l.record IS NULL OR e.id IS NULL OR l.wallet_id <> e.wallet_id OR l.type <> e.type OR l.amount <> e.amount
+        """;
+
+    /// <summary>
+    /// The wallet an issue about payment <c>p</c> is reported on: its own, or for a direct card payment (no wallet) its
+    /// customer's wallet, in the payment's currency if there is one, else the nil id.
+    /// </summary>
+    private const string WalletOfPayment = """
+        coalesce(p.wallet_id, (SELECT w.id FROM wallets w WHERE w.customer_id = p.customer_id
+                               ORDER BY w.currency = p.currency DESC, w.created_at, w.id LIMIT 1), '00000000-0000-0000-0000-000000000000'::uuid)
+        """;
+
+    /// <summary>
+    /// Payments against what gave them money back, and card payments against the gateway: a payment's refunded_amount is
+    /// the sum of its refunds; a Failed or Cancelled order's payment was refunded in full; no two card payments that took
+    /// money name one gateway charge; a card top-up that credited a wallet names its charge. One scan of each table, with
+    /// the refunds summed once per payment.
+    /// </summary>
+    public const string Payments = $$"""
+        WITH refunded AS MATERIALIZED (
+            SELECT payment_id, sum(amount) AS amount, count(*) AS refunds FROM refunds GROUP BY payment_id
+        ), card AS MATERIALIZED (
+            SELECT id, gateway_reference FROM payments WHERE method = 'Card' AND status IN {{MovedWallet}}
+        ), shared AS (
+            SELECT gateway_reference, array_agg(id ORDER BY id) AS payment_ids
+            FROM card WHERE gateway_reference IS NOT NULL
+            GROUP BY gateway_reference HAVING count(*) > 1
+        )
+        SELECT {{WalletOfPayment}}, '{{Kinds.RefundedAmountMismatch}}',
+               format('%s %s payment %s of %s records %s refunded, but its %s refund(s) add up to %s',
+                      p.status, p.method, p.id, p.amount, p.refunded_amount, coalesce(r.refunds, 0), coalesce(r.amount, 0.00))
+        FROM payments p
+        LEFT JOIN refunded r ON r.payment_id = p.id
+        WHERE p.refunded_amount <> coalesce(r.amount, 0)
+        UNION ALL
+        SELECT o.wallet_id, '{{Kinds.OrderNotRefunded}}',
+               format('%s order %s of %s: ', o.status, o.id, o.amount) ||
+               CASE WHEN p.id IS NULL THEN 'its payment does not exist'
+                    ELSE format('%s of its payment %s was given back (refunds %s, refunded_amount %s)',
+                                least(coalesce(r.amount, 0.00), p.refunded_amount), p.id, coalesce(r.amount, 0.00), p.refunded_amount) END
+        FROM orders o
+        LEFT JOIN payments p ON p.id = o.payment_id
+        LEFT JOIN refunded r ON r.payment_id = o.payment_id
+        WHERE o.status IN ('Failed', 'Cancelled')
+          AND (p.id IS NULL OR coalesce(r.amount, 0) <> p.amount OR p.refunded_amount <> p.amount)
+        UNION ALL
+        SELECT {{WalletOfPayment}}, '{{Kinds.DuplicateGatewayReference}}',
+               format('%s card payment %s of %s %s names gateway reference %s, as do paid card payment(s) %s',
+                      p.status, p.id, p.amount, p.currency, p.gateway_reference, array_to_string(array_remove(s.payment_ids, p.id), ', '))
+        FROM shared s
+        JOIN card c ON c.gateway_reference = s.gateway_reference
+        JOIN payments p ON p.id = c.id
+        UNION ALL
+        SELECT p.wallet_id, '{{Kinds.DepositWithoutGatewayReference}}',
+               format('%s card top-up %s of %s credited the wallet by ledger entry %s without a gateway reference',
+                      p.status, p.id, p.amount, coalesce(p.ledger_entry_id::text, 'none'))
+        FROM payments p
+        WHERE p.method = 'Card' AND p.wallet_id IS NOT NULL AND p.status IN {{MovedWallet}}
+          AND coalesce(btrim(p.gateway_reference), '') = ''
         """;
 
     /// <summary>The checks in the order their issues are reported.</summary>
-    public static readonly IReadOnlyList<string> IssueQueries = [Ledger, Links];
+    public static readonly IReadOnlyList<string> IssueQueries = [Ledger, Links, Payments];
 }

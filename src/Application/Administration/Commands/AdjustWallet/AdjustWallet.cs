@@ -31,8 +31,8 @@ public sealed class AdjustWalletHandler(
         // counts against nor is stopped by the wallet's daily debit limit.
         limits.EnsureWithinMaximum(command.Amount);
         var direction = Enum.Parse<LedgerDirection>(command.Direction, ignoreCase: true);
-        var now = clock.StorableNow();
         var wallet = await wallets.LockAccessibleAsync(command.WalletId, caller, cancellationToken);
+        var now = clock.StorableNow(); // under the lock, like every ledger write
 
         var before = WalletAuditSnapshot.Of(wallet);
         var (adjustment, entry) = Adjustment.Apply(wallet, direction, command.Amount, command.Reason, caller.Actor, now);

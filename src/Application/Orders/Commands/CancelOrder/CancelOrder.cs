@@ -33,15 +33,15 @@ public sealed class CancelOrderHandler(
         var order = await orders.FindForUpdateAsync(command.OrderId, cancellationToken);
         if (order is null || !caller.CanAccess(order.CustomerId))
             throw new NotFoundException("Order", command.OrderId);
-        var now = clock.StorableNow();
         var before = new { status = order.Status.ToString() };
 
+        var (payment, wallet) = await OrderRefunds.LockPaymentAndWalletAsync(refunds, wallets, order, cancellationToken);
+        var now = clock.StorableNow(); // under every lock, so the refund entry is stamped in its wallet's sequence order
         order.Cancel(now, options.Value.CancellationWindow);
-        var payment = await OrderRefunds.LockPaymentAsync(refunds, order, cancellationToken);
         var refunded = payment.RefundableAmount;
         if (refunded > 0m)
-            await OrderRefunds.ToWalletAsync(refunds, wallets, order, payment, refunded,
-                string.IsNullOrWhiteSpace(command.Reason) ? "Order cancelled" : command.Reason, caller.Actor, now, cancellationToken);
+            OrderRefunds.ToWallet(refunds, wallets, payment, wallet, refunded,
+                string.IsNullOrWhiteSpace(command.Reason) ? "Order cancelled" : command.Reason, caller.Actor, now);
 
         // A customer cancelling its own order is not an admin action; an admin giving anyone's money back is audited.
         if (caller.Role == CallerRole.Admin)

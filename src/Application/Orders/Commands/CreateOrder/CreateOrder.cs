@@ -35,9 +35,9 @@ public sealed class CreateOrderHandler(
 {
     public async Task<OrderDto> Handle(CreateOrderCommand command, CancellationToken cancellationToken)
     {
-        var now = clock.StorableNow();
         var wallet = await wallets.LockAccessibleAsync(command.WalletId, caller, cancellationToken);
-        limits.EnsureDebitAllowed(wallet, command.Amount);
+        var now = clock.StorableNow(); // under the lock, like every ledger write
+        limits.EnsureDebitAllowed(wallet, command.Amount, now);
 
         var order = Order.Place(wallet.CustomerId, wallet.Id, command.Amount, wallet.Currency, command.Description,
             command.Items?.Select(i => i!.ToItem()).ToArray(), now);

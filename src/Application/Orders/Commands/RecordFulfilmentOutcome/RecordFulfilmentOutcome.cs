@@ -33,12 +33,11 @@ public sealed class RecordFulfilmentOutcomeHandler(
         if (order.Status != OrderStatus.Paid)
             return await OrderReads.CurrentAsync(read, order.Id, cancellationToken);
 
-        var now = clock.StorableNow();
         var attempts = Math.Max(command.Attempts, 0);
         if (command.Succeeded && command.FulfilmentId is { Length: > 0 and <= Order.MaxFulfilmentIdLength } fulfilmentId
                               && !string.IsNullOrWhiteSpace(fulfilmentId))
         {
-            order.Complete(fulfilmentId, attempts, now);
+            order.Complete(fulfilmentId, attempts, clock.StorableNow());
             var paymentId = order.PaymentId;
             var paid = await read.FirstOrDefaultAsync(read.Payments.Where(p => p.Id == paymentId), cancellationToken);
             return OrderDto.From(order, paid);
@@ -48,13 +47,13 @@ public sealed class RecordFulfilmentOutcomeHandler(
             ? "The fulfilment service answered without a usable fulfilment id."
             : OrderRefunds.Fit(string.IsNullOrWhiteSpace(command.FailureReason) ? DefaultFailureReason : command.FailureReason.Trim(),
                 Order.MaxFailureReasonLength);
+        var (payment, wallet) = await OrderRefunds.LockPaymentAndWalletAsync(refunds, wallets, order, cancellationToken);
+        var now = clock.StorableNow(); // under every lock, so the refund entry is stamped in its wallet's sequence order
         order.FailFulfilment(reason, attempts, now);
-
-        var payment = await OrderRefunds.LockPaymentAsync(refunds, order, cancellationToken);
         // Whatever an admin may have refunded already stays refunded; the rest goes back now.
         if (payment.RefundableAmount > 0m)
-            await OrderRefunds.ToWalletAsync(refunds, wallets, order, payment, payment.RefundableAmount,
-                OrderRefunds.Fit($"Order not fulfilled: {reason}"), OrderRefunds.SystemActor, now, cancellationToken);
+            OrderRefunds.ToWallet(refunds, wallets, payment, wallet, payment.RefundableAmount,
+                OrderRefunds.Fit($"Order not fulfilled: {reason}"), OrderRefunds.SystemActor, now);
         return OrderDto.From(order, payment);
     }
 }

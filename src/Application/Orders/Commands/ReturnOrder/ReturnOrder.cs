@@ -34,15 +34,14 @@ public sealed class ReturnOrderHandler(
         var order = await orders.FindForUpdateAsync(command.OrderId, cancellationToken);
         if (order is null || !caller.CanAccess(order.CustomerId))
             throw new NotFoundException("Order", command.OrderId);
-        var now = clock.StorableNow();
         var before = new { status = order.Status.ToString(), returnedAmount = order.ReturnedAmount };
 
         // State first (409), then the amount: the payment refuses more than is still refundable (422), and so does the order.
         order.EnsureReturnable();
         var amount = command.Amount ?? order.ReturnableAmount;
-        var payment = await OrderRefunds.LockPaymentAsync(refunds, order, cancellationToken);
-        var refund = await OrderRefunds.ToWalletAsync(refunds, wallets, order, payment, amount, command.Reason, caller.Actor, now,
-            cancellationToken);
+        var (payment, wallet) = await OrderRefunds.LockPaymentAndWalletAsync(refunds, wallets, order, cancellationToken);
+        var now = clock.StorableNow(); // under every lock, so the refund entry is stamped in its wallet's sequence order
+        var refund = OrderRefunds.ToWallet(refunds, wallets, payment, wallet, amount, command.Reason, caller.Actor, now);
         order.RegisterReturn(amount, now);
 
         if (caller.Role == CallerRole.Admin)

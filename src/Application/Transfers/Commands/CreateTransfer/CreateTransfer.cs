@@ -27,7 +27,6 @@ public sealed class CreateTransferHandler(
 {
     public async Task<TransferDto> Handle(CreateTransferCommand command, CancellationToken cancellationToken)
     {
-        var now = clock.StorableNow();
         // Both rows locked in one statement, in id order: A→B and B→A in parallel wait for each other, never deadlock.
         var locked = await transfers.LockWalletsInOrderAsync(command.FromWalletId, command.ToWalletId, cancellationToken);
 
@@ -37,8 +36,9 @@ public sealed class CreateTransferHandler(
         var to = locked.FirstOrDefault(w => w.Id == command.ToWalletId)
                  ?? throw new NotFoundException("Wallet", command.ToWalletId);
 
+        var now = clock.StorableNow(); // under both locks, like every ledger write
         Transfer.EnsureCanConnect(from, to);
-        limits.EnsureDebitAllowed(from, command.Amount);
+        limits.EnsureDebitAllowed(from, command.Amount, now);
 
         var balancesBefore = new { fromBalance = from.Balance, toBalance = to.Balance };
         var execution = Transfer.Execute(from, to, command.Amount, command.Description, caller.Actor, now);

@@ -22,9 +22,10 @@ public sealed class PayFromWalletHandler(
 {
     public async Task<PaymentDto> Handle(PayFromWalletCommand command, CancellationToken cancellationToken)
     {
-        var now = clock.StorableNow();
         var wallet = await wallets.LockAccessibleAsync(command.WalletId, caller, cancellationToken);
-        limits.EnsureDebitAllowed(wallet, command.Amount);
+        // Read under the lock: a debit that waited for it is not stamped before the one that held it.
+        var now = clock.StorableNow();
+        limits.EnsureDebitAllowed(wallet, command.Amount, now);
 
         var payment = PaymentRecord.StartWalletPayment(wallet.CustomerId, wallet.Id, command.Amount, wallet.Currency,
             command.Description, command.Reference, now);
