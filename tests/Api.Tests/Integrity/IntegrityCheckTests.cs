@@ -46,6 +46,11 @@ public sealed class IntegrityCheckTests(TestDatabase database) : IntegrityTestBa
             new { walletId = alice.WalletId, amount = 8m, description = "Backup storage [fail]" }));
         await AssertStatus(failed, HttpStatusCode.Created);
         Assert.Equal("Failed", (string?)(await ReadJson(failed))["status"]);
+        var cancelled = await Client(alice.ApiKey).SendAsync(Post("/api/v1/orders",
+            new { walletId = alice.WalletId, amount = 6m, description = "Backup storage" }));
+        await AssertStatus(cancelled, HttpStatusCode.Created);
+        await AssertStatus(await Client(alice.ApiKey).SendAsync(Post($"/api/v1/orders/{(string)(await ReadJson(cancelled))["id"]!}/cancel", new { })),
+            HttpStatusCode.OK);
 
         // An invoice wallet spending on credit (below zero is its right) and a direct card payment (no wallet).
         await PayAsync(carol, 100m);
@@ -72,9 +77,9 @@ public sealed class IntegrityCheckTests(TestDatabase database) : IntegrityTestBa
         Assert.Equal(4L, (long)report["walletsChecked"]!);
         Assert.Equal(await Database.CountAsync("ledger_entries"), (long)report["entriesChecked"]!);
         Assert.True((long)report["entriesChecked"]! >= 17);
-        // Payments linked to a wallet: 3 top-ups and the declined one, 3 wallet payments, 2 order payments (not the card payment).
+        // Payments linked to a wallet: 3 top-ups and the declined one, 3 wallet payments, 3 order payments (not the card payment).
         Assert.Equal(await Database.CountAsync("payments", "wallet_id IS NOT NULL"), (long)report["paymentsChecked"]!);
-        Assert.Equal(9L, (long)report["paymentsChecked"]!);
+        Assert.Equal(10L, (long)report["paymentsChecked"]!);
         Assert.True(DateTimeOffset.Parse((string)report["finishedAt"]!) >= DateTimeOffset.Parse((string)report["startedAt"]!));
         Assert.Equal(1L, await Database.CountAsync("integrity_reports", "id = $1 AND trigger = 'Api' AND issue_count = 0 AND issues = '[]'::jsonb",
             Guid.Parse((string)report["id"]!)));
@@ -178,15 +183,16 @@ public sealed class IntegrityCheckTests(TestDatabase database) : IntegrityTestBa
     }
 
     [Fact]
-    public async Task A_renumbered_sequence_is_reported_as_gaps_chain_breaks_and_a_last_sequence_mismatch()
+    public async Task A_renumbered_sequence_is_reported_as_gaps_chain_breaks_a_last_sequence_mismatch_and_time_out_of_order()
     {
         var (customer, _) = await CustomerWithPaymentsAsync();
         await CorruptAsync("UPDATE ledger_entries SET sequence = 9 WHERE wallet_id = $1 AND sequence = 2", customer.WalletId);
 
         var report = await RunCheckAsync();
 
-        // The ledger now reads 1, 3, 4, 9: the money still sums up, its order does not.
-        Assert.Equal(["chain_break", "last_sequence_mismatch", "sequence_gap"], KindsOf(report, customer.WalletId));
+        // The ledger now reads 1, 3, 4, 9: the money still sums up, its order does not, and entry 9 was stamped before entry 4.
+        Assert.Equal(["chain_break", "last_sequence_mismatch", "sequence_gap", "time_order"], KindsOf(report, customer.WalletId));
+        Assert.Contains("(sequence 9, Payment of 10.00) is stamped", (string?)IssueOf(report, customer.WalletId, "time_order")["detail"]);
         var gaps = Issues(report).Where(i => (string?)i!["kind"] == "sequence_gap").Select(i => (string)i!["detail"]!).ToList();
         Assert.Equal(2, gaps.Count);
         Assert.Contains(gaps, d => d.StartsWith("the sequence jumps from 1 to 3", StringComparison.Ordinal));
@@ -249,7 +255,7 @@ public sealed class IntegrityCheckTests(TestDatabase database) : IntegrityTestBa
     }
 
     [Fact]
-    public async Task A_refund_entry_whose_refund_record_is_gone_is_reported()
+    public async Task A_refund_entry_whose_refund_record_is_gone_is_reported_and_the_payment_no_longer_adds_up()
     {
         var (customer, payments) = await CustomerWithPaymentsAsync();
         await AssertStatus(await AdminClient().SendAsync(Post($"/api/v1/payments/{payments[2]}/refunds", new { amount = 5m, reason = "Late" })),
@@ -259,8 +265,10 @@ public sealed class IntegrityCheckTests(TestDatabase database) : IntegrityTestBa
 
         var report = await RunCheckAsync();
 
-        Assert.Equal(["payment_entry_without_payment"], KindsOf(report, customer.WalletId));
+        Assert.Equal(["payment_entry_without_payment", "refunded_amount_mismatch"], KindsOf(report, customer.WalletId));
         Assert.EndsWith("no refund of the payment names this entry", (string?)IssueOf(report, customer.WalletId, "payment_entry_without_payment")["detail"]);
+        Assert.Equal($"PartiallyRefunded Wallet payment {payments[2]} of 30.00 records 5.00 refunded, but its 0 refund(s) add up to 0.00",
+            (string?)IssueOf(report, customer.WalletId, "refunded_amount_mismatch")["detail"]);
     }
 
     [Fact]
