@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using CleanWallet.Api.Tests.Infrastructure;
 
@@ -276,5 +274,5 @@ public sealed class CustomerApiKeyTests(TestDatabase database) : ApiTestBase(dat
     private async Task<string> FirstKeyIdAsync(TestCustomer customer) =>
         await Database.ScalarAsync<string>("SELECT id::text FROM api_keys WHERE customer_id = $1 ORDER BY created_at, id LIMIT 1", customer.CustomerId);
 
-    private static string Sha256(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+    private static string Sha256(string key) => ApiKeyTests.Sha256(key);
 }

@@ -18,7 +18,7 @@ public sealed class CurrencyTests(TestDatabase database) : InputTestBase(databas
     {
         var before = await CountWritesAsync();
 
-        var response = await AdminClient().PostAsJsonAsync("/api/v1/customers", new { name = "Acme", billingModel = "Payg", currency });
+        var response = await OpenCustomerAsync(currency);
 
         var problem = await AssertProblem(response, HttpStatusCode.BadRequest, "validation_failed");
         Assert.NotNull(problem["errors"]!["currency"]);
@@ -32,7 +32,7 @@ public sealed class CurrencyTests(TestDatabase database) : InputTestBase(databas
     [InlineData("JPY")]
     public async Task A_customer_wallet_in_an_ISO_4217_currency_is_opened(string currency)
     {
-        var response = await AdminClient().PostAsJsonAsync("/api/v1/customers", new { name = "Acme", billingModel = "Payg", currency });
+        var response = await OpenCustomerAsync(currency);
 
         await AssertStatus(response, HttpStatusCode.Created);
         var walletId = Guid.Parse((string)(await ReadJson(response))["walletId"]!);
@@ -48,8 +48,7 @@ public sealed class CurrencyTests(TestDatabase database) : InputTestBase(databas
         var customer = await CreateCustomerAsync();
         var before = await CountWritesAsync();
 
-        var response = await Client(customer.ApiKey).SendAsync(Post("/api/v1/payments/card",
-            new { amount = 10m, currency, cardToken = "tok_visa", description = "Licence" }, "card-1"));
+        var response = await PayByCardAsync(customer, currency);
 
         var problem = await AssertProblem(response, HttpStatusCode.BadRequest, "validation_failed");
         Assert.NotNull(problem["errors"]!["currency"]);
@@ -62,13 +61,17 @@ public sealed class CurrencyTests(TestDatabase database) : InputTestBase(databas
     [InlineData("EUR")]
     public async Task A_card_payment_in_an_ISO_4217_currency_is_accepted(string currency)
     {
-        var customer = await CreateCustomerAsync();
-
-        var response = await Client(customer.ApiKey).SendAsync(Post("/api/v1/payments/card",
-            new { amount = 10m, currency, cardToken = "tok_visa", description = "Licence" }, "card-1"));
+        var response = await PayByCardAsync(await CreateCustomerAsync(), currency);
 
         await AssertStatus(response, HttpStatusCode.Created);
         Assert.Equal(currency, (string?)(await ReadJson(response))["currency"]);
         Assert.Equal(1L, await Database.CountAsync("payments", "currency = $1 AND status = 'Paid'", currency));
     }
+
+    private Task<HttpResponseMessage> OpenCustomerAsync(string currency) =>
+        AdminClient().PostAsJsonAsync("/api/v1/customers", new { name = "Acme", billingModel = "Payg", currency });
+
+    private Task<HttpResponseMessage> PayByCardAsync(TestCustomer customer, string currency) =>
+        Client(customer.ApiKey).SendAsync(Post("/api/v1/payments/card",
+            new { amount = 10m, currency, cardToken = "tok_visa", description = "Licence" }, "card-1"));
 }
