@@ -70,6 +70,10 @@ builder.Services.Configure<JsonOptions>(options =>
     options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
     options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
     options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+    // {"amount":1,"amount":999999} is a 400: a proxy reading the first would see another request than we would.
+    options.SerializerOptions.AllowDuplicateProperties = false;
+    // U+0000 in any text field is a 400 (PostgreSQL text cannot hold it).
+    options.SerializerOptions.Converters.Add(new NulCharacters.RefusingStringConverter());
 });
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.WebHost.ConfigureKestrel(options => options.Limits.MaxRequestBodySize = 64 * 1024);
@@ -116,6 +120,7 @@ app.UseSwaggerUI(options =>
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
+app.UseNulCharacterRefusal();
 
 app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 

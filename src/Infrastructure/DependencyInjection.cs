@@ -38,7 +38,7 @@ public static class DependencyInjection
         services.AddScoped<Application.Integrity.IIntegrityStore, Integrity.IntegrityStore>();
         services.AddScoped<Application.Operations.IOperationsReadStore, Operations.OperationsReadStore>();
         services.AddScoped<Application.Vms.IVmStore, VmStore>();
-        services.AddScoped<Application.ApiKeys.IStaffApiKeyStore, StaffApiKeyStore>();
+        services.AddScoped<Application.ApiKeys.IScopedApiKeyStore, ScopedApiKeyStore>();
         services.AddOrders(configuration);
         services.AddScoped<Application.Payments.Commands.RefundPayment.IRefundStore, RefundStore>();
         services.AddScoped<Application.Transfers.ITransferStore, TransferStore>();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CleanWallet.Api.Hosting;
 using CleanWallet.Application.Payments.Gateway;
 using CleanWallet.Domain.Common;
 using FluentValidation;
@@ -62,8 +63,9 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
         if (exception.InnerException is JsonException json)
         {
             var field = string.IsNullOrEmpty(json.Path) ? "$" : json.Path;
-            var message = json.Message.Contains("could not be mapped", StringComparison.Ordinal)
-                ? "Unknown field."
+            var message = json.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "Unknown field."
+                : json.Message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase) ? "The field appears more than once."
+                : NulCharacters.IsRefusal(json) ? NulCharacters.Message
                 : "The value is malformed or of the wrong type.";
             return ProblemResponses.WriteAsync(context, 400, "malformed_request", "The request body is not valid JSON for this endpoint.",
                 new Dictionary<string, string[]> { [field] = [message] });

@@ -3,7 +3,7 @@ using CleanWallet.Domain.Access;
 
 namespace CleanWallet.Application.ApiKeys;
 
-/// <summary>A staff key as listed: never the secret, never its hash; the prefix is enough to tell keys apart.</summary>
+/// <summary>A key as listed: never the secret, never its hash; the prefix is enough to tell keys apart.</summary>
 public sealed record ApiKeyDto(Guid Id, string Name, string Role, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
 {
     public static readonly Expression<Func<ApiKey, ApiKeyDto>> Projection = k => new ApiKeyDto(
@@ -15,9 +15,9 @@ public sealed record ApiKeyDto(Guid Id, string Name, string Role, string Prefix,
 }
 
 /// <summary>What the audit log keeps of a key: who it is for and whether it still works, never the secret or its hash.</summary>
-public sealed record ApiKeyAuditSnapshot(string Name, string Role, string Prefix, DateTimeOffset? RevokedAt)
+public sealed record ApiKeyAuditSnapshot(string Name, string Role, Guid? CustomerId, string Prefix, DateTimeOffset? RevokedAt)
 {
-    public static ApiKeyAuditSnapshot Of(ApiKey key) => new(key.Name, key.Role.ToString(), key.Prefix, key.RevokedAt);
+    public static ApiKeyAuditSnapshot Of(ApiKey key) => new(key.Name, key.Role.ToString(), key.CustomerId, key.Prefix, key.RevokedAt);
 }
 
 public static class ApiKeyRules
@@ -25,7 +25,7 @@ public static class ApiKeyRules
     /// <summary>The api_keys.name column holds this many characters.</summary>
     public const int MaxNameLength = 200;
 
-    /// <summary>The roles a key created by an admin may have; customer keys are issued with their customer.</summary>
+    /// <summary>The roles a staff key may have; customer keys are issued under their customer.</summary>
     public static readonly IReadOnlyList<ApiKeyRole> StaffRoles = [ApiKeyRole.Ops, ApiKeyRole.Admin];
 
     public const string AuditTarget = "api_key";

@@ -18,7 +18,7 @@ public static class MoneyRules
             .Must(Money.HasAtMostTwoDecimals).WithMessage("'amount' may have at most two decimals.");
 
     public static IRuleBuilderOptions<T, string> ValidCurrency<T>(this IRuleBuilder<T, string> rule) =>
-        rule.Must(Money.IsValidCurrency).WithMessage("'currency' must be a three-letter ISO code in capitals, e.g. ZAR.");
+        rule.Must(Money.IsValidCurrency).WithMessage("'currency' must be an active ISO 4217 code in capitals, e.g. ZAR.");
 
     public static IRuleBuilderOptions<T, string> RequiredText<T>(this IRuleBuilder<T, string> rule, string field, int maxLength) =>
         rule.NotEmpty().WithMessage($"'{field}' is required.")

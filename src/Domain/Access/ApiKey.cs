@@ -2,6 +2,11 @@ using CleanWallet.Domain.Common;
 
 namespace CleanWallet.Domain.Access;
 
+public static class AccessErrorCodes
+{
+    public const string LastActiveKey = "last_active_key";
+}
+
 public enum ApiKeyRole
 {
     Customer,
@@ -39,11 +44,29 @@ public sealed class ApiKey
         return Create(role, null, name, keyHash, prefix, now);
     }
 
+    public bool IsActive => RevokedAt is null;
+
+    /// <summary>Revoked by an admin: any key, even a customer's last one (the admin can issue the customer a new key).</summary>
     public void Revoke(DateTimeOffset now)
     {
-        if (RevokedAt is not null)
+        if (!IsActive)
             throw new DomainException(DomainErrorCodes.InvalidState, "The key is already revoked.", DomainErrorKind.Conflict);
         RevokedAt = now;
+    }
+
+    /// <summary>
+    /// Revoked by the customer it belongs to. Refused (409 <c>last_active_key</c>) when no other key of the customer
+    /// would still work: a customer cannot lock itself out. To rotate, it issues the new key first, then revokes the old.
+    /// </summary>
+    /// <param name="customersActiveKeys">Every active key of the customer, held locked so two revocations cannot both pass.</param>
+    public void RevokeByItsCustomer(IEnumerable<ApiKey> customersActiveKeys, DateTimeOffset now)
+    {
+        if (CustomerId is null)
+            throw new DomainException(DomainErrorCodes.InvalidArgument, "Only a customer's key can be revoked by a customer.");
+        if (IsActive && !customersActiveKeys.Any(k => k.Id != Id && k.CustomerId == CustomerId && k.IsActive))
+            throw new DomainException(AccessErrorCodes.LastActiveKey,
+                "This is the customer's last active key: issue a new key before revoking it, or ask an admin.", DomainErrorKind.Conflict);
+        Revoke(now);
     }
 
     private static ApiKey Create(ApiKeyRole role, Guid? customerId, string name, string keyHash, string prefix, DateTimeOffset now) => new()

@@ -223,5 +223,5 @@ public sealed class ApiKeyTests(TestDatabase database) : ApiTestBase(database)
 
     private static JsonArray Items(JsonObject page) => page["items"]!.AsArray();
 
-    private static string Sha256(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+    internal static string Sha256(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 }

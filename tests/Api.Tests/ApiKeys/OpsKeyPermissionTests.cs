@@ -75,6 +75,9 @@ public sealed class OpsKeyPermissionTests(TestDatabase database) : ApiTestBase(d
             ("ops key creation", Post("/api/v1/admin/api-keys", new { name = "Ops clone", role = "ops" })),
             ("admin key creation", Post("/api/v1/admin/api-keys", new { name = "Ops escalation", role = "admin" })),
             ("key revocation", new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/admin/api-keys/{Guid.NewGuid()}")),
+            ("customer key creation", Post($"/api/v1/customers/{customer.CustomerId}/api-keys", new { name = "Ops access" })),
+            ("customer key revocation", new HttpRequestMessage(HttpMethod.Delete,
+                $"/api/v1/customers/{customer.CustomerId}/api-keys/{await CustomerKeyIdAsync(customer)}")),
         };
 
         foreach (var (what, request) in attempts)
@@ -99,6 +102,9 @@ public sealed class OpsKeyPermissionTests(TestDatabase database) : ApiTestBase(d
         await AssertStatus(response, HttpStatusCode.Created);
         return (string)(await ReadJson(response))["apiKey"]!;
     }
+
+    private async Task<string> CustomerKeyIdAsync(TestCustomer customer) =>
+        await Database.ScalarAsync<string>("SELECT id::text FROM api_keys WHERE customer_id = $1", customer.CustomerId);
 
     private async Task<string> OpsKeyIdAsync(string secret) =>
         await Database.ScalarAsync<string>("SELECT id::text FROM api_keys WHERE prefix = $1 AND role = 'Ops'", secret[..10]);

@@ -81,11 +81,45 @@ public sealed class StatementTests(TestDatabase database) : ApiTestBase(database
     [InlineData("2026-1")]
     [InlineData("november")]
     [InlineData("1999-12")]
+    [InlineData("2026-00")]
+    [InlineData("10000-01")]
     public async Task A_malformed_month_is_a_400(string month)
     {
         var customer = await CreateCustomerAsync();
         var response = await Client(customer.ApiKey).GetAsync($"/api/v1/wallets/{customer.WalletId}/statements/{month}");
         await AssertProblem(response, HttpStatusCode.BadRequest, "validation_failed");
+    }
+
+    [Theory]
+    [InlineData("9999-12")]
+    [InlineData("9999-11")]
+    [InlineData("0001-01")]
+    [InlineData("2026-12")]
+    [InlineData("2027-10")]
+    public async Task A_month_outside_2000_01_to_next_month_is_a_400_naming_the_range(string month)
+    {
+        // The clock reads 2026-10-15, so next month is 2026-11.
+        var customer = await CreateCustomerAsync();
+        var response = await Client(customer.ApiKey).GetAsync($"/api/v1/wallets/{customer.WalletId}/statements/{month}");
+
+        var problem = await AssertProblem(response, HttpStatusCode.BadRequest, "validation_failed");
+        Assert.Equal(["'month' must be from 2000-01 to 2026-11 (next month)."], problem["errors"]!["month"]!.AsArray().Select(m => (string)m!));
+    }
+
+    [Theory]
+    [InlineData("2000-01")]
+    [InlineData("2026-11")]
+    public async Task The_first_and_last_months_of_the_range_have_a_statement(string month)
+    {
+        var customer = await CreateCustomerAsync();
+        await TopUpAsync(customer.WalletId, 10m);
+
+        var response = await Client(customer.ApiKey).GetAsync($"/api/v1/wallets/{customer.WalletId}/statements/{month}");
+
+        await AssertStatus(response, HttpStatusCode.OK);
+        var statement = await ReadJson(response);
+        Assert.Empty(statement["entries"]!.AsArray());
+        Assert.Equal(month == "2000-01" ? 0m : 10m, (decimal)statement["openingBalance"]!);
     }
 
     [Fact]

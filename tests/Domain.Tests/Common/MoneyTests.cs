@@ -62,7 +62,11 @@ public class MoneyTests
     [InlineData("EUR")]
     [InlineData("USD")]
     [InlineData("CHF")]
-    public void Valid_currency_is_three_capital_letters(string currency)
+    [InlineData("ZAR")]
+    [InlineData("JPY")]
+    [InlineData("XOF")]
+    [InlineData("ZWG")]
+    public void An_active_ISO_4217_code_is_a_valid_currency(string currency)
     {
         Assert.True(Money.IsValidCurrency(currency));
         Assert.Null(Record.Exception(() => Money.EnsureValidCurrency(currency)));
@@ -77,6 +81,12 @@ public class MoneyTests
     [InlineData("E1R")]
     [InlineData(" EU")]
     [InlineData("ÄUR")]
+    [InlineData("QQQ")]
+    [InlineData("ABC")]
+    [InlineData("XXX")]
+    [InlineData("XTS")]
+    [InlineData("XAU")]
+    [InlineData("HRK")]
     public void Invalid_currency_is_rejected_with_invalid_argument(string currency)
     {
         Assert.False(Money.IsValidCurrency(currency));

@@ -10,9 +10,10 @@ public sealed class CreateApiKeyValidator : AbstractValidator<CreateApiKeyComman
     public CreateApiKeyValidator()
     {
         RuleFor(c => c.Name).RequiredText("name", ApiKeyRules.MaxNameLength);
-        // Exact names only, any case; "Customer" is refused because customer keys are issued with their customer.
+        // Exact names only, any case; "Customer" is refused because customer keys are issued under their customer.
         RuleFor(c => c.Role)
             .Must(role => ApiKeyRules.StaffRoles.Any(staff => string.Equals(staff.ToString(), role, StringComparison.OrdinalIgnoreCase)))
-            .WithMessage($"'role' must be one of {RoleNames}.");
+            .WithMessage($"'role' must be one of {RoleNames}.")
+            .When(c => c.CustomerId is null);
     }
 }

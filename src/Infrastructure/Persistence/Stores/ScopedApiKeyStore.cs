@@ -1,0 +1,19 @@
+using CleanWallet.Application.ApiKeys;
+using CleanWallet.Domain.Access;
+using Microsoft.EntityFrameworkCore;
+
+namespace CleanWallet.Infrastructure.Persistence.Stores;
+
+internal sealed class ScopedApiKeyStore(WalletDbContext db) : IScopedApiKeyStore
+{
+    public IQueryable<ApiKey> Keys(Guid? customerId) => customerId is { } customer
+        ? db.ApiKeys.AsNoTracking().Where(k => k.CustomerId == customer)
+        : db.ApiKeys.AsNoTracking().Where(k => k.Role != ApiKeyRole.Customer);
+
+    public async Task<IReadOnlyList<ApiKey>> LockForRevocationAsync(Guid? customerId, Guid id, CancellationToken ct) =>
+        customerId is { } customer
+            ? await db.ApiKeys.FromSql($"""
+                SELECT * FROM api_keys WHERE customer_id = {customer} AND (id = {id} OR revoked_at IS NULL) ORDER BY id FOR UPDATE
+                """).ToListAsync(ct)
+            : await db.ApiKeys.FromSql($"SELECT * FROM api_keys WHERE id = {id} AND role <> 'Customer' FOR UPDATE").ToListAsync(ct);
+}
