@@ -24,9 +24,11 @@ public static class DependencyInjection
             options.UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>());
             // Tests inject faults (e.g. after the ledger insert) through interceptors registered in DI.
             options.AddInterceptors(provider.GetServices<IInterceptor>());
+            options.AddInterceptors(new DeadConnectionSweeper(provider.GetRequiredService<NpgsqlDataSource>()));
         });
         services.AddSingleton<MigrationRunner>();
 
+        services.AddSingleton(provider => ActivatorUtilities.CreateInstance<CommitOutcomeProbe>(provider, connectionString));
         services.AddScoped<IUnitOfWork, UnitOfWork>();
         services.AddScoped<IIdempotencyStore, IdempotencyStore>();
         services.AddScoped<IWalletStore, WalletStore>();

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using CleanWallet.Api.Hosting;
+using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Application.Payments.Gateway;
 using CleanWallet.Domain.Common;
+using CleanWallet.Infrastructure.Persistence;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -10,6 +12,9 @@ namespace CleanWallet.Api.Errors;
 /// <summary>Turns every exception into a problem+json answer; unexpected ones are logged and told nothing.</summary>
 public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
+    /// <summary>What a 503 from the database tells the client to wait: a fast restart is over by then.</summary>
+    private const string RetryAfterSeconds = "5";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         switch (exception)
@@ -39,6 +44,22 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
                 logger.LogWarning(gateway, "Card gateway unavailable");
                 await ProblemResponses.WriteAsync(context, 503, "payment_gateway_unavailable",
                     "The card processor could not be reached; nothing was charged or credited. Try again later.");
+                return true;
+
+            case CommitOutcomeUnknownException:
+                logger.LogError(exception, "The outcome of a commit is unknown for {Method} {Path}", context.Request.Method, context.Request.Path);
+                context.Response.Headers.RetryAfter = RetryAfterSeconds;
+                await ProblemResponses.WriteAsync(context, 503, "commit_outcome_unknown",
+                    "The database stopped answering while this request was being committed, so it may or may not have taken effect. " +
+                    "Retrying with the same Idempotency-Key is safe: the request is then applied once. Without a key, look it up before retrying.");
+                return true;
+
+            case Exception when DatabaseFailures.IsUnavailable(exception):
+                logger.LogWarning("Database unavailable for {Method} {Path}: {Error}", context.Request.Method, context.Request.Path,
+                    exception.GetBaseException().Message);
+                context.Response.Headers.RetryAfter = RetryAfterSeconds;
+                await ProblemResponses.WriteAsync(context, 503, "database_unavailable",
+                    "The database is unavailable or restarting; nothing was applied. Try again shortly.");
                 return true;
 
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:

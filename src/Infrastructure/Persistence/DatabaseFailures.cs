@@ -5,20 +5,38 @@ namespace CleanWallet.Infrastructure.Persistence;
 public static class DatabaseFailures
 {
     /// <summary>
-    /// Serialization failures, deadlocks, lock timeouts and dropped connections: worth re-running the whole unit of work.
-    /// Only the database's own failures count: a socket error from the card gateway must not re-run a command (and call
-    /// the gateway again) as if the database had hiccupped.
+    /// Serialization failures, deadlocks, lock timeouts and every <see cref="IsUnavailable"/> failure: worth re-running
+    /// the whole unit of work. Only the database's own failures count: a socket error from the card gateway must not
+    /// re-run a command (and call the gateway again) as if the database had hiccupped.
     /// </summary>
-    public static bool IsTransient(Exception exception)
+    public static bool IsTransient(Exception exception) =>
+        IsUnavailable(exception) || FirstPostgresError(exception)?.SqlState is PostgresErrorCodes.SerializationFailure
+            or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable;
+
+    /// <summary>
+    /// The database cannot serve us right now, but will soon: the server cannot be reached (refused, reset, timed out),
+    /// the connection dropped, it is shutting down or starting up ("the database system is starting up", 57P03), or it
+    /// has no connection slot free.
+    /// </summary>
+    public static bool IsUnavailable(Exception exception)
     {
         for (var ex = exception; ex is not null; ex = ex.InnerException)
         {
             if (ex is PostgresException pg)
-                return pg.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected
-                    or PostgresErrorCodes.LockNotAvailable;
+                return pg.SqlState.StartsWith("08", StringComparison.Ordinal) // connection exceptions
+                       || pg.SqlState is PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.AdminShutdown
+                           or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.TooManyConnections;
             if (ex is NpgsqlException npgsql)
-                return npgsql.IsTransient;
+                return npgsql.IsTransient; // I/O, socket and timeout errors under Npgsql's own exception
         }
         return false;
+    }
+
+    private static PostgresException? FirstPostgresError(Exception exception)
+    {
+        for (var ex = exception; ex is not null; ex = ex.InnerException)
+            if (ex is PostgresException pg)
+                return pg;
+        return null;
     }
 }

@@ -1,11 +1,12 @@
 using CleanWallet.Application.Common.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace CleanWallet.Infrastructure.Persistence;
 
-internal sealed class UnitOfWork(WalletDbContext db) : IUnitOfWork
+internal sealed class UnitOfWork(WalletDbContext db, CommitOutcomeProbe probe, ILogger<UnitOfWork> logger) : IUnitOfWork
 {
     private IDbContextTransaction? _transaction;
 
@@ -15,7 +16,31 @@ internal sealed class UnitOfWork(WalletDbContext db) : IUnitOfWork
     public async Task CommitAsync(CancellationToken ct)
     {
         await db.SaveChangesAsync(ct);
-        await _transaction!.CommitAsync(ct);
+        var transactionId = await TransactionIdAsync(ct);
+        try
+        {
+            await _transaction!.CommitAsync(ct);
+        }
+        catch (Exception commitFailure)
+        {
+            // Ends the transaction if it is still open on a live connection, so that its status can only be final.
+            await RollbackAsync();
+            if (transactionId is null)
+                throw; // it wrote nothing: whatever became of it, running the command again is harmless
+
+            switch (await probe.StatusAsync(transactionId))
+            {
+                case CommitOutcome.Committed:
+                    logger.LogWarning(commitFailure,
+                        "The commit of transaction {TransactionId} reported a failure but the database committed it; answering as committed",
+                        transactionId);
+                    return;
+                case CommitOutcome.Aborted:
+                    throw;
+                default:
+                    throw new CommitOutcomeUnknownException(commitFailure);
+            }
+        }
         await DisposeTransactionAsync();
     }
 
@@ -29,7 +54,7 @@ internal sealed class UnitOfWork(WalletDbContext db) : IUnitOfWork
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
         {
-            // The connection is already broken; the server has rolled back for us.
+            // The connection is already broken (the server has rolled back for us), or the transaction has completed.
         }
         await DisposeTransactionAsync();
     }
@@ -38,10 +63,28 @@ internal sealed class UnitOfWork(WalletDbContext db) : IUnitOfWork
 
     public bool IsTransientFailure(Exception exception) => DatabaseFailures.IsTransient(exception);
 
+    public bool IsUnavailableFailure(Exception exception) => DatabaseFailures.IsUnavailable(exception);
+
+    /// <summary>
+    /// The id of the open transaction, null while it has written nothing. Taken just before COMMIT, so that a failed
+    /// commit can be looked up afterwards: the one extra round trip a command pays for never being applied twice.
+    /// </summary>
+    private async Task<string?> TransactionIdAsync(CancellationToken ct) =>
+        (await db.Database.SqlQuery<string?>($"""SELECT pg_current_xact_id_if_assigned()::text AS "Value" """).ToListAsync(ct)).Single();
+
     private async Task DisposeTransactionAsync()
     {
         if (_transaction is not null)
-            await _transaction.DisposeAsync();
+        {
+            try
+            {
+                await _transaction.DisposeAsync();
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+            {
+                // Disposing a transaction on a broken connection: nothing left to release.
+            }
+        }
         _transaction = null;
     }
 }

@@ -57,9 +57,11 @@ public sealed class TestDatabase : IAsyncLifetime
         await truncate.ExecuteNonQueryAsync();
     }
 
-    public async Task<T> ScalarAsync<T>(string sql, params object[] parameters)
+    public Task<T> ScalarAsync<T>(string sql, params object[] parameters) => ScalarAsync<T>(ConnectionString, sql, parameters);
+
+    public static async Task<T> ScalarAsync<T>(string connectionString, string sql, params object[] parameters)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString);
+        await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var parameter in parameters)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CleanWallet.Application.Common.Messaging;
 using CleanWallet.Application.Common.Persistence;
 using MediatR;
@@ -8,47 +9,80 @@ namespace CleanWallet.Application.Common.Behaviours;
 
 public sealed class TransactionOptions
 {
-    /// <summary>How many times a command is run again after a transient database failure.</summary>
+    /// <summary>How many times a command is run again after a serialization failure, deadlock or lock timeout.</summary>
     public int MaxRetries { get; set; } = 3;
 
     public int BaseDelayMilliseconds { get; set; } = 20;
+
+    /// <summary>
+    /// How long a command keeps being retried while the database is unreachable or starting up (long enough to ride
+    /// out a fast restart), and how long a failed commit's outcome is asked after. Then the request fails with a 503.
+    /// </summary>
+    public double UnavailableRetrySeconds { get; set; } = 10;
 }
 
 /// <summary>
 /// One database transaction per command: committed only when the handler returns, rolled back on any
-/// exception, so nothing half-done is ever visible. Transient failures (serialization, deadlock, lost
-/// connection) re-run the whole command from a clean slate a bounded number of times.
+/// exception, so nothing half-done is ever visible. Transient failures re-run the whole command from a clean
+/// slate: contention (serialization failure, deadlock) a bounded number of times, an unavailable database
+/// (unreachable, restarting, connection lost) for a bounded time. A failed commit is never simply re-run: the
+/// unit of work first learns whether it took effect (see <see cref="IUnitOfWork.CommitAsync"/>).
 /// </summary>
 public sealed class TransactionBehaviour<TRequest, TResponse>(
     IUnitOfWork unitOfWork,
     IOptions<TransactionOptions> options,
     ILogger<TransactionBehaviour<TRequest, TResponse>> logger) : IPipelineBehavior<TRequest, TResponse>
 {
+    private static readonly TimeSpan MaxUnavailableDelay = TimeSpan.FromSeconds(1);
+
     public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
     {
         if (request is not ICommandMarker)
             return await next();
 
+        var settings = options.Value;
+        var started = Stopwatch.GetTimestamp();
+        var contentionRetries = 0;
+        var unavailableDelay = TimeSpan.FromMilliseconds(50);
         for (var attempt = 1; ; attempt++)
         {
-            await unitOfWork.BeginAsync(cancellationToken);
             try
             {
+                await unitOfWork.BeginAsync(cancellationToken);
                 var response = await next();
                 await unitOfWork.CommitAsync(cancellationToken);
                 return response;
+            }
+            catch (CommitOutcomeUnknownException)
+            {
+                throw; // it may have taken effect: never run it again
             }
             catch (Exception ex)
             {
                 await unitOfWork.RollbackAsync();
                 unitOfWork.DiscardChanges();
-                if (attempt > options.Value.MaxRetries || !unitOfWork.IsTransientFailure(ex))
-                    throw;
 
-                logger.LogWarning("{Command} hit a transient database failure ({Error}); retry {Attempt} of {MaxRetries}",
-                    typeof(TRequest).Name, ex.GetBaseException().Message, attempt, options.Value.MaxRetries);
-                // Jittered backoff so colliding transactions do not collide again in lockstep.
-                var delay = options.Value.BaseDelayMilliseconds * attempt + Random.Shared.Next(options.Value.BaseDelayMilliseconds);
+                TimeSpan delay;
+                if (unitOfWork.IsUnavailableFailure(ex))
+                {
+                    delay = unavailableDelay;
+                    unavailableDelay = TimeSpan.FromTicks(Math.Min(unavailableDelay.Ticks * 2, MaxUnavailableDelay.Ticks));
+                    if (Stopwatch.GetElapsedTime(started) + delay > TimeSpan.FromSeconds(settings.UnavailableRetrySeconds))
+                        throw;
+                }
+                else if (unitOfWork.IsTransientFailure(ex) && ++contentionRetries <= settings.MaxRetries)
+                {
+                    // Jittered backoff so colliding transactions do not collide again in lockstep.
+                    delay = TimeSpan.FromMilliseconds(settings.BaseDelayMilliseconds * contentionRetries
+                                                      + Random.Shared.Next(settings.BaseDelayMilliseconds));
+                }
+                else
+                {
+                    throw;
+                }
+
+                logger.LogWarning("{Command} hit a transient database failure ({Error}); attempt {Attempt} failed, retrying in {DelayMs} ms",
+                    typeof(TRequest).Name, ex.GetBaseException().Message, attempt, (int)delay.TotalMilliseconds);
                 await Task.Delay(delay, cancellationToken);
             }
         }

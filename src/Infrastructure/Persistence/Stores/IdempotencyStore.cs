@@ -8,22 +8,32 @@ internal sealed class IdempotencyStore(WalletDbContext db) : IIdempotencyStore
 {
     public async Task<IdempotencyClaim> ClaimAsync(string owner, string key, string requestHash, string command, DateTimeOffset now, CancellationToken ct)
     {
-        // If another transaction holds an uncommitted claim on this key, PostgreSQL makes this INSERT wait for
-        // it: after its commit we insert nothing and read its response; after its rollback our insert wins.
-        var inserted = await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO idempotency_keys (owner, key, request_hash, command, created_at)
-            VALUES ({owner}, {key}, {requestHash}, {command}, {now})
-            ON CONFLICT (owner, key) DO NOTHING
-            """, ct);
-        if (inserted == 1)
-            return new IdempotencyClaim.Claimed();
+        while (true)
+        {
+            // If another transaction holds an uncommitted claim on this key, PostgreSQL makes this INSERT wait for
+            // it: after its commit we insert nothing and read its response; after its rollback our insert wins.
+            // The same holds for the housekeeping job's uncommitted removal of an expired key: after it commits,
+            // our insert wins.
+            var inserted = await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO idempotency_keys (owner, key, request_hash, command, created_at)
+                VALUES ({owner}, {key}, {requestHash}, {command}, {now})
+                ON CONFLICT (owner, key) DO NOTHING
+                """, ct);
+            if (inserted == 1)
+                return new IdempotencyClaim.Claimed();
 
-        var existing = await db.Database.SqlQuery<StoredKey>($"""
-            SELECT request_hash AS "RequestHash", response_json AS "ResponseJson"
-            FROM idempotency_keys WHERE owner = {owner} AND key = {key}
-            """).SingleAsync(ct);
-        return new IdempotencyClaim.AlreadyCompleted(existing.RequestHash, existing.ResponseJson
-            ?? throw new InvalidOperationException("A committed idempotency key has no stored response."));
+            var existing = await db.Database.SqlQuery<StoredKey>($"""
+                SELECT request_hash AS "RequestHash", response_json AS "ResponseJson"
+                FROM idempotency_keys WHERE owner = {owner} AND key = {key}
+                """).SingleOrDefaultAsync(ct);
+            if (existing is not null)
+                return new IdempotencyClaim.AlreadyCompleted(existing.RequestHash, existing.ResponseJson
+                    ?? throw new InvalidOperationException("A committed idempotency key has no stored response."));
+
+            // The key expired and the housekeeping job removed it between the two statements: it is forgotten, so this
+            // request is a new one and claims the key afresh. (Only keys past their retention are removed, so a key
+            // claimed afresh is not removed again: this loop ends.)
+        }
     }
 
     public async Task StoreResponseAsync(string owner, string key, string responseJson, CancellationToken ct) =>

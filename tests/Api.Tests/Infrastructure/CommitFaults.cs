@@ -1,0 +1,60 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
+
+namespace CleanWallet.Api.Tests.Infrastructure;
+
+/// <summary>
+/// Makes the next <see cref="Remaining"/> commits throw, either just before COMMIT reaches the server (it never commits)
+/// or just after the server committed (the answer is "lost"), optionally running <see cref="OnFault"/> first, e.g. to
+/// stop the database.
+/// </summary>
+public sealed class CommitFaults : DbTransactionInterceptor
+{
+    private int _remaining;
+    private int _fired;
+
+    public bool AfterCommit { get; set; } = true;
+
+    /// <summary>What is thrown; by default the I/O error of a connection lost while reading the server's answer.</summary>
+    public Func<Exception> Fault { get; set; } = () =>
+        new NpgsqlException("Exception while reading from stream", new IOException("Connection reset by peer"));
+
+    public Func<Task>? OnFault { get; set; }
+
+    public int Remaining
+    {
+        get => Volatile.Read(ref _remaining);
+        set => Volatile.Write(ref _remaining, value);
+    }
+
+    public int Fired => Volatile.Read(ref _fired);
+
+    public override async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData,
+        InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        if (!AfterCommit)
+            await FireIfArmedAsync();
+        return result;
+    }
+
+    public override async Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData,
+        CancellationToken cancellationToken = default)
+    {
+        if (AfterCommit)
+            await FireIfArmedAsync();
+    }
+
+    private async Task FireIfArmedAsync()
+    {
+        if (Interlocked.Decrement(ref _remaining) < 0)
+        {
+            Interlocked.Increment(ref _remaining);
+            return;
+        }
+        Interlocked.Increment(ref _fired);
+        if (OnFault is not null)
+            await OnFault();
+        throw Fault();
+    }
+}
