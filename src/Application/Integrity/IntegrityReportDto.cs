@@ -49,6 +49,12 @@ public static class IntegrityIssueKinds
     /// billed hours naming an entry that is not their usage charge.
     /// </summary>
     public const string UsageMismatch = "usage_mismatch";
+
+    /// <summary>
+    /// A card payment the card processor reports with another amount or currency than the record (found by reconciliation);
+    /// it is left Pending, never completed automatically. A direct card payment's issue names the nil wallet id.
+    /// </summary>
+    public const string GatewayMismatch = "gateway_mismatch";
 }
 
 /// <summary>One broken rule found by an integrity check: on which wallet, which kind, and what exactly.</summary>

@@ -187,6 +187,17 @@ internal static class IntegritySql
                         OR NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = e.reference_id AND o.wallet_id = e.wallet_id) END
         """;
 
+    /// <summary>
+    /// Card payments the card processor reports differently (amount or currency) from the record, flagged by reconciliation
+    /// and left Pending for a person. A direct card payment moves no wallet; its issue names the nil wallet id.
+    /// </summary>
+    public const string GatewayMismatches = $$"""
+        SELECT coalesce(p.wallet_id, '00000000-0000-0000-0000-000000000000'::uuid), '{{Kinds.GatewayMismatch}}',
+               format('%s card payment %s of %s %s for customer %s: %s', p.status, p.id, p.amount, p.currency, p.customer_id, p.gateway_mismatch)
+        FROM payments p
+        WHERE p.gateway_mismatch IS NOT NULL
+        """;
+
     /// <summary>The checks in the order their issues are reported.</summary>
-    public static readonly IReadOnlyList<string> IssueQueries = [Ledger, Links];
+    public static readonly IReadOnlyList<string> IssueQueries = [Ledger, Links, GatewayMismatches];
 }
