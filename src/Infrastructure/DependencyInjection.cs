@@ -1,6 +1,4 @@
 using CleanWallet.Application.Common.Persistence;
-using CleanWallet.Application.Payments.Gateway;
-using CleanWallet.Infrastructure.Payments;
 using CleanWallet.Infrastructure.Persistence;
 using CleanWallet.Infrastructure.Persistence.Migrations;
 using CleanWallet.Infrastructure.Persistence.Stores;
@@ -50,13 +48,7 @@ public static class DependencyInjection
         services.AddScheduling(configuration, connectionString);
         services.AddSharedDataProtection();
 
-        var gateway = configuration.GetSection("CardGateway").Get<CardGatewayOptions>() ?? new CardGatewayOptions();
-        services.AddSingleton(gateway);
-        if (string.IsNullOrWhiteSpace(gateway.BaseUrl))
-            services.AddSingleton<ICardGateway, SimulatedCardGateway>();
-        else
-            services.AddSingleton<ICardGateway>(_ => new HttpCardGateway(
-                new HttpClient { BaseAddress = new Uri(gateway.BaseUrl.TrimEnd('/') + "/"), Timeout = Timeout.InfiniteTimeSpan }, gateway));
+        services.AddCardGateway(configuration);
 
         return services;
     }

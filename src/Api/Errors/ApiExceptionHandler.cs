@@ -43,7 +43,8 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
             case CardGatewayUnavailableException gateway:
                 logger.LogWarning(gateway, "Card gateway unavailable");
                 await ProblemResponses.WriteAsync(context, 503, "payment_gateway_unavailable",
-                    "The card processor could not be reached; nothing was charged or credited. Try again later.");
+                    "The card processor could not be reached or did not answer in time; nothing was recorded. " +
+                    "Retry with the same Idempotency-Key: the processor recognises it and never acts twice.");
                 return true;
 
             case CommitOutcomeUnknownException:

@@ -6,9 +6,6 @@ public sealed class HousekeepingOptions
     /// <summary>Idempotency keys are kept at least this long, so a client may retry a request for a day.</summary>
     public int IdempotencyKeyRetentionHours { get; set; } = 24;
 
-    /// <summary>A payment still Pending this long after it was created never completed, and is failed.</summary>
-    public int PendingPaymentTimeoutMinutes { get; set; } = 30;
-
     /// <summary>Rows removed or changed per transaction, so housekeeping never holds long locks.</summary>
     public int BatchSize { get; set; } = 5000;
 }

@@ -1,14 +1,9 @@
-using CleanWallet.Domain.Payments;
-
 namespace CleanWallet.Application.Housekeeping;
 
 public interface IHousekeepingStore
 {
     /// <summary>Deletes up to <paramref name="batchSize"/> idempotency keys created before the cutoff; returns how many.</summary>
     Task<int> DeleteIdempotencyKeysCreatedBeforeAsync(DateTimeOffset cutoff, int batchSize, CancellationToken ct);
-
-    /// <summary>Pending payments created before the cutoff, row-locked (skipping any a request holds) and tracked.</summary>
-    Task<IReadOnlyList<PaymentRecord>> LockPendingPaymentsCreatedBeforeAsync(DateTimeOffset cutoff, int limit, CancellationToken ct);
 
     /// <summary>Marks Failed the job and billing runs still Running on a node that no longer checks in; returns how many.</summary>
     Task<int> CloseRunsOfLostNodesAsync(DateTimeOffset now, CancellationToken ct);

@@ -66,6 +66,12 @@ public static class IntegrityIssueKinds
 
     /// <summary>A card top-up that credited its wallet (a Deposit) without the gateway reference of the charge behind it.</summary>
     public const string DepositWithoutGatewayReference = "deposit_without_gateway_reference";
+
+    /// <summary>
+    /// A card payment the card processor reports with another amount or currency than the record (found by reconciliation);
+    /// it is left Pending, never completed automatically. A direct card payment's issue names the nil wallet id.
+    /// </summary>
+    public const string GatewayMismatch = "gateway_mismatch";
 }
 
 /// <summary>One broken rule found by an integrity check: on which wallet, which kind, and what exactly.</summary>

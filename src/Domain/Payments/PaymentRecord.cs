@@ -25,6 +25,8 @@ public sealed class PaymentRecord
 {
     public const int MaxDescriptionLength = 500;
     public const int MaxReferenceLength = 100;
+    public const int MaxFailureCodeLength = 64;
+    public const int MaxGatewayMismatchLength = 500;
 
     private PaymentRecord()
     {
@@ -45,6 +47,18 @@ public sealed class PaymentRecord
     public string? ExternalReference { get; private set; }
     public string? GatewayReference { get; private set; }
     public string? FailureCode { get; private set; }
+
+    /// <summary>
+    /// The key every call to the card processor about this charge carries, derived from the payment's own id: one key
+    /// per payment, so a retry, a client replay or the reconciliation job asking again is the same charge to the processor.
+    /// </summary>
+    public string? GatewayIdempotencyKey { get; private set; }
+
+    /// <summary>
+    /// Set when the card processor reports a charge under this payment's key for another amount or currency. Such a
+    /// payment is never completed automatically: it stays Pending for a person to resolve, and the integrity check reports it.
+    /// </summary>
+    public string? GatewayMismatch { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
 
@@ -61,8 +75,12 @@ public sealed class PaymentRecord
 
     /// <summary>A card charge: into a wallet (a top-up) when <paramref name="walletId"/> is given, otherwise a direct payment.</summary>
     public static PaymentRecord StartCardPayment(Guid customerId, Guid? walletId, decimal amount, string currency,
-        string description, DateTimeOffset now) =>
-        Start(customerId, walletId, PaymentMethod.Card, amount, currency, description, null, now);
+        string description, DateTimeOffset now)
+    {
+        var payment = Start(customerId, walletId, PaymentMethod.Card, amount, currency, description, null, now);
+        payment.GatewayIdempotencyKey = $"charge:{payment.Id}";
+        return payment;
+    }
 
     private static PaymentRecord Start(Guid customerId, Guid? walletId, PaymentMethod method, decimal amount,
         string currency, string description, string? externalReference, DateTimeOffset now)
@@ -98,13 +116,16 @@ public sealed class PaymentRecord
     public void MarkPaid(Guid? ledgerEntryId, string? gatewayReference, DateTimeOffset now)
     {
         EnsureStatus(PaymentStatus.Pending, "mark as paid");
+        if (GatewayMismatch is not null)
+            throw new InvalidOperationException("A payment whose processor charge does not match it is never completed automatically.");
         if (WalletId is not null && ledgerEntryId is null)
             throw new InvalidOperationException("A payment that moves a wallet must be linked to its ledger entry.");
         if (WalletId is null && ledgerEntryId is not null)
             throw new InvalidOperationException("A payment that moves no wallet cannot have a ledger entry.");
 
         LedgerEntryId = ledgerEntryId;
-        GatewayReference = gatewayReference;
+        // The processor's reference is outside input; the money has moved by now, so an oversized one is cut, never refused.
+        GatewayReference = gatewayReference is { Length: > MaxReferenceLength } ? gatewayReference[..MaxReferenceLength] : gatewayReference;
         Status = PaymentStatus.Paid;
         UpdatedAt = now;
     }
@@ -112,9 +133,47 @@ public sealed class PaymentRecord
     public void MarkFailed(string failureCode, DateTimeOffset now)
     {
         EnsureStatus(PaymentStatus.Pending, "mark as failed");
+        if (!IsUsableCode(failureCode))
+            throw new ArgumentException($"A failure code is 1 to {MaxFailureCodeLength} lower-case letters, digits and underscores.", nameof(failureCode));
         FailureCode = failureCode;
         Status = PaymentStatus.Failed;
         UpdatedAt = now;
+    }
+
+    /// <summary>
+    /// A card the processor declined. Its decline code is outside input: it is kept when it is a plain short code
+    /// (see <see cref="IsUsableCode"/>), otherwise <paramref name="fallbackCode"/> is recorded instead, so an odd or
+    /// oversized code from the processor can neither break the record nor reach clients as an unstable error code.
+    /// </summary>
+    public void MarkDeclined(string? processorCode, string fallbackCode, DateTimeOffset now) =>
+        MarkFailed(processorCode is not null && IsUsableCode(processorCode) ? processorCode : fallbackCode, now);
+
+    /// <summary>Lower-case ASCII letters, digits and underscores, starting with a letter, at most <see cref="MaxFailureCodeLength"/> long.</summary>
+    public static bool IsUsableCode(string code) =>
+        code.Length is > 0 and <= MaxFailureCodeLength && code[0] is >= 'a' and <= 'z'
+        && code.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_');
+
+    /// <summary>
+    /// Checks what the card processor says it charged under this payment's key against the payment. A difference in amount
+    /// or currency is recorded (the payment stays Pending, never completed automatically) and false is returned.
+    /// </summary>
+    public bool ConfirmProcessorCharge(decimal chargedAmount, string chargedCurrency, DateTimeOffset now)
+    {
+        EnsureStatus(PaymentStatus.Pending, "confirm the processor charge of");
+        if (chargedAmount == Amount && string.Equals(chargedCurrency, Currency, StringComparison.Ordinal))
+            return true;
+
+        var detail = $"the card processor charged {chargedAmount:0.00##} {Sanitised(chargedCurrency, 8)} under key {GatewayIdempotencyKey}, " +
+                     $"but the payment is {Amount:0.00} {Currency}";
+        GatewayMismatch = detail.Length <= MaxGatewayMismatchLength ? detail : detail[..MaxGatewayMismatchLength];
+        UpdatedAt = now;
+        return false;
+    }
+
+    private static string Sanitised(string text, int maxLength)
+    {
+        var printable = new string(text.Where(c => c is >= ' ' and <= '~').Take(maxLength).ToArray());
+        return printable.Length == 0 ? "(none)" : printable;
     }
 
     /// <summary>

@@ -40,15 +40,25 @@ public sealed class Refund
     /// <summary>
     /// A direct card payment's money returned to the card, with the processor's refund reference when it gave one
     /// (the refund has happened at the processor by then, so a missing reference must not lose the record of it).
+    /// <paramref name="id"/> is fixed before the processor is asked, since the processor knows the refund by a key derived from it
+    /// (<see cref="GatewayIdempotencyKeyFor"/>).
     /// </summary>
-    public static Refund ToCard(PaymentRecord payment, decimal amount, string reason, string? gatewayReference, string actor, DateTimeOffset now)
+    public static Refund ToCard(Guid id, PaymentRecord payment, decimal amount, string reason, string? gatewayReference, string actor,
+        DateTimeOffset now)
     {
+        if (id == Guid.Empty)
+            throw new ArgumentException("A card refund needs the id its processor key was derived from.", nameof(id));
         if (payment.Method != PaymentMethod.Card || payment.WalletId is not null)
             throw new InvalidOperationException("Only a direct card payment is refunded to the card.");
         if (gatewayReference is { Length: > MaxGatewayReferenceLength })
             throw new ArgumentException($"A processor reference may have at most {MaxGatewayReferenceLength} characters.", nameof(gatewayReference));
-        return Create(payment, amount, reason, null, string.IsNullOrWhiteSpace(gatewayReference) ? null : gatewayReference, actor, now);
+        var refund = Create(payment, amount, reason, null, string.IsNullOrWhiteSpace(gatewayReference) ? null : gatewayReference, actor, now);
+        refund.Id = id;
+        return refund;
     }
+
+    /// <summary>The key the card processor knows a card refund by: one per refund, never reused for another.</summary>
+    public static string GatewayIdempotencyKeyFor(Guid refundId) => $"refund:{refundId}";
 
     private static Refund Create(PaymentRecord payment, decimal amount, string reason, Guid? ledgerEntryId, string? gatewayReference,
         string actor, DateTimeOffset now)

@@ -264,6 +264,17 @@ internal static class IntegritySql
           AND coalesce(btrim(p.gateway_reference), '') = ''
         """;
 
+    /// <summary>
+    /// Card payments the card processor reports differently (amount or currency) from the record, flagged by reconciliation
+    /// and left Pending for a person. A direct card payment moves no wallet; its issue names the nil wallet id.
+    /// </summary>
+    public const string GatewayMismatches = $$"""
+        SELECT {{WalletOfPayment}}, '{{Kinds.GatewayMismatch}}',
+               format('%s card payment %s of %s %s for customer %s: %s', p.status, p.id, p.amount, p.currency, p.customer_id, p.gateway_mismatch)
+        FROM payments p
+        WHERE p.gateway_mismatch IS NOT NULL
+        """;
+
     /// <summary>The checks in the order their issues are reported.</summary>
-    public static readonly IReadOnlyList<string> IssueQueries = [Ledger, Links, Payments];
+    public static readonly IReadOnlyList<string> IssueQueries = [Ledger, Links, Payments, GatewayMismatches];
 }

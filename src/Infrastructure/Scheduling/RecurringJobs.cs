@@ -61,10 +61,15 @@ public static class RecurringJobs
         options => options.IntegrityCron);
 
     public static readonly RecurringJob Housekeeping = RecurringJob.Create<Jobs.HousekeepingJob>("housekeeping",
-        "Expires old idempotency keys, fails payments stuck in Pending and closes runs of lost nodes.",
+        "Expires old idempotency keys and closes runs of lost nodes.",
         options => options.HousekeepingCron);
 
-    public static IReadOnlyList<RecurringJob> All { get; } = [Billing, Integrity, Housekeeping];
+    public static readonly RecurringJob CardReconciliation = RecurringJob.Create<Jobs.CardReconciliationJob>("card-reconciliation",
+        "Asks the card processor about card payments still Pending after CardGateway:ReconcileAfterSeconds and records the outcome " +
+        "(approved: Paid and credited once; declined or unknown to it: Failed; other amount: flagged).",
+        options => options.CardReconciliationCron);
+
+    public static IReadOnlyList<RecurringJob> All { get; } = [Billing, Integrity, Housekeeping, CardReconciliation];
 
     public static RecurringJob? Find(string name) =>
         All.FirstOrDefault(job => string.Equals(job.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -13,6 +13,9 @@ public sealed class SchedulingOptions
 
     public string HousekeepingCron { get; set; } = "0 15 * * * ?";
 
+    /// <summary>Every minute, on the half minute: a card payment is reconciled soon after it is old enough.</summary>
+    public string CardReconciliationCron { get; set; } = "30 * * * * ?";
+
     /// <summary>How often a node writes its check-in; a node silent for longer than this plus the threshold is recovered.</summary>
     public int CheckInIntervalSeconds { get; set; } = 10;
 

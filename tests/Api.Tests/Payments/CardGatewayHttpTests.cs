@@ -60,8 +60,8 @@ public sealed class CardGatewayHttpTests(TestDatabase database) : ApiTestBase(da
         Assert.Equal(120.25m, (decimal)payment["walletBalance"]!);
 
         var call = Assert.Single(_gateway.Calls);
-        Assert.False(string.IsNullOrWhiteSpace(call.IdempotencyKey));
-        Assert.StartsWith("top-up:", call.IdempotencyKey);
+        // The processor's key is derived from the payment's own id.
+        Assert.Equal($"charge:{(string)payment["id"]!}", call.IdempotencyKey);
         Assert.Equal("tok_visa", call.CardToken);
         Assert.Equal(120.25m, call.Amount);
         Assert.Equal("ZAR", call.Currency);
@@ -103,11 +103,12 @@ public sealed class CardGatewayHttpTests(TestDatabase database) : ApiTestBase(da
             new { amount = 40m, cardToken = "tok_visa" }, "retry-me"));
 
         await AssertStatus(response, HttpStatusCode.Created);
+        var paymentId = (string)(await ReadJson(response))["id"]!;
         var calls = _gateway.Calls;
         Assert.Equal(1 + MaxRetries, calls.Count);
         Assert.Equal([503, 503, 200], calls.Select(c => c.PlannedStatusCode));
         var key = Assert.Single(calls.Select(c => c.IdempotencyKey).Distinct());
-        Assert.Equal($"top-up:customer:{customer.CustomerId}:retry-me", key);
+        Assert.Equal($"charge:{paymentId}", key);
         Assert.Equal(1, _gateway.DistinctChargesApproved);
 
         // Polly's exponential backoff with decorrelated jitter: each single delay may be anywhere between ~0
@@ -126,7 +127,7 @@ public sealed class CardGatewayHttpTests(TestDatabase database) : ApiTestBase(da
     }
 
     [Fact]
-    public async Task A_gateway_that_keeps_answering_503_is_a_503_payment_gateway_unavailable_and_leaves_nothing_behind()
+    public async Task A_gateway_that_keeps_answering_503_is_a_202_with_the_payment_left_pending_and_nothing_credited()
     {
         var customer = await CreateCustomerAsync();
         _gateway.FailNextCalls(10, 503);
@@ -134,20 +135,23 @@ public sealed class CardGatewayHttpTests(TestDatabase database) : ApiTestBase(da
         var response = await Client(customer.ApiKey).SendAsync(Post(TopUpUrl(customer.WalletId),
             new { amount = 40m, cardToken = "tok_visa" }, "down"));
 
-        await AssertProblem(response, HttpStatusCode.ServiceUnavailable, "payment_gateway_unavailable");
+        // The card may or may not have been charged: the answer says so (202 and the Pending payment), and the
+        // reconciliation job will settle it.
+        await AssertStatus(response, HttpStatusCode.Accepted);
+        var payment = await ReadJson(response);
+        Assert.Equal("Pending", (string?)payment["status"]);
+        Assert.Equal($"/api/v1/payments/{(string)payment["id"]!}", response.Headers.Location?.OriginalString);
         Assert.Equal(1 + MaxRetries, _gateway.CallCount);
         Assert.Single(_gateway.Calls.Select(c => c.IdempotencyKey).Distinct());
         Assert.Equal(0, _gateway.DistinctChargesApproved);
 
-        // The whole command's transaction rolled back: not even the Pending payment row survives.
-        Assert.Equal(0L, await Database.CountAsync("payments"));
+        Assert.Equal(1L, await Database.CountAsync("payments", "status = 'Pending' AND method = 'Card' AND ledger_entry_id IS NULL"));
         Assert.Equal(0L, await Database.CountAsync("ledger_entries"));
-        Assert.Equal(0L, await Database.CountAsync("idempotency_keys"));
         Assert.Equal(0m, await BalanceAsync(customer.WalletId));
     }
 
     [Fact]
-    public async Task A_gateway_slower_than_the_timeout_is_a_503_within_a_bounded_time()
+    public async Task A_gateway_slower_than_the_timeout_is_a_202_pending_within_a_bounded_time()
     {
         var customer = await CreateCustomerAsync();
         _gateway.DelayNextCalls(10, TimeSpan.FromSeconds(3));
@@ -162,9 +166,10 @@ public sealed class CardGatewayHttpTests(TestDatabase database) : ApiTestBase(da
             $"Expected {1 + MaxRetries} gateway attempts but saw {_gateway.CallCount} in {stopwatch.Elapsed} " +
             $"(answer {(int)response.StatusCode}): was the whole command re-run as if the gateway timeout were a transient database failure?");
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"The API took {stopwatch.Elapsed} to give up.");
-        await AssertProblem(response, HttpStatusCode.ServiceUnavailable, "payment_gateway_unavailable");
+        await AssertStatus(response, HttpStatusCode.Accepted);
+        Assert.Equal("Pending", (string?)(await ReadJson(response))["status"]);
         Assert.Equal(0, _gateway.DistinctChargesApproved);
-        Assert.Equal(0L, await Database.CountAsync("payments"));
+        Assert.Equal(1L, await Database.CountAsync("payments", "status = 'Pending'"));
         Assert.Equal(0L, await Database.CountAsync("ledger_entries"));
         Assert.Equal(0m, await BalanceAsync(customer.WalletId));
     }
@@ -204,7 +209,7 @@ public sealed class CardGatewayHttpTests(TestDatabase database) : ApiTestBase(da
         Assert.Null(payment["walletId"]);
 
         var call = Assert.Single(_gateway.Calls);
-        Assert.StartsWith("card-payment:", call.IdempotencyKey);
+        Assert.Equal($"charge:{(string)payment["id"]!}", call.IdempotencyKey);
         Assert.Equal(99.99m, call.Amount);
         Assert.Equal("ZAR", call.Currency);
         Assert.Equal("Consulting", call.Description);

@@ -212,7 +212,7 @@ public class PaymentRefundTests
         var payment = PaidDirectCardPayment(80m);
         payment.RegisterRefund(80m, Later);
 
-        var refund = Refund.ToCard(payment, 80m, "Cancelled", "rf-9", "admin:1", Later);
+        var refund = Refund.ToCard(Guid.NewGuid(), payment, 80m, "Cancelled", "rf-9", "admin:1", Later);
 
         Assert.Null(refund.LedgerEntryId);
         Assert.Equal("rf-9", refund.GatewayReference);
@@ -226,7 +226,7 @@ public class PaymentRefundTests
         var card = PaidDirectCardPayment(50m);
         card.RegisterRefund(10m, Later);
 
-        Assert.Throws<InvalidOperationException>(() => Refund.ToCard(wallet, 10m, "r", "rf-1", "admin:1", Later));
+        Assert.Throws<InvalidOperationException>(() => Refund.ToCard(Guid.NewGuid(), wallet, 10m, "r", "rf-1", "admin:1", Later));
         Assert.Throws<InvalidOperationException>(() => Refund.ToWallet(card, 10m, "r", Guid.NewGuid(), "admin:1", Later));
         Assert.Throws<ArgumentException>(() => Refund.ToWallet(wallet, 10m, "r", Guid.Empty, "admin:1", Later));
     }

@@ -23,7 +23,8 @@ public static class PaymentsEndpoints
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
             .WithSummary("Direct card payment: a payment record and a card charge, no wallet movement")
-            .Produces<PaymentDto>(StatusCodes.Status201Created);
+            .Produces<PaymentDto>(StatusCodes.Status201Created)
+            .Produces<PaymentDto>(StatusCodes.Status202Accepted);
 
         payments.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetPaymentQuery(id), ct)))

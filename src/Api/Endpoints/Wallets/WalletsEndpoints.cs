@@ -46,7 +46,8 @@ public static class WalletsEndpoints
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
             .WithSummary("Card top-up: a Deposit entry linked to a Card payment record")
-            .Produces<PaymentDto>(StatusCodes.Status201Created);
+            .Produces<PaymentDto>(StatusCodes.Status201Created)
+            .Produces<PaymentDto>(StatusCodes.Status202Accepted);
 
         wallets.MapPost("/{id:guid}/payments", async (Guid id, WalletPaymentRequest body, IMediator mediator, HttpContext http, CancellationToken ct) =>
                 PaymentResults.Created(http, await mediator.Send(

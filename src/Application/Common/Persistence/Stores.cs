@@ -18,6 +18,9 @@ public interface IWalletStore
 public interface IPaymentStore
 {
     void Add(PaymentRecord payment);
+
+    /// <summary>Loads the payment and holds a row lock on it until the transaction ends.</summary>
+    Task<PaymentRecord?> FindForUpdateAsync(Guid paymentId, CancellationToken ct);
 }
 
 public interface ICustomerStore

@@ -1,18 +1,18 @@
-using CleanWallet.Application.Housekeeping.FailStalePendingPayments;
 using MediatR;
 using Microsoft.Extensions.Options;
 
 namespace CleanWallet.Application.Housekeeping.RunHousekeeping;
 
-public sealed record HousekeepingSummary(int IdempotencyKeysExpired, int PaymentsFailed, int LostRunsClosed);
+public sealed record HousekeepingSummary(int IdempotencyKeysExpired, int LostRunsClosed);
 
 /// <summary>
 /// The housekeeping job's work. Not one transaction: each batch commits on its own, so a large backlog never holds
-/// long locks and a crash half-way loses nothing (the next run carries on).
+/// long locks and a crash half-way loses nothing (the next run carries on). Card payments left Pending are not failed
+/// here: the card may have been charged, so the card-reconciliation job asks the processor instead.
 /// </summary>
 public sealed record RunHousekeepingCommand : IRequest<HousekeepingSummary>;
 
-public sealed class RunHousekeepingHandler(IHousekeepingStore store, IMediator mediator, IOptions<HousekeepingOptions> options,
+public sealed class RunHousekeepingHandler(IHousekeepingStore store, IOptions<HousekeepingOptions> options,
     TimeProvider clock) : IRequestHandler<RunHousekeepingCommand, HousekeepingSummary>
 {
     public async Task<HousekeepingSummary> Handle(RunHousekeepingCommand command, CancellationToken cancellationToken)
@@ -30,16 +30,7 @@ public sealed class RunHousekeepingHandler(IHousekeepingStore store, IMediator m
             keysExpired += deleted;
         } while (deleted == batchSize);
 
-        var paymentsFailed = 0;
-        var paymentCutoff = now.AddMinutes(-Math.Max(1, settings.PendingPaymentTimeoutMinutes));
-        int failed;
-        do
-        {
-            failed = await mediator.Send(new FailStalePendingPaymentsCommand(paymentCutoff, batchSize), cancellationToken);
-            paymentsFailed += failed;
-        } while (failed == batchSize);
-
         var runsClosed = await store.CloseRunsOfLostNodesAsync(now, cancellationToken);
-        return new HousekeepingSummary(keysExpired, paymentsFailed, runsClosed);
+        return new HousekeepingSummary(keysExpired, runsClosed);
     }
 }

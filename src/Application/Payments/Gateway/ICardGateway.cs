@@ -6,7 +6,11 @@ namespace CleanWallet.Application.Payments.Gateway;
 /// </summary>
 public sealed record CardChargeRequest(string CardToken, decimal Amount, string Currency, string Description, string IdempotencyKey);
 
-public sealed record CardChargeResult(bool Approved, string? GatewayReference, string? DeclineCode)
+/// <summary>
+/// The processor's definitive answer about a charge. A lookup (<see cref="ICardGateway.FindChargeAsync"/>) also says what
+/// was charged (<see cref="Amount"/>, <see cref="Currency"/>), so it can be checked against the payment.
+/// </summary>
+public sealed record CardChargeResult(bool Approved, string? GatewayReference, string? DeclineCode, decimal? Amount = null, string? Currency = null)
 {
     public static CardChargeResult Approve(string reference) => new(true, reference, null);
     public static CardChargeResult Decline(string code) => new(false, null, code);
@@ -28,19 +32,33 @@ public sealed record CardRefundResult(bool Approved, string? GatewayReference, s
 /// <summary>The card processor, an outside service.</summary>
 public interface ICardGateway
 {
+    /// <summary>
+    /// Charges the card once per <see cref="CardChargeRequest.IdempotencyKey"/>. Throws <see cref="CardGatewayUnavailableException"/>
+    /// when there is no definitive answer (no answer, a timeout, a 5xx, or a 4xx that is not a decline such as 409
+    /// "in progress"): the card may or may not have been charged.
+    /// </summary>
     Task<CardChargeResult> ChargeAsync(CardChargeRequest request, CancellationToken ct);
+
+    /// <summary>
+    /// What became of the charge sent with <paramref name="idempotencyKey"/>, with its amount and currency; null when the
+    /// processor never saw it. Throws <see cref="CardGatewayUnavailableException"/> when the processor cannot tell now.
+    /// </summary>
+    Task<CardChargeResult?> FindChargeAsync(string idempotencyKey, CancellationToken ct);
 
     Task<CardRefundResult> RefundAsync(CardRefundRequest request, CancellationToken ct);
 }
 
-/// <summary>The gateway could not be reached or did not answer in time; the card was not knowingly charged.</summary>
+/// <summary>
+/// The processor gave no definitive answer: it could not be reached, did not answer in time, or refused to act yet. What
+/// was asked may or may not have happened; asking again with the same idempotency key finds out without acting twice.
+/// </summary>
 public sealed class CardGatewayUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
 public static class CardDeclineCodes
 {
     public const string CardDeclined = "card_declined";
-    /// <summary>The processor refused the request itself (for example an unknown token).</summary>
-    public const string CardRejected = "card_rejected";
+    /// <summary>The processor never saw the charge (reconciliation found nothing under its key): the card was not charged.</summary>
+    public const string NotCharged = "card_not_charged";
 }
 
 public static class CardRefundDeclineCodes

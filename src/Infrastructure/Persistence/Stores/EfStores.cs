@@ -20,6 +20,9 @@ internal sealed class WalletStore(WalletDbContext db) : IWalletStore
 internal sealed class PaymentStore(WalletDbContext db) : IPaymentStore
 {
     public void Add(PaymentRecord payment) => db.Payments.Add(payment);
+
+    public Task<PaymentRecord?> FindForUpdateAsync(Guid paymentId, CancellationToken ct) =>
+        db.Payments.FromSql($"SELECT * FROM payments WHERE id = {paymentId} FOR UPDATE").SingleOrDefaultAsync(ct);
 }
 
 internal sealed class CustomerStore(WalletDbContext db) : ICustomerStore

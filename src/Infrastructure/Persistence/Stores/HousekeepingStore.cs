@@ -1,5 +1,4 @@
 using CleanWallet.Application.Housekeeping;
-using CleanWallet.Domain.Payments;
 using Microsoft.EntityFrameworkCore;
 
 namespace CleanWallet.Infrastructure.Persistence.Stores;
@@ -14,14 +13,6 @@ internal sealed class HousekeepingStore(WalletDbContext db) : IHousekeepingStore
             DELETE FROM idempotency_keys
             WHERE ctid IN (SELECT ctid FROM idempotency_keys WHERE created_at < {cutoff} LIMIT {batchSize})
             """, ct);
-
-    public async Task<IReadOnlyList<PaymentRecord>> LockPendingPaymentsCreatedBeforeAsync(DateTimeOffset cutoff, int limit, CancellationToken ct) =>
-        await db.Payments
-            .FromSqlInterpolated($"""
-                SELECT * FROM payments WHERE status = 'Pending' AND created_at < {cutoff}
-                ORDER BY created_at LIMIT {limit} FOR UPDATE SKIP LOCKED
-                """)
-            .ToListAsync(ct);
 
     public async Task<int> CloseRunsOfLostNodesAsync(DateTimeOffset now, CancellationToken ct)
     {

@@ -7,7 +7,7 @@ namespace CleanWallet.Infrastructure.Persistence.Stores;
 internal sealed class RefundStore(WalletDbContext db) : IRefundStore
 {
     public Task<PaymentRecord?> FindPaymentForUpdateAsync(Guid paymentId, CancellationToken ct) =>
-        db.Payments.FromSql($"SELECT * FROM payments WHERE id = {paymentId} FOR UPDATE").SingleOrDefaultAsync(ct);
+        new PaymentStore(db).FindForUpdateAsync(paymentId, ct);
 
     public void Add(Refund refund) => db.Set<Refund>().Add(refund);
 }

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using CleanWallet.Application.Audit;
 using CleanWallet.Application.Common;
 using CleanWallet.Application.Common.Errors;
@@ -36,8 +38,6 @@ public sealed class RefundPaymentHandler(
         // refunded amount the previous one committed, so together they can never exceed the paid amount.
         var payment = await refunds.FindPaymentForUpdateAsync(command.PaymentId, cancellationToken)
                       ?? throw new NotFoundException("Payment", command.PaymentId);
-        // Taken under the lock, so refunds of one payment are stamped in the order they happened.
-        var now = clock.StorableNow();
 
         if (payment.IsCardTopUp)
             throw new DomainException(PaymentErrorCodes.RefundNotSupported,
@@ -45,43 +45,59 @@ public sealed class RefundPaymentHandler(
                 "Use a wallet adjustment if the money must be taken back.",
                 details: new Dictionary<string, object?> { ["paymentId"] = payment.Id, ["walletId"] = payment.WalletId });
 
+        // The schema makes a wallet payment's wallet mandatory; the lock keeps its balance and sequence ours.
+        var wallet = payment.Method == PaymentMethod.Wallet
+            ? await wallets.FindForUpdateAsync(payment.WalletId!.Value, cancellationToken)
+              ?? throw new InvalidOperationException($"Wallet {payment.WalletId} of payment {payment.Id} does not exist.")
+            : null;
+        // Taken under the locks, so refunds of one payment, and the entries of its wallet, are stamped in the order they happened.
+        var now = clock.StorableNow();
+
         var before = Snapshot(payment);
         var amount = command.Amount ?? payment.RefundableAmount;
         payment.RegisterRefund(amount, now);
 
         Refund refund;
-        decimal? walletBalance = null;
-        if (payment.Method == PaymentMethod.Wallet)
+        if (wallet is not null)
         {
-            // The schema makes a wallet payment's wallet mandatory; the lock keeps its balance and sequence ours.
-            var wallet = await wallets.FindForUpdateAsync(payment.WalletId!.Value, cancellationToken)
-                         ?? throw new InvalidOperationException($"Wallet {payment.WalletId} of payment {payment.Id} does not exist.");
             // A credit: lands on a frozen wallet too, since the money is the customer's.
             var entry = wallet.Credit(amount, LedgerEntryType.Refund, LedgerReference.ForPayment(payment.Id), command.Reason,
                 caller.Actor, now);
             wallets.AddEntry(entry);
             refund = Refund.ToWallet(payment, amount, command.Reason, entry.Id, caller.Actor, now);
-            walletBalance = wallet.Balance;
         }
         else
         {
-            // Every check is done, so the processor is only asked for a refund we will record. Should the commit
-            // still fail, a retry of this request reuses the same processor key and is not refunded twice.
+            // Every check is done, so the processor is only asked for a refund we will record. Its key comes from the
+            // refund's id, fixed before the call: should the commit still fail, a retry of this request (same
+            // Idempotency-Key) is the same refund to the processor and is not refunded twice.
+            var refundId = CardRefundIdFor(payment.Id);
             var result = await gateway.RefundAsync(
                 new CardRefundRequest(payment.GatewayReference ?? throw new InvalidOperationException($"Paid card payment {payment.Id} has no gateway reference."),
-                    amount, payment.Currency, caller.OutboundIdempotencyKey("refund")),
+                    amount, payment.Currency, Refund.GatewayIdempotencyKeyFor(refundId)),
                 cancellationToken);
             if (!result.Approved)
-                throw new DomainException(result.DeclineCode ?? CardRefundDeclineCodes.RefundDeclined,
+                throw new DomainException(
+                    result.DeclineCode is { } code && PaymentRecord.IsUsableCode(code) ? code : CardRefundDeclineCodes.RefundDeclined,
                     "The card processor refused the refund; nothing was refunded or recorded.",
                     details: new Dictionary<string, object?> { ["paymentId"] = payment.Id });
-            refund = Refund.ToCard(payment, amount, command.Reason, result.GatewayReference, caller.Actor, now);
+            refund = Refund.ToCard(refundId, payment, amount, command.Reason, result.GatewayReference, caller.Actor, now);
         }
 
         refunds.Add(refund);
         audit.Record(new AuditRecord(AuditAction, "payment", payment.Id, refund.Amount, payment.Currency, command.Reason,
             before, Snapshot(payment)));
-        return RefundDto.From(refund, payment, walletBalance);
+        return RefundDto.From(refund, payment, wallet?.Balance);
+    }
+
+    /// <summary>
+    /// A card refund's id, fixed before the processor is asked and the same for every retry of the request: derived from
+    /// the client's idempotency key when it sent one, otherwise from this request (stable across transaction re-runs).
+    /// </summary>
+    private Guid CardRefundIdFor(Guid paymentId)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(caller.OutboundIdempotencyKey($"refund:{paymentId}")));
+        return new Guid(hash.AsSpan(0, 16));
     }
 
     private static object Snapshot(PaymentRecord payment) => new { status = payment.Status.ToString(), refundedAmount = payment.RefundedAmount };
