@@ -4,8 +4,10 @@ namespace CleanWallet.Application.Billing;
 public sealed record BillingPriceList(IReadOnlyList<string> SizeNames, IReadOnlyList<decimal> MonthlyPrices, int HoursPerMonth);
 
 /// <summary>
-/// One batch: the running VMs with an id in (<paramref name="AfterVmId"/>, <paramref name="ThroughVmId"/>] that still
-/// have hours ending at or before <paramref name="BilledUpTo"/> to bill. <paramref name="Number"/> counts from 1 in the run.
+/// One batch: the billable VMs (Running, or stopped or suspended during their unbilled hour) with an id in
+/// (<paramref name="AfterVmId"/>, <paramref name="ThroughVmId"/>] that still have hours ending at or before
+/// <paramref name="BilledUpTo"/> to bill. <paramref name="Number"/> counts from 1 in the run. The engine reads the time
+/// its entries bear only once it holds the batch's locks.
 /// </summary>
 public sealed record BillingBatch(
     Guid RunId,
@@ -13,8 +15,7 @@ public sealed record BillingBatch(
     DateTimeOffset BilledUpTo,
     Guid? AfterVmId,
     Guid ThroughVmId,
-    BillingPriceList Prices,
-    DateTimeOffset Now);
+    BillingPriceList Prices);
 
 /// <summary>
 /// What a committed batch billed. <paramref name="VmsLocked"/> counts the VMs it held (VMs a request held were skipped);

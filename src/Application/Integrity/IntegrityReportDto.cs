@@ -72,6 +72,12 @@ public static class IntegrityIssueKinds
     /// it is left Pending, never completed automatically. A direct card payment's issue names the nil wallet id.
     /// </summary>
     public const string GatewayMismatch = "gateway_mismatch";
+
+    /// <summary>
+    /// A VM whose billed_through moved past hours that are neither billed (a vm_usage row) nor recorded as not run
+    /// (a vm_idle_periods row: stopped or suspended throughout); or hours accounted for twice.
+    /// </summary>
+    public const string SkippedVmHours = "skipped_vm_hours";
 }
 
 /// <summary>One broken rule found by an integrity check: on which wallet, which kind, and what exactly.</summary>

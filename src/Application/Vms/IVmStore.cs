@@ -13,4 +13,9 @@ public interface IVmStore
     void Add(VirtualMachine vm);
 
     void AddUsage(IEnumerable<VmUsage> hours);
+
+    void AddIdle(VmIdlePeriod idle);
+
+    /// <summary>The sizes of the wallet's Running VMs, but <paramref name="exceptVmId"/>'s, as committed now (read it under the wallet lock).</summary>
+    Task<IReadOnlyList<string>> RunningSizesAsync(Guid walletId, Guid? exceptVmId, CancellationToken ct);
 }

@@ -55,6 +55,7 @@ public sealed class VmCatalog
         if (Sizes.Any(size => size.MonthlyPrice < 0m || !Money.HasAtMostTwoDecimals(size.MonthlyPrice)))
             throw new InvalidOperationException("Every VM size needs a price of zero or more with at most two decimals.");
         _byName = Sizes.ToDictionary(size => size.Name, StringComparer.OrdinalIgnoreCase);
+        Prices = new VmPriceList(Sizes.Select(size => KeyValuePair.Create(size.Name, new VmRate(size.MonthlyPrice, HoursPerMonth))));
     }
 
     public int HoursPerMonth { get; }
@@ -62,6 +63,9 @@ public sealed class VmCatalog
     public int FundsCheckHours { get; }
 
     public IReadOnlyList<VmSize> Sizes { get; }
+
+    /// <summary>The catalogue's prices as the VM aggregate bills with them.</summary>
+    public VmPriceList Prices { get; }
 
     /// <summary>The size by name, whatever its letter case; null when the catalogue has no such size.</summary>
     public VmSize? Find(string? name) => name is not null && _byName.TryGetValue(name, out var size) ? size : null;
@@ -73,6 +77,6 @@ public sealed class VmCatalog
     public VmSize Get(string name) =>
         Find(name) ?? throw new InvalidOperationException($"VM size '{name}' is not in the catalogue (Vms:Sizes).");
 
-    /// <summary>Available funds a VM of this size needs to be provisioned, started or resized up.</summary>
-    public decimal FundsRequired(VmSize size) => UsagePricing.CostOfHours(size.MonthlyPrice, HoursPerMonth, FundsCheckHours);
+    /// <summary>Available funds a single VM of this size needs (the funds gate counts the wallet's whole Running fleet).</summary>
+    public decimal FundsRequired(VmSize size) => FleetFunding.Required([Prices.RateOf(size.Name)], FundsCheckHours);
 }

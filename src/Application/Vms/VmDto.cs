@@ -7,8 +7,10 @@ using CleanWallet.Domain.VirtualMachines;
 namespace CleanWallet.Application.Vms;
 
 /// <summary>
-/// A VM as the API shows it. <see cref="Settled"/> is set only on the answer of a stop, resize or delete that charged
-/// hours: what that request billed.
+/// A VM as the API shows it. <see cref="PeakSize"/> is the largest size it has run at in the hour starting at
+/// <see cref="BilledThrough"/> (the size that hour will be billed at; null when it has not run in it).
+/// <see cref="Settled"/> is set only on the answer of a start, stop, resize or delete that billed hours: what that
+/// request billed.
 /// </summary>
 public sealed record VmDto(
     Guid Id,
@@ -18,6 +20,7 @@ public sealed record VmDto(
     string Size,
     string Status,
     DateTimeOffset BilledThrough,
+    string? PeakSize,
     long SizeHoursBilled,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
@@ -25,12 +28,12 @@ public sealed record VmDto(
     VmSettlementDto? Settled = null)
 {
     public static VmDto From(VirtualMachine vm, VmSettlementDto? settled = null) => new(
-        vm.Id, vm.CustomerId, vm.WalletId, vm.Name, vm.Size, vm.Status.ToString(), vm.BilledThrough, vm.SizeHoursBilled,
+        vm.Id, vm.CustomerId, vm.WalletId, vm.Name, vm.Size, vm.Status.ToString(), vm.BilledThrough, vm.PeakSize, vm.SizeHoursBilled,
         vm.CreatedAt, vm.UpdatedAt, vm.DeletedAt, settled);
 
     /// <summary>Used by EF queries, so the database returns only these columns.</summary>
     public static readonly Expression<Func<VirtualMachine, VmDto>> Projection = vm => new VmDto(
-        vm.Id, vm.CustomerId, vm.WalletId, vm.Name, vm.Size, vm.Status.ToString(), vm.BilledThrough, vm.SizeHoursBilled,
+        vm.Id, vm.CustomerId, vm.WalletId, vm.Name, vm.Size, vm.Status.ToString(), vm.BilledThrough, vm.PeakSize, vm.SizeHoursBilled,
         vm.CreatedAt, vm.UpdatedAt, vm.DeletedAt, null);
 }
 

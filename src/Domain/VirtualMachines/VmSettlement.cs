@@ -7,23 +7,28 @@ public readonly record struct VmRate(decimal MonthlyPrice, int HoursPerMonth);
 public sealed record VmBilledHour(DateTimeOffset HourStart, string Size, decimal Amount);
 
 /// <summary>
-/// The hours one stop, resize or delete settled at once (none when the VM was not running or its hours were
-/// already settled). The caller charges <see cref="Total"/> to the VM's wallet as one usage entry and records
-/// one usage row per hour, in the same transaction.
+/// What one state change (start, stop, resize, delete) settled first: the VM's ended hours not billed yet, each at the
+/// largest size it had in that hour, and the hours it did not run at all (<see cref="Idle"/>), passed over. The caller
+/// charges <see cref="Total"/> to the VM's wallet as one usage entry, records one usage row per hour and the idle
+/// period, all in the same transaction.
 /// </summary>
 public sealed class VmSettlement
 {
-    private VmSettlement(Guid vmId, IReadOnlyList<VmBilledHour> hours)
+    private VmSettlement(Guid vmId, IReadOnlyList<VmBilledHour> hours, VmIdlePeriod? idle)
     {
         VmId = vmId;
         Hours = hours;
+        Idle = idle;
         Total = hours.Sum(h => h.Amount);
     }
 
     public Guid VmId { get; }
 
-    /// <summary>The settled hours, oldest first, consecutive.</summary>
+    /// <summary>The billed hours, oldest first (consecutive, apart from the idle hours between them).</summary>
     public IReadOnlyList<VmBilledHour> Hours { get; }
+
+    /// <summary>Hours the VM was stopped or suspended throughout, now passed over without a charge; null when none.</summary>
+    public VmIdlePeriod? Idle { get; }
 
     public decimal Total { get; }
 
@@ -35,7 +40,11 @@ public sealed class VmSettlement
     /// <summary>End of the last settled hour (exclusive); null when nothing was settled.</summary>
     public DateTimeOffset? To => IsEmpty ? null : Hours[^1].HourStart + BillingHour.Length;
 
-    internal static VmSettlement None(Guid vmId) => new(vmId, []);
+    /// <summary>The size of the first billed hour, and " then " the last one's when they differ (for descriptions).</summary>
+    public string Sizes => IsEmpty ? string.Empty
+        : string.Equals(Hours[0].Size, Hours[^1].Size, StringComparison.OrdinalIgnoreCase) ? Hours[0].Size : $"{Hours[0].Size} then {Hours[^1].Size}";
 
-    internal static VmSettlement Of(Guid vmId, IReadOnlyList<VmBilledHour> hours) => new(vmId, hours);
+    internal static VmSettlement None(Guid vmId) => new(vmId, [], null);
+
+    internal static VmSettlement Of(Guid vmId, IReadOnlyList<VmBilledHour> hours, VmIdlePeriod? idle) => new(vmId, hours, idle);
 }

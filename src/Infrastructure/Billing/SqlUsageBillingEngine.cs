@@ -1,5 +1,6 @@
 using System.Data;
 using CleanWallet.Application.Billing;
+using CleanWallet.Application.Common;
 using CleanWallet.Application.Common.Behaviours;
 using CleanWallet.Infrastructure.Persistence;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,7 @@ namespace CleanWallet.Infrastructure.Billing;
 
 /// <summary>
 /// The billing run in set-based SQL. A batch is one READ COMMITTED transaction of two statements: the first locks the
-/// batch's running VMs (skipping any a request holds: that VM is billed by the next run, or settles itself) and then
+/// batch's billable VMs (Running, or stopped during their unbilled hour) (skipping any a request holds: that VM is billed by the next run, or settles itself) and then
 /// their wallets in ascending id order (requests lock a VM before its wallet, so this order cannot deadlock with them
 /// or with another node); the second generates the unbilled hours, inserts them into vm_usage (ON CONFLICT DO NOTHING:
 /// the primary key is the exactly-once guarantee), and from the rows actually inserted writes one UsageCharge entry
@@ -22,6 +23,7 @@ internal sealed class SqlUsageBillingEngine(
     NpgsqlDataSource dataSource,
     IOptions<TransactionOptions> retryOptions,
     IEnumerable<IBillingBatchInterceptor> interceptors,
+    TimeProvider clock,
     ILogger<SqlUsageBillingEngine> logger) : IUsageBillingEngine
 {
     private readonly IBillingBatchInterceptor[] _interceptors = interceptors.ToArray();
@@ -45,7 +47,7 @@ internal sealed class SqlUsageBillingEngine(
         await using var command = dataSource.CreateCommand("""
             SELECT id FROM (
                 SELECT id FROM vms
-                WHERE status = 'Running' AND billed_through < $1 AND ($2::uuid IS NULL OR id > $2)
+                WHERE (status = 'Running' OR peak_size IS NOT NULL) AND billed_through < $1 AND ($2::uuid IS NULL OR id > $2)
                 ORDER BY id
                 LIMIT $3
             ) batch
@@ -98,7 +100,11 @@ internal sealed class SqlUsageBillingEngine(
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
 
         var vmIds = await LockBatchAsync(connection, transaction, batch, ct);
-        var result = vmIds.Length == 0 ? BillingBatchResult.Empty : await ChargeAsync(connection, transaction, batch, vmIds, ct);
+        // The time is read once the VMs and their wallets are locked: an entry never bears an earlier time than an entry
+        // a request wrote before it on the same wallet.
+        var result = vmIds.Length == 0
+            ? BillingBatchResult.Empty
+            : await ChargeAsync(connection, transaction, batch, vmIds, clock.StorableNow(), ct);
 
         foreach (var interceptor in _interceptors)
             await interceptor.BeforeCommitAsync(batch, result, ct);
@@ -117,10 +123,11 @@ internal sealed class SqlUsageBillingEngine(
         batchCommands.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL jit = off"));
         batchCommands.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL random_page_cost = 1.1"));
         // FOR UPDATE re-checks the filter on the latest row version, so a VM another node billed meanwhile drops out.
+        // The filter is vms_billable_idx's predicate.
         var command = new NpgsqlBatchCommand("""
             WITH picked AS MATERIALIZED (
                 SELECT id, wallet_id FROM vms
-                WHERE status = 'Running' AND billed_through < $1 AND ($2::uuid IS NULL OR id > $2) AND id <= $3
+                WHERE (status = 'Running' OR peak_size IS NOT NULL) AND billed_through < $1 AND ($2::uuid IS NULL OR id > $2) AND id <= $3
                 ORDER BY id
                 FOR UPDATE SKIP LOCKED
             ), locked_wallets AS MATERIALIZED (
@@ -141,7 +148,7 @@ internal sealed class SqlUsageBillingEngine(
     }
 
     private static async Task<BillingBatchResult> ChargeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, BillingBatch batch,
-        Guid[] vmIds, CancellationToken ct)
+        Guid[] vmIds, DateTimeOffset now, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(ChargeSql, connection, transaction);
         command.Parameters.AddWithValue(batch.RunId);
@@ -150,7 +157,7 @@ internal sealed class SqlUsageBillingEngine(
         command.Parameters.AddWithValue(batch.Prices.SizeNames.Select(name => name.ToLowerInvariant()).ToArray());
         command.Parameters.AddWithValue(batch.Prices.MonthlyPrices.ToArray());
         command.Parameters.AddWithValue(batch.Prices.HoursPerMonth);
-        command.Parameters.AddWithValue(batch.Now);
+        command.Parameters.AddWithValue(now);
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         return new BillingBatchResult(
@@ -164,41 +171,70 @@ internal sealed class SqlUsageBillingEngine(
 
     /// <summary>
     /// $1 run id, $2 billed up to, $3 the locked VM ids, $4/$5 the catalogue's size names (lower case) and monthly
-    /// prices, $6 hours per month, $7 now. Hours already in vm_usage (settled by a stop, resize or delete) are not
-    /// generated again. Hour i of the k generated costs round(p(n+i)/H, 2) - round(p(n+i-1)/H, 2), n being the hours
-    /// billed at the size so far, so the hours of a size always add up to round(p·hours/H, 2). Usage rows are written
-    /// before their ledger entries yet carry their ids from the start (vm_usage is append-only): the ids are drawn per
-    /// VM first, and foreign keys are checked at the end of the statement. Everything charged comes from the usage rows
-    /// the insert returned; were an hour taken meanwhile by a writer that did not lock the VM, the VM is charged for
-    /// the rest, or, if that leaves its entry without usage, the foreign key fails the batch and the next run bills it.
+    /// prices, $6 hours per month, $7 now (read after the locks). The same rule as <c>VirtualMachine.SettleEndedHours</c>:
+    /// the hour at billed_through is billed at the VM's peak size (the largest it had in that hour), and a Running VM's
+    /// later hours up to the cutoff at its current size (nothing changed in them, or a request would have settled them);
+    /// a VM stopped or suspended during the hour at billed_through is billed for that hour alone. Hour i costs
+    /// round(p·n/H, 2) − round(p·(n−1)/H, 2), n being its place in the run of consecutive billed hours at its size
+    /// (continuing billed_size's run, or from 1), so the hours of a run always add up to round(p·hours/H, 2). Hours already
+    /// in vm_usage are not generated again. Usage rows are written before their ledger entries yet carry their ids from
+    /// the start (vm_usage is append-only): the ids are drawn per VM first, and foreign keys are checked at the end of the
+    /// statement. Everything charged comes from the usage rows the insert returned; were an hour taken meanwhile by a
+    /// writer that did not lock the VM, the VM is charged for the rest, or, if that leaves its entry without usage, the
+    /// foreign key fails the batch and the next run bills it. A Running VM of a wallet the batch overdraws is suspended
+    /// as of the cutoff: its peak is cleared, so the hour it is suspended in is not billed.
     /// </summary>
     private const string ChargeSql = """
         WITH locked AS MATERIALIZED (
             -- Driven by the id list, so the planner knows the batch's size (its estimates decide every join below), and
             -- one primary-key probe per id (OFFSET 0 keeps the lateral subquery from becoming a scan of the whole fleet).
-            SELECT v.id, v.wallet_id, v.name, v.size, v.billed_through, v.size_hours_billed,
-                   array_position($4::text[], lower(v.size)) AS size_index
+            SELECT v.id, v.wallet_id, v.name, v.status, v.size, v.billed_through, v.billed_size, v.size_hours_billed, v.peak_size,
+                   array_position($4::text[], lower(v.size)) AS size_index,
+                   array_position($4::text[], lower(v.peak_size)) AS peak_index
             FROM unnest($3::uuid[]) AS batch(id)
             CROSS JOIN LATERAL (
-                SELECT * FROM vms WHERE vms.id = batch.id AND vms.status = 'Running' AND vms.billed_through < $2 OFFSET 0
+                SELECT vms.id, vms.wallet_id, vms.name, vms.status, vms.size, vms.billed_through, vms.billed_size,
+                       vms.size_hours_billed,
+                       -- A Running VM's row written without a peak (from before peaks were kept) peaks at its size.
+                       coalesce(vms.peak_size, CASE WHEN vms.status = 'Running' THEN vms.size END) AS peak_size
+                FROM vms
+                WHERE vms.id = batch.id AND (vms.status = 'Running' OR vms.peak_size IS NOT NULL) AND vms.billed_through < $2
+                OFFSET 0
             ) v
         ), vm AS MATERIALIZED (
-            SELECT l.id, l.wallet_id, l.name, l.size, l.billed_through, l.size_hours_billed,
-                   ($5::numeric[])[l.size_index] AS monthly_price, gen_random_uuid() AS entry_id
+            SELECT l.id, l.wallet_id, l.name, l.status, l.size, l.peak_size, l.billed_through, due_hours.k,
+                   ($5::numeric[])[l.size_index] AS size_price, ($5::numeric[])[l.peak_index] AS peak_price,
+                   first.n AS peak_n,
+                   -- The last billed hour's size and place in its run: what the VM's billed_size/size_hours_billed become.
+                   CASE WHEN due_hours.k = 1 THEN l.peak_size ELSE l.size END AS last_size,
+                   CASE WHEN due_hours.k = 1 THEN first.n
+                        WHEN lower(l.size) = lower(l.peak_size) THEN first.n + due_hours.k - 1
+                        ELSE due_hours.k - 1 END AS last_n,
+                   gen_random_uuid() AS entry_id
             FROM locked l
-            WHERE l.size_index IS NOT NULL
+            CROSS JOIN LATERAL (
+                SELECT CASE WHEN l.status = 'Running' THEN (extract(epoch FROM $2 - l.billed_through) / 3600)::bigint ELSE 1 END AS k
+            ) due_hours
+            CROSS JOIN LATERAL (
+                SELECT CASE WHEN lower(l.peak_size) = lower(l.billed_size) THEN l.size_hours_billed + 1 ELSE 1 END AS n
+            ) first
+            WHERE l.size_index IS NOT NULL AND l.peak_index IS NOT NULL
         ), due AS MATERIALIZED (
-            SELECT vm.id AS vm_id, vm.wallet_id, vm.size, vm.entry_id, vm.monthly_price, vm.size_hours_billed, h.hour_start,
-                   row_number() OVER (PARTITION BY vm.id ORDER BY h.hour_start) AS i
+            SELECT vm.id AS vm_id, vm.wallet_id, vm.entry_id, h.hour_start,
+                   CASE WHEN h.i = 1 THEN vm.peak_size ELSE vm.size END AS size,
+                   CASE WHEN h.i = 1 THEN vm.peak_price ELSE vm.size_price END AS monthly_price,
+                   CASE WHEN h.i = 1 THEN vm.peak_n
+                        WHEN lower(vm.size) = lower(vm.peak_size) THEN vm.peak_n + h.i - 1
+                        ELSE h.i - 1 END AS n
             FROM vm
-            CROSS JOIN LATERAL generate_series(vm.billed_through, $2 - interval '1 hour', interval '1 hour') AS h(hour_start)
+            CROSS JOIN LATERAL generate_series(vm.billed_through, vm.billed_through + make_interval(hours => vm.k::int - 1), interval '1 hour')
+                WITH ORDINALITY AS h(hour_start, i)
             -- OFFSET 0 keeps this a primary-key probe per hour: as an anti-join it would read all of vm_usage, which
             -- only ever grows.
             WHERE NOT EXISTS (SELECT 1 FROM vm_usage u WHERE u.vm_id = vm.id AND u.hour_start = h.hour_start OFFSET 0)
         ), priced AS MATERIALIZED (
             SELECT d.vm_id, d.wallet_id, d.size, d.entry_id, d.hour_start,
-                   round(d.monthly_price * (d.size_hours_billed + d.i) / $6, 2)
-                     - round(d.monthly_price * (d.size_hours_billed + d.i - 1) / $6, 2) AS amount
+                   round(d.monthly_price * d.n / $6, 2) - round(d.monthly_price * (d.n - 1) / $6, 2) AS amount
             FROM due d
         ), usage AS (
             INSERT INTO vm_usage (vm_id, hour_start, size, amount, wallet_id, ledger_entry_id, billing_run_id, created_at)
@@ -206,18 +242,25 @@ internal sealed class SqlUsageBillingEngine(
                    CASE WHEN sum(p.amount) OVER (PARTITION BY p.vm_id) > 0 THEN p.entry_id END, $1, $7
             FROM priced p
             ON CONFLICT (vm_id, hour_start) DO NOTHING
-            RETURNING vm_id, hour_start, amount
+            RETURNING vm_id, hour_start, size, amount
         ), billed AS MATERIALIZED (
-            SELECT vm.id AS vm_id, vm.wallet_id, vm.entry_id, vm.name, vm.size,
-                   count(*) AS hours, sum(u.amount) AS amount, min(u.hour_start) AS first_hour, max(u.hour_start) AS last_hour
-            FROM usage u JOIN vm ON vm.id = u.vm_id
-            GROUP BY vm.id, vm.wallet_id, vm.entry_id, vm.name, vm.size
+            SELECT vm.id AS vm_id, vm.wallet_id, vm.entry_id, vm.name,
+                   CASE WHEN lower(u.first_size) = lower(u.last_size) THEN u.first_size ELSE u.first_size || ' then ' || u.last_size END AS sizes,
+                   u.hours, u.amount, u.first_hour, u.last_hour
+            FROM (
+                SELECT u.vm_id, count(*) AS hours, sum(u.amount) AS amount, min(u.hour_start) AS first_hour, max(u.hour_start) AS last_hour,
+                       (array_agg(u.size ORDER BY u.hour_start))[1] AS first_size,
+                       (array_agg(u.size ORDER BY u.hour_start DESC))[1] AS last_size
+                FROM usage u
+                GROUP BY u.vm_id
+            ) u
+            JOIN vm ON vm.id = u.vm_id
         ), wallet_before AS MATERIALIZED (
             SELECT w.id, w.balance, w.credit_limit, w.last_sequence
             FROM wallets w
             WHERE w.id IN (SELECT wallet_id FROM billed)
         ), charges AS MATERIALIZED (
-            SELECT b.vm_id, b.wallet_id, b.entry_id, b.name, b.size, b.hours, b.amount, b.first_hour, b.last_hour,
+            SELECT b.vm_id, b.wallet_id, b.entry_id, b.name, b.sizes, b.hours, b.amount, b.first_hour, b.last_hour,
                    wb.last_sequence + row_number() OVER per_wallet AS sequence,
                    wb.balance - sum(b.amount) OVER per_wallet AS balance_after
             FROM billed b
@@ -230,7 +273,7 @@ internal sealed class SqlUsageBillingEngine(
             SELECT c.entry_id, c.wallet_id, c.sequence, 'UsageCharge', 'Debit', c.amount, c.balance_after + c.amount, c.balance_after,
                    'vm_usage', c.vm_id,
                    -- Worded like the settlement of a stop, resize or delete, so a statement reads the same either way.
-                   format('VM ''%s'' (%s) usage: %s hour(s), %s to %s UTC', c.name, c.size, c.hours,
+                   format('VM ''%s'' (%s) usage: %s hour(s), %s to %s UTC', c.name, c.sizes, c.hours,
                           to_char(c.first_hour AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'),
                           to_char((c.last_hour + interval '1 hour') AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')),
                    'system:billing', $7
@@ -251,15 +294,18 @@ internal sealed class SqlUsageBillingEngine(
             WHERE w.id = wa.id AND wa.charged
         ), vm_update AS (
             UPDATE vms v
-            SET billed_through = $2,
-                size_hours_billed = v.size_hours_billed + coalesce(b.hours, 0),
-                status = CASE WHEN wa.overdrawn THEN 'Suspended' ELSE v.status END,
+            SET billed_through = vm.billed_through + make_interval(hours => vm.k::int),
+                billed_size = vm.last_size,
+                size_hours_billed = vm.last_n,
+                status = CASE WHEN vm.status = 'Running' AND wa.overdrawn THEN 'Suspended' ELSE v.status END,
+                -- Still running at the cutoff: the next hour peaks at its size so far. Stopped, or suspended as of the
+                -- cutoff: it has not run in the next hour.
+                peak_size = CASE WHEN vm.status = 'Running' AND wa.overdrawn IS NOT TRUE THEN vm.size END,
                 updated_at = $7
             FROM vm
-            LEFT JOIN billed b ON b.vm_id = vm.id
-            LEFT JOIN wallet_after wa ON wa.id = b.wallet_id
+            LEFT JOIN wallet_after wa ON wa.id = vm.wallet_id
             WHERE v.id = vm.id
-            RETURNING v.status = 'Suspended' AS suspended
+            RETURNING v.status = 'Suspended' AND vm.status = 'Running' AS suspended
         ), totals AS MATERIALIZED (
             SELECT count(*)::int AS vms_billed,
                    coalesce(sum(b.hours), 0)::bigint AS hours_billed,

@@ -275,6 +275,24 @@ internal static class IntegritySql
         WHERE p.gateway_mismatch IS NOT NULL
         """;
 
+    /// <summary>
+    /// Every hour of a VM's life, from its creation hour up to its billed_through, is either billed (one vm_usage row) or
+    /// recorded as not run (vm_idle_periods). Counted per VM with one grouped pass over each table: fewer hours than that
+    /// span means billed_through skipped hours without billing them; more means hours accounted for twice.
+    /// </summary>
+    public const string VmHours = $$"""
+        SELECT v.wallet_id, '{{Kinds.SkippedVmHours}}',
+               format('VM %s (%s) is settled through %s UTC: %s hour(s) since its creation hour, but %s have a usage row and %s were recorded as not run',
+                      v.id, v.status, to_char(v.billed_through AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), span.hours,
+                      coalesce(u.hours, 0), coalesce(i.hours, 0))
+        FROM vms v
+        CROSS JOIN LATERAL (SELECT (extract(epoch FROM v.billed_through - billing_hour_floor(v.created_at)) / 3600)::bigint AS hours) span
+        LEFT JOIN (SELECT vm_id, count(*) AS hours FROM vm_usage GROUP BY vm_id) u ON u.vm_id = v.id
+        LEFT JOIN (SELECT vm_id, sum(extract(epoch FROM to_hour - from_hour) / 3600)::bigint AS hours
+                   FROM vm_idle_periods GROUP BY vm_id) i ON i.vm_id = v.id
+        WHERE span.hours <> coalesce(u.hours, 0) + coalesce(i.hours, 0)
+        """;
+
     /// <summary>The checks in the order their issues are reported.</summary>
-    public static readonly IReadOnlyList<string> IssueQueries = [Ledger, Links, Payments, GatewayMismatches];
+    public static readonly IReadOnlyList<string> IssueQueries = [Ledger, Links, Payments, GatewayMismatches, VmHours];
 }

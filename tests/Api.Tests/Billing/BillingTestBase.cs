@@ -60,15 +60,24 @@ public abstract class BillingTestBase(TestDatabase database) : ApiTestBase(datab
         return customer;
     }
 
+    /// <summary>
+    /// A VM created at <paramref name="billedThrough"/> (so every hour before it is accounted for). A Running VM peaks at
+    /// its size in the hour at billed-through unless <paramref name="peakSize"/> says otherwise; a Stopped or Suspended
+    /// one has not run in it unless <paramref name="peakSize"/> is given. <paramref name="sizeHoursBilled"/> hours were
+    /// billed at its size before.
+    /// </summary>
     protected async Task<Guid> InsertVmAsync(TestCustomer owner, DateTimeOffset billedThrough, string size = "Small", string status = "Running",
-        long sizeHoursBilled = 0, string name = "web-1")
+        long sizeHoursBilled = 0, string name = "web-1", string? peakSize = null)
     {
         var id = Guid.CreateVersion7();
         await using var connection = new NpgsqlConnection(Database.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
-            INSERT INTO vms (id, customer_id, wallet_id, name, size, status, billed_through, size_hours_billed, created_at, updated_at, deleted_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, CASE WHEN $6 = 'Deleted' THEN $9 END)
+            INSERT INTO vms (id, customer_id, wallet_id, name, size, status, billed_through, size_hours_billed, billed_size, peak_size,
+                             created_at, updated_at, deleted_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $8 > 0 THEN $5 END,
+                    CASE WHEN $6 = 'Deleted' THEN NULL ELSE coalesce($9, CASE WHEN $6 = 'Running' THEN $5 END) END,
+                    $7, $7, CASE WHEN $6 = 'Deleted' THEN $7 END)
             """, connection);
         command.Parameters.AddWithValue(id);
         command.Parameters.AddWithValue(owner.CustomerId);
@@ -78,7 +87,7 @@ public abstract class BillingTestBase(TestDatabase database) : ApiTestBase(datab
         command.Parameters.AddWithValue(status);
         command.Parameters.AddWithValue(billedThrough);
         command.Parameters.AddWithValue(sizeHoursBilled);
-        command.Parameters.AddWithValue(Clock.Now.AddDays(-60));
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar, Value = (object?)peakSize ?? DBNull.Value });
         await command.ExecuteNonQueryAsync();
         return id;
     }

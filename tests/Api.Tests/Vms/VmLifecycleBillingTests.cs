@@ -5,14 +5,15 @@ using CleanWallet.Api.Tests.Infrastructure;
 namespace CleanWallet.Api.Tests.Vms;
 
 /// <summary>
-/// Stop, start, resize and delete with a clock moved across hours: each settles exactly the clock hours the VM ran
-/// in, once, as one UsageCharge entry and one vm_usage row per hour, and the wallet always equals its ledger.
+/// Stop, start, resize and delete with a clock moved across hours: each settles exactly the ended clock hours the VM ran
+/// in (delete: the current one too), once, each at the largest size the VM had in it, as one UsageCharge entry and one
+/// vm_usage row per hour, and the wallet always equals its ledger.
 /// Small is 150/730 a hour: cumulative 0.21, 0.41, 0.62, 0.82, 1.03, 1.23 for 1…6 hours.
 /// </summary>
 public sealed class VmLifecycleBillingTests(TestDatabase database) : VmTestBase(database)
 {
     [Fact]
-    public async Task Stop_settles_the_current_hour_once_with_one_entry_and_its_usage_row()
+    public async Task Stop_leaves_the_current_hour_open_and_the_next_change_bills_it_once_with_one_entry_and_its_usage_row()
     {
         var customer = await CreateCustomerAsync();
         await TopUpAsync(customer.WalletId, 150m);
@@ -23,8 +24,22 @@ public sealed class VmLifecycleBillingTests(TestDatabase database) : VmTestBase(
         var stopped = await ActAsync(client, vm, "stop");
 
         Assert.Equal("Stopped", (string?)stopped["status"]);
-        Assert.Equal(Hour(11), (DateTimeOffset)stopped["billedThrough"]!);
-        var settled = stopped["settled"]!;
+        Assert.Equal(Hour(10), (DateTimeOffset)stopped["billedThrough"]!);
+        Assert.Equal("Small", (string?)stopped["peakSize"]);
+        Assert.Null(stopped["settled"]);
+        Assert.Equal(0L, await UsageRowsAsync(vm));
+
+        // A second stop is a conflict and bills nothing.
+        Clock.Advance(TimeSpan.FromMinutes(5));
+        var again = await AssertProblem(await client.SendAsync(Post($"/api/v1/vms/{vm}/stop", new { })), HttpStatusCode.Conflict,
+            "invalid_state");
+        Assert.Equal("Stopped", (string?)again["vmStatus"]);
+        Assert.Equal(0L, await UsageRowsAsync(vm));
+
+        // Once the hour has ended, the next change bills it: only that hour, it did not run in the next one.
+        Clock.Now = Hour(11).AddMinutes(5);
+        var deleted = await ReadJson(await client.DeleteAsync($"/api/v1/vms/{vm}"));
+        var settled = deleted["settled"]!;
         Assert.Equal(1, (int)settled["hours"]!);
         Assert.Equal(0.21m, (decimal)settled["amount"]!);
         Assert.Equal(Hour(10), (DateTimeOffset)settled["from"]!);
@@ -43,21 +58,13 @@ public sealed class VmLifecycleBillingTests(TestDatabase database) : VmTestBase(
         Assert.Equal(1L, await Database.CountAsync("vm_usage",
             "vm_id = $1 AND hour_start = $2 AND size = 'Small' AND amount = 0.21 AND ledger_entry_id = $3 AND billing_run_id IS NULL AND wallet_id = $4",
             vm, Hour(10), entryId, customer.WalletId));
+        Assert.Equal(1L, await UsageEntriesAsync(vm));
         Assert.Equal(149.79m, await BalanceAsync(customer.WalletId));
         Assert.Equal(0m, await BalanceMinusLedgerAsync(customer.WalletId));
-
-        // A second stop is a conflict and bills nothing.
-        Clock.Advance(TimeSpan.FromMinutes(5));
-        var again = await AssertProblem(await client.SendAsync(Post($"/api/v1/vms/{vm}/stop", new { })), HttpStatusCode.Conflict,
-            "invalid_state");
-        Assert.Equal("Stopped", (string?)again["vmStatus"]);
-        Assert.Equal(1L, await UsageEntriesAsync(vm));
-        Assert.Equal(1L, await UsageRowsAsync(vm));
-        Assert.Equal(149.79m, await BalanceAsync(customer.WalletId));
     }
 
     [Fact]
-    public async Task Starting_again_within_an_hour_already_billed_costs_nothing_more()
+    public async Task Stopping_and_starting_again_within_an_hour_bills_that_hour_once()
     {
         var customer = await CreateCustomerAsync();
         await TopUpAsync(customer.WalletId, 300m);
@@ -69,19 +76,23 @@ public sealed class VmLifecycleBillingTests(TestDatabase database) : VmTestBase(
         Clock.Advance(TimeSpan.FromMinutes(10));
         var started = await ActAsync(client, vm, "start");
         Assert.Equal("Running", (string?)started["status"]);
-        Assert.Equal(Hour(11), (DateTimeOffset)started["billedThrough"]!);
+        Assert.Equal(Hour(10), (DateTimeOffset)started["billedThrough"]!);
+        Assert.Null(started["settled"]);
         Clock.Advance(TimeSpan.FromMinutes(10));
-        var stoppedAgain = await ActAsync(client, vm, "stop");
+        Assert.Null((await ActAsync(client, vm, "stop"))["settled"]);
 
-        Assert.Null(stoppedAgain["settled"]);
+        Clock.Now = Hour(11).AddMinutes(10);
+        var deleted = await ReadJson(await client.DeleteAsync($"/api/v1/vms/{vm}"));
+
+        Assert.Equal(1, (int)deleted["settled"]!["hours"]!);
+        Assert.Equal("15 10:00 Small 0.21", await UsageHoursAsync(vm));
         Assert.Equal(1L, await UsageEntriesAsync(vm));
-        Assert.Equal(1L, await UsageRowsAsync(vm));
         Assert.Equal(299.79m, await BalanceAsync(customer.WalletId));
         Assert.Equal(0m, await BalanceMinusLedgerAsync(customer.WalletId));
     }
 
     [Fact]
-    public async Task Stopping_and_starting_across_hours_bills_exactly_the_hours_run()
+    public async Task Stopping_and_starting_across_hours_bills_exactly_the_hours_run_and_records_the_others_as_idle()
     {
         var customer = await CreateCustomerAsync();
         await TopUpAsync(customer.WalletId, 300m);
@@ -90,29 +101,34 @@ public sealed class VmLifecycleBillingTests(TestDatabase database) : VmTestBase(
 
         Clock.Now = Hour(12).AddMinutes(5);
         var first = await ActAsync(client, vm, "stop");
-        Assert.Equal(3, (int)first["settled"]!["hours"]!);
-        Assert.Equal(0.62m, (decimal)first["settled"]!["amount"]!);
+        Assert.Equal(2, (int)first["settled"]!["hours"]!);
+        Assert.Equal(0.41m, (decimal)first["settled"]!["amount"]!);
 
-        // Stopped from 12:05 to 15:50: hours 13 and 14 are never billed.
+        // Stopped from 12:05 to 15:50: the start bills hour 12 (it ran in it); hours 13 and 14 are never billed.
         Clock.Now = Hour(15).AddMinutes(50);
         var restarted = await ActAsync(client, vm, "start");
         Assert.Equal(Hour(15), (DateTimeOffset)restarted["billedThrough"]!);
+        Assert.Equal(1, (int)restarted["settled"]!["hours"]!);
+        Assert.Equal(0.21m, (decimal)restarted["settled"]!["amount"]!);
+        Assert.Equal(1L, await Database.CountAsync("vm_idle_periods", "vm_id = $1 AND from_hour = $2 AND to_hour = $3", vm, Hour(13), Hour(15)));
         Clock.Now = Hour(17).AddMinutes(10);
         var second = await ActAsync(client, vm, "stop");
-        Assert.Equal(3, (int)second["settled"]!["hours"]!);
-        // The count continues at the same size: 6 hours cost 1.23 in all.
-        Assert.Equal(0.61m, (decimal)second["settled"]!["amount"]!);
+        Assert.Equal(2, (int)second["settled"]!["hours"]!);
+        Clock.Now = Hour(17).AddMinutes(20);
+        var deleted = await ReadJson(await client.DeleteAsync($"/api/v1/vms/{vm}"));
+        Assert.Equal(1, (int)deleted["settled"]!["hours"]!);
 
+        // The count continues at the same size: 6 hours cost 1.23 in all.
         Assert.Equal("15 10:00 Small 0.21, 15 11:00 Small 0.20, 15 12:00 Small 0.21, " +
                      "15 15:00 Small 0.20, 15 16:00 Small 0.21, 15 17:00 Small 0.20", await UsageHoursAsync(vm));
-        Assert.Equal(2L, await UsageEntriesAsync(vm));
+        Assert.Equal(4L, await UsageEntriesAsync(vm));
         Assert.Equal(298.77m, await BalanceAsync(customer.WalletId));
         Assert.Equal(0m, await BalanceMinusLedgerAsync(customer.WalletId));
         Assert.Equal(6L, (long)(await GetVmAsync(client, vm))["sizeHoursBilled"]!);
     }
 
     [Fact]
-    public async Task Resize_bills_the_current_hour_at_the_old_size_and_later_hours_at_the_new_size()
+    public async Task Resize_bills_each_hour_at_the_largest_size_the_vm_had_in_it()
     {
         var customer = await CreateCustomerAsync();
         await TopUpAsync(customer.WalletId, 500m);
@@ -122,19 +138,44 @@ public sealed class VmLifecycleBillingTests(TestDatabase database) : VmTestBase(
         Clock.Now = Hour(11).AddMinutes(30);
         var resized = await ActAsync(client, vm, "resize", new { size = "medium" });
         Assert.Equal("Medium", (string?)resized["size"]);
+        Assert.Equal("Medium", (string?)resized["peakSize"]);
         Assert.Equal("Running", (string?)resized["status"]);
-        Assert.Equal(0L, (long)resized["sizeHoursBilled"]!);
-        Assert.Equal(Hour(12), (DateTimeOffset)resized["billedThrough"]!);
-        Assert.Equal(0.41m, (decimal)resized["settled"]!["amount"]!);
+        Assert.Equal(Hour(11), (DateTimeOffset)resized["billedThrough"]!);
+        Assert.Equal(0.21m, (decimal)resized["settled"]!["amount"]!);
 
         Clock.Now = Hour(13).AddMinutes(15);
         var stopped = await ActAsync(client, vm, "stop");
-        // Medium is 300/730 a hour: 0.41 and 0.41 for its first two hours.
+        // Medium is 300/730 a hour: 0.41 and 0.41 for its first two hours; hour 11 was Medium from 11:30.
         Assert.Equal(0.82m, (decimal)stopped["settled"]!["amount"]!);
 
-        Assert.Equal("15 10:00 Small 0.21, 15 11:00 Small 0.20, 15 12:00 Medium 0.41, 15 13:00 Medium 0.41", await UsageHoursAsync(vm));
+        Assert.Equal("15 10:00 Small 0.21, 15 11:00 Medium 0.41, 15 12:00 Medium 0.41", await UsageHoursAsync(vm));
         Assert.Equal(2L, await UsageEntriesAsync(vm));
-        Assert.Equal(498.77m, await BalanceAsync(customer.WalletId));
+        Assert.Equal(498.97m, await BalanceAsync(customer.WalletId));
+        Assert.Equal(0m, await BalanceMinusLedgerAsync(customer.WalletId));
+    }
+
+    [Fact]
+    public async Task Provisioning_small_resizing_to_enterprise_and_back_within_one_hour_costs_enterprises_hourly_price_once()
+    {
+        var customer = await CreateCustomerAsync();
+        await TopUpAsync(customer.WalletId, 1200m);
+        var client = Client(customer.ApiKey);
+        var vm = IdOf(await ProvisionAsync(client, customer.WalletId, size: "Small"));
+        Clock.Now = Hour(10).AddMinutes(21);
+        Assert.Null((await ActAsync(client, vm, "resize", new { size = "Enterprise" }))["settled"]);
+        Clock.Now = Hour(10).AddMinutes(59);
+        var back = await ActAsync(client, vm, "resize", new { size = "Small" });
+        Assert.Equal("Small", (string?)back["size"]);
+        Assert.Equal("Enterprise", (string?)back["peakSize"]);
+
+        Clock.Now = Hour(11).AddMinutes(30);
+        var stopped = await ActAsync(client, vm, "stop");
+
+        // Enterprise is 1200/730 = 1.6438… a hour: 1.64 for the hour, once.
+        Assert.Equal(1, (int)stopped["settled"]!["hours"]!);
+        Assert.Equal(1.64m, (decimal)stopped["settled"]!["amount"]!);
+        Assert.Equal("15 10:00 Enterprise 1.64", await UsageHoursAsync(vm));
+        Assert.Equal(1200m - 1.64m, await BalanceAsync(customer.WalletId));
         Assert.Equal(0m, await BalanceMinusLedgerAsync(customer.WalletId));
     }
 
@@ -150,9 +191,10 @@ public sealed class VmLifecycleBillingTests(TestDatabase database) : VmTestBase(
 
         var response = await client.SendAsync(Post($"/api/v1/vms/{vm}/resize", new { size = "Large" }));
 
+        // Available after paying the ended Medium hour (0.41) that the resize settles first, and which is rolled back.
         var problem = await AssertProblem(response, HttpStatusCode.UnprocessableEntity, "insufficient_funds");
         Assert.Equal(600.00m, (decimal)problem["required"]!);
-        Assert.Equal(599.99m, (decimal)problem["available"]!);
+        Assert.Equal(599.58m, (decimal)problem["available"]!);
         var stored = await GetVmAsync(client, vm);
         Assert.Equal("Medium", (string?)stored["size"]);
         Assert.Equal(Hour(10), (DateTimeOffset)stored["billedThrough"]!);
@@ -160,14 +202,15 @@ public sealed class VmLifecycleBillingTests(TestDatabase database) : VmTestBase(
         Assert.Equal(entries, await Database.CountAsync("ledger_entries"));
         Assert.Equal(599.99m, await BalanceAsync(customer.WalletId));
 
-        // Down needs no funds check: the current hour is settled at Medium and Small is billed from the next hour.
+        // Down needs no funds check: the ended hour is billed at Medium, and the current one too (its peak).
         await PayAsync(client, customer.WalletId, 599m);
         var down = await ActAsync(client, vm, "resize", new { size = "Small" });
         Assert.Equal("Small", (string?)down["size"]);
+        Assert.Equal("Medium", (string?)down["peakSize"]);
         Assert.Equal("Running", (string?)down["status"]);
-        Assert.Equal(0.82m, (decimal)down["settled"]!["amount"]!);
-        Assert.Equal("15 10:00 Medium 0.41, 15 11:00 Medium 0.41", await UsageHoursAsync(vm));
-        Assert.Equal(0.17m, await BalanceAsync(customer.WalletId));
+        Assert.Equal(0.41m, (decimal)down["settled"]!["amount"]!);
+        Assert.Equal("15 10:00 Medium 0.41", await UsageHoursAsync(vm));
+        Assert.Equal(0.58m, await BalanceAsync(customer.WalletId));
         Assert.Equal(0m, await BalanceMinusLedgerAsync(customer.WalletId));
     }
 
@@ -202,11 +245,11 @@ public sealed class VmLifecycleBillingTests(TestDatabase database) : VmTestBase(
         Clock.Now = Hour(11).AddMinutes(30);
         var resized = await ActAsync(client, vm, "resize", new { size = "Small" });
 
-        // Usage consumed is charged in full (0.82 for two Medium hours), below zero; the VM is suspended with it.
+        // Usage consumed is charged in full (0.41 for the ended Medium hour), below zero; the VM is suspended with it.
         Assert.Equal("Suspended", (string?)resized["status"]);
         Assert.Equal("Small", (string?)resized["size"]);
-        Assert.Equal(0.82m, (decimal)resized["settled"]!["amount"]!);
-        Assert.Equal(-0.72m, await BalanceAsync(customer.WalletId));
+        Assert.Equal(0.41m, (decimal)resized["settled"]!["amount"]!);
+        Assert.Equal(-0.31m, await BalanceAsync(customer.WalletId));
         Assert.Equal(0m, await BalanceMinusLedgerAsync(customer.WalletId));
 
         // Other debits, and starting again, are refused until a top-up covers them.
@@ -215,14 +258,18 @@ public sealed class VmLifecycleBillingTests(TestDatabase database) : VmTestBase(
         var refused = await AssertProblem(await client.SendAsync(Post($"/api/v1/vms/{vm}/start", new { })),
             HttpStatusCode.UnprocessableEntity, "insufficient_funds");
         Assert.Equal(150.00m, (decimal)refused["required"]!);
-        Assert.Equal(-0.72m, (decimal)refused["available"]!);
+        Assert.Equal(-0.31m, (decimal)refused["available"]!);
         Assert.Equal("Suspended", (string?)(await GetVmAsync(client, vm))["status"]);
 
+        // The start first bills hour 11, which it ran in at Medium until 11:30 (0.41), then needs 150.00 left.
         await TopUpAsync(customer.WalletId, 150.72m, client);
         Clock.Now = Hour(14).AddMinutes(5);
         var started = await ActAsync(client, vm, "start");
         Assert.Equal("Running", (string?)started["status"]);
         Assert.Equal(Hour(14), (DateTimeOffset)started["billedThrough"]!);
+        Assert.Equal(0.41m, (decimal)started["settled"]!["amount"]!);
+        Assert.Equal("15 10:00 Medium 0.41, 15 11:00 Medium 0.41", await UsageHoursAsync(vm));
+        Assert.Equal(150.00m, await BalanceAsync(customer.WalletId));
     }
 
     [Fact]
@@ -243,8 +290,9 @@ public sealed class VmLifecycleBillingTests(TestDatabase database) : VmTestBase(
             HttpStatusCode.UnprocessableEntity, "wallet_frozen");
         var stop = await ActAsync(client, running, "stop");
 
-        Assert.Equal(0.41m, (decimal)stop["settled"]!["amount"]!);
-        Assert.Equal(1000m - 0.21m - 0.41m, await BalanceAsync(customer.WalletId));
+        Assert.Equal(0.21m, (decimal)stop["settled"]!["amount"]!);
+        Assert.Equal(1000m - 0.21m, await BalanceAsync(customer.WalletId));
+        Assert.Equal(0L, await UsageRowsAsync(stopped));
         Assert.Equal(0m, await BalanceMinusLedgerAsync(customer.WalletId));
     }
 
@@ -281,7 +329,7 @@ public sealed class VmLifecycleBillingTests(TestDatabase database) : VmTestBase(
     }
 
     [Fact]
-    public async Task Seven_hundred_thirty_hours_of_a_small_vm_settled_by_one_stop_cost_exactly_150()
+    public async Task Seven_hundred_thirty_hours_of_a_small_vm_settled_by_one_delete_cost_exactly_150()
     {
         Clock.Now = Hour(0);
         var customer = await CreateCustomerAsync();
@@ -291,16 +339,16 @@ public sealed class VmLifecycleBillingTests(TestDatabase database) : VmTestBase(
 
         // From 15 January 00:00 to 14 February 09:59: 730 clock hours.
         Clock.Advance(TimeSpan.FromHours(729) + TimeSpan.FromMinutes(59));
-        var stopped = await ActAsync(client, vm, "stop");
+        var deleted = await ReadJson(await client.DeleteAsync($"/api/v1/vms/{vm}"));
 
-        Assert.Equal(730, (int)stopped["settled"]!["hours"]!);
-        Assert.Equal(150.00m, (decimal)stopped["settled"]!["amount"]!);
+        Assert.Equal(730, (int)deleted["settled"]!["hours"]!);
+        Assert.Equal(150.00m, (decimal)deleted["settled"]!["amount"]!);
         Assert.Equal(730L, await UsageRowsAsync(vm));
         Assert.Equal(150.00m, await UsageAmountAsync(vm));
         Assert.Equal(1L, await UsageEntriesAsync(vm));
         Assert.Equal(0.00m, await BalanceAsync(customer.WalletId));
         Assert.Equal(0m, await BalanceMinusLedgerAsync(customer.WalletId));
-        Assert.Equal("Stopped", (string?)stopped["status"]);
+        Assert.Equal("Deleted", (string?)deleted["status"]);
     }
 
     [Fact]
@@ -318,10 +366,10 @@ public sealed class VmLifecycleBillingTests(TestDatabase database) : VmTestBase(
         Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
         foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
             await AssertProblem(refused, HttpStatusCode.Conflict, "invalid_state");
-        Assert.Equal(4L, await UsageRowsAsync(vm));
+        Assert.Equal(3L, await UsageRowsAsync(vm));
         Assert.Equal(1L, await UsageEntriesAsync(vm));
-        Assert.Equal(0.82m, await UsageAmountAsync(vm));
-        Assert.Equal(499.18m, await BalanceAsync(customer.WalletId));
+        Assert.Equal(0.62m, await UsageAmountAsync(vm));
+        Assert.Equal(499.38m, await BalanceAsync(customer.WalletId));
         Assert.Equal(0m, await BalanceMinusLedgerAsync(customer.WalletId));
     }
 
@@ -342,7 +390,7 @@ public sealed class VmLifecycleBillingTests(TestDatabase database) : VmTestBase(
         await AssertStatus(replay, HttpStatusCode.OK);
         Assert.Equal(await first.Content.ReadAsStringAsync(), await replay.Content.ReadAsStringAsync());
         Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
-        Assert.Equal(2L, await UsageRowsAsync(vm));
+        Assert.Equal(1L, await UsageRowsAsync(vm));
         Assert.Equal(1L, await UsageEntriesAsync(vm));
     }
 
@@ -354,11 +402,12 @@ public sealed class VmLifecycleBillingTests(TestDatabase database) : VmTestBase(
         var client = Client(customer.ApiKey);
         var vm = IdOf(await ProvisionAsync(client, customer.WalletId));
         Clock.Now = Hour(12).AddMinutes(5);
-        var firstEntry = (string)(await ActAsync(client, vm, "stop"))["settled"]!["ledgerEntryId"]!;
+        var stopEntry = (string)(await ActAsync(client, vm, "stop"))["settled"]!["ledgerEntryId"]!;
         Clock.Now = Hour(15).AddMinutes(50);
-        await ActAsync(client, vm, "start");
+        var startEntry = (string)(await ActAsync(client, vm, "start"))["settled"]!["ledgerEntryId"]!;
         Clock.Now = Hour(17).AddMinutes(10);
-        var secondEntry = (string)(await ActAsync(client, vm, "stop"))["settled"]!["ledgerEntryId"]!;
+        var secondStopEntry = (string)(await ActAsync(client, vm, "stop"))["settled"]!["ledgerEntryId"]!;
+        var deleteEntry = (string)(await ReadJson(await client.DeleteAsync($"/api/v1/vms/{vm}")))["settled"]!["ledgerEntryId"]!;
 
         var all = await ReadJson(await client.GetAsync($"/api/v1/vms/{vm}/usage?pageSize=100"));
         Assert.Equal(vm, Guid.Parse((string)all["vmId"]!));
@@ -370,7 +419,7 @@ public sealed class VmLifecycleBillingTests(TestDatabase database) : VmTestBase(
         Assert.Equal([Hour(10), Hour(11), Hour(12), Hour(15), Hour(16), Hour(17)], items.Select(i => (DateTimeOffset)i!["hourStart"]!));
         Assert.All(items, i => Assert.Equal("Small", (string?)i!["size"]));
         Assert.All(items, i => Assert.Null(i!["billingRunId"]));
-        Assert.Equal([firstEntry, firstEntry, firstEntry, secondEntry, secondEntry, secondEntry],
+        Assert.Equal([stopEntry, stopEntry, startEntry, secondStopEntry, secondStopEntry, deleteEntry],
             items.Select(i => (string)i!["ledgerEntryId"]!));
         Assert.Equal([0.21m, 0.20m, 0.21m, 0.20m, 0.21m, 0.20m], items.Select(i => (decimal)i!["amount"]!));
 
@@ -400,9 +449,9 @@ public sealed class VmLifecycleBillingTests(TestDatabase database) : VmTestBase(
 
         var stopped = await ActAsync(AdminClient(), vm, "stop");
 
-        Assert.Equal(0.41m, (decimal)stopped["settled"]!["amount"]!);
-        Assert.Equal(499.59m, await BalanceAsync(customer.WalletId));
-        Assert.Equal(1L, await Database.CountAsync("audit_log", "action = 'vm.stop' AND target_id = $1 AND amount = 0.41", vm));
+        Assert.Equal(0.21m, (decimal)stopped["settled"]!["amount"]!);
+        Assert.Equal(499.79m, await BalanceAsync(customer.WalletId));
+        Assert.Equal(1L, await Database.CountAsync("audit_log", "action = 'vm.stop' AND target_id = $1 AND amount = 0.21", vm));
         Assert.Equal(1L, await Database.CountAsync("ledger_entries", "reference_id = $1 AND actor <> ''", vm));
         var restarted = await ReadJson(await AdminClient().PostAsJsonAsync($"/api/v1/vms/{vm}/start", new { }));
         Assert.Equal("Running", (string?)restarted["status"]);

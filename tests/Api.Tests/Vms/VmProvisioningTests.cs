@@ -49,6 +49,96 @@ public sealed class VmProvisioningTests(TestDatabase database) : VmTestBase(data
     }
 
     [Fact]
+    public async Task A_wallet_holding_200_provisions_one_small_vm_and_a_second_is_a_422_naming_the_whole_fleets_required_funds()
+    {
+        var customer = await CreateCustomerAsync();
+        await TopUpAsync(customer.WalletId, 200m);
+        var client = Client(customer.ApiKey);
+        await ProvisionAsync(client, customer.WalletId, name: "web-1");
+
+        var response = await client.SendAsync(Post("/api/v1/vms", new { walletId = customer.WalletId, name = "web-2", size = "Small" }));
+
+        var problem = await AssertProblem(response, HttpStatusCode.UnprocessableEntity, "insufficient_funds");
+        Assert.Equal(300.00m, (decimal)problem["required"]!);
+        Assert.Equal(200.00m, (decimal)problem["available"]!);
+        Assert.Equal(1L, await Database.CountAsync("vms", "wallet_id = $1", customer.WalletId));
+        Assert.Equal(200m, await BalanceAsync(customer.WalletId));
+    }
+
+    [Fact]
+    public async Task Twenty_parallel_provisions_on_a_wallet_that_can_fund_three_create_exactly_three()
+    {
+        var customer = await CreateCustomerAsync();
+        await TopUpAsync(customer.WalletId, 3 * 1200m + 1199.99m);
+        using var client = Client(customer.ApiKey);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            client.SendAsync(Post("/api/v1/vms", new { walletId = customer.WalletId, name = $"big-{i}", size = "Enterprise" }))));
+
+        Assert.Equal(3, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
+        {
+            var problem = await AssertProblem(refused, HttpStatusCode.UnprocessableEntity, "insufficient_funds");
+            Assert.Equal(4800.00m, (decimal)problem["required"]!);
+        }
+        Assert.Equal(3L, await Database.CountAsync("vms", "wallet_id = $1 AND status = 'Running'", customer.WalletId));
+    }
+
+    [Fact]
+    public async Task Starting_and_resizing_up_count_every_running_vm_of_the_wallet_and_stopped_ones_not()
+    {
+        var customer = await CreateCustomerAsync();
+        await TopUpAsync(customer.WalletId, 450m);
+        var client = Client(customer.ApiKey);
+        var a = IdOf(await ProvisionAsync(client, customer.WalletId, name: "a"));
+        var b = IdOf(await ProvisionAsync(client, customer.WalletId, name: "b"));
+        var c = IdOf(await ProvisionAsync(client, customer.WalletId, name: "c"));
+        await ActAsync(client, c, "stop");
+
+        // a Medium + b Small = 450: the stopped c does not count.
+        Assert.Equal("Medium", (string?)(await ActAsync(client, a, "resize", new { size = "Medium" }))["size"]);
+
+        var start = await AssertProblem(await client.SendAsync(Post($"/api/v1/vms/{c}/start", new { })),
+            HttpStatusCode.UnprocessableEntity, "insufficient_funds");
+        Assert.Equal(600.00m, (decimal)start["required"]!);
+        Assert.Equal(450.00m, (decimal)start["available"]!);
+        var resize = await AssertProblem(await client.SendAsync(Post($"/api/v1/vms/{b}/resize", new { size = "Medium" })),
+            HttpStatusCode.UnprocessableEntity, "insufficient_funds");
+        Assert.Equal(600.00m, (decimal)resize["required"]!);
+        // A stopped VM may be resized up: it joins the fleet only when started.
+        Assert.Equal("Large", (string?)(await ActAsync(client, c, "resize", new { size = "Large" }))["size"]);
+
+        // Resizing down needs no funds and makes room.
+        await ActAsync(client, a, "resize", new { size = "Small" });
+        Assert.Equal("Medium", (string?)(await ActAsync(client, b, "resize", new { size = "Medium" }))["size"]);
+        Assert.Equal(2L, await Database.CountAsync("vms", "wallet_id = $1 AND status = 'Running'", customer.WalletId));
+    }
+
+    [Fact]
+    public async Task Parallel_starts_of_stopped_vms_on_one_wallet_start_only_as_many_as_it_can_fund()
+    {
+        var customer = await CreateCustomerAsync();
+        await TopUpAsync(customer.WalletId, 1000m);
+        using var client = Client(customer.ApiKey);
+        var vms = new List<Guid>();
+        for (var i = 0; i < 6; i++)
+        {
+            var vm = IdOf(await ProvisionAsync(client, customer.WalletId, name: $"vm-{i}"));
+            await ActAsync(client, vm, "stop");
+            await ActAsync(client, vm, "resize", new { size = "Medium" });
+            vms.Add(vm);
+        }
+
+        var responses = await Task.WhenAll(vms.Select(vm => client.SendAsync(Post($"/api/v1/vms/{vm}/start", new { }))));
+
+        // 3 × 300 = 900 fits in 1000; a fourth Medium would need 1200.
+        Assert.Equal(3, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
+            Assert.Equal(1200.00m, (decimal)(await AssertProblem(refused, HttpStatusCode.UnprocessableEntity, "insufficient_funds"))["required"]!);
+        Assert.Equal(3L, await Database.CountAsync("vms", "wallet_id = $1 AND status = 'Running'", customer.WalletId));
+    }
+
+    [Fact]
     public async Task Provisioning_with_exactly_enough_creates_a_running_vm_and_charges_nothing_yet()
     {
         var customer = await CreateCustomerAsync();

@@ -31,3 +31,14 @@ internal sealed class VmUsageConfiguration : IEntityTypeConfiguration<VmUsage>
         builder.HasOne<LedgerEntry>().WithMany().HasForeignKey(u => u.LedgerEntryId);
     }
 }
+
+internal sealed class VmIdlePeriodConfiguration : IEntityTypeConfiguration<VmIdlePeriod>
+{
+    public void Configure(EntityTypeBuilder<VmIdlePeriod> builder)
+    {
+        builder.ToTable("vm_idle_periods");
+        builder.HasKey(p => new { p.VmId, p.FromHour });
+        builder.Ignore(p => p.Hours);
+        builder.HasOne<VirtualMachine>().WithMany().HasForeignKey(p => p.VmId);
+    }
+}

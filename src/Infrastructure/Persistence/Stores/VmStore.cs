@@ -12,4 +12,12 @@ internal sealed class VmStore(WalletDbContext db) : IVmStore
     public void Add(VirtualMachine vm) => db.Set<VirtualMachine>().Add(vm);
 
     public void AddUsage(IEnumerable<VmUsage> hours) => db.Set<VmUsage>().AddRange(hours);
+
+    public void AddIdle(VmIdlePeriod idle) => db.Set<VmIdlePeriod>().Add(idle);
+
+    public async Task<IReadOnlyList<string>> RunningSizesAsync(Guid walletId, Guid? exceptVmId, CancellationToken ct) =>
+        await db.Set<VirtualMachine>().AsNoTracking()
+            .Where(v => v.WalletId == walletId && v.Status == VmStatus.Running && v.Id != exceptVmId)
+            .Select(v => v.Size)
+            .ToListAsync(ct);
 }

@@ -8,8 +8,9 @@ using MediatR;
 namespace CleanWallet.Application.Vms.Commands.DeleteVm;
 
 /// <summary>
-/// Deletes a VM, first settling the open hours of a Running one up to and including the current hour. The VM can
-/// still be read (status Deleted, deletedAt); acting on it again is a 409.
+/// Deletes a VM, first settling its ended hours and then the current hour too, at its largest size, if the VM ran in
+/// it (nothing can change that hour any more). The VM can still be read (status Deleted, deletedAt); acting on it again
+/// is a 409.
 /// </summary>
 public sealed record DeleteVmCommand(Guid VmId) : ICommand<VmDto>, IIdempotentCommand;
 
@@ -26,11 +27,11 @@ public sealed class DeleteVmHandler(
     public async Task<VmDto> Handle(DeleteVmCommand command, CancellationToken cancellationToken)
     {
         var vm = await vms.LockAccessibleAsync(command.VmId, caller, cancellationToken);
+        var wallet = await wallets.LockWalletAsync(vm, cancellationToken);
         var now = clock.StorableNow();
         var before = VmSettlements.Snapshot(vm);
 
-        var settled = await vm.Delete(catalog.RateOf(vm.Size), now)
-            .ChargeIfAnyAsync(vm, wallets, vms, caller.Actor, now, cancellationToken);
+        var settled = vm.Delete(catalog.Prices, now).Charge(vm, wallet, wallets, vms, caller.Actor, now);
 
         audit.AuditIfAdmin(caller, AuditAction, vm, settled, before);
         return VmDto.From(vm, settled);

@@ -11,7 +11,8 @@ namespace CleanWallet.Application.Vms.Commands.ProvisionVm;
 
 /// <summary>
 /// Provisions a Running VM paid from <see cref="WalletId"/>: refused (422 insufficient_funds / wallet_frozen, nothing
-/// written) unless the wallet's available funds cover the size's price for the funds-check hours. The VM belongs to
+/// written) unless the wallet's available funds cover the funds-check hours of its whole fleet of Running VMs with the
+/// new one. Parallel provisions on one wallet queue on its lock, each counting the VMs committed before it. The VM belongs to
 /// the wallet's customer; a customer can only name its own wallet. No money moves now: the hours are billed in arrears.
 /// </summary>
 public sealed record ProvisionVmCommand(Guid WalletId, string Name, string Size) : ICommand<VmDto>, IIdempotentCommand;
@@ -28,10 +29,10 @@ public sealed class ProvisionVmHandler(
 
     public async Task<VmDto> Handle(ProvisionVmCommand command, CancellationToken cancellationToken)
     {
-        var now = clock.StorableNow();
         var size = catalog.Get(command.Size);
         var wallet = await wallets.LockAccessibleAsync(command.WalletId, caller, cancellationToken);
-        wallet.EnsureCanPayFor(catalog, size);
+        var now = clock.StorableNow();
+        await wallet.EnsureCanRunFleetAsync(vms, catalog, null, size.Name, cancellationToken);
 
         var vm = VirtualMachine.Provision(wallet.CustomerId, wallet.Id, command.Name, size.Name, now);
         vms.Add(vm);

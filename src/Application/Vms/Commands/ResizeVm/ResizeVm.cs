@@ -3,18 +3,18 @@ using CleanWallet.Application.Common;
 using CleanWallet.Application.Common.Messaging;
 using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Application.Common.Security;
-using CleanWallet.Domain.Wallets;
 using CleanWallet.Domain.VirtualMachines;
 using MediatR;
 
 namespace CleanWallet.Application.Vms.Commands.ResizeVm;
 
 /// <summary>
-/// Changes a VM's size. To a size with a larger monthly price only when the wallet is not frozen and covers the new
-/// size's price for the funds-check hours (checked on the wallet as it stands, before anything is settled; 422 and
-/// nothing changed otherwise). A Running VM has its open hours up to and including the current one settled at the old
-/// size, so the new size is billed from the next hour; should that charge overdraw the wallet, the VM is suspended in
-/// the same transaction. The size it already has is a no-op (200, nothing billed); a Deleted VM is a 409.
+/// Changes a VM's size after settling its ended hours. A Running VM's current hour is billed, once it ends, at the
+/// largest size it had in it, so resizing up and back within an hour costs the larger size for that hour. Resizing a
+/// Running VM to a size with a larger monthly price is allowed only when the wallet is not frozen and its available
+/// funds, after that settlement, cover the funds-check hours of all its Running VMs at their sizes with this one at the
+/// new size (422 and nothing changed otherwise). Should the settlement overdraw the wallet, a Running VM is suspended
+/// in the same transaction. The size it already has is a no-op (200, nothing billed); a Deleted VM is a 409.
 /// </summary>
 public sealed record ResizeVmCommand(Guid VmId, string Size) : ICommand<VmDto>, IIdempotentCommand;
 
@@ -36,26 +36,18 @@ public sealed class ResizeVmHandler(
         if (vm.HasSize(target.Name))
             return VmDto.From(vm);
 
+        var wallet = await wallets.LockWalletAsync(vm, cancellationToken);
         var now = clock.StorableNow();
         var before = VmSettlements.Snapshot(vm);
-        var currentRate = catalog.RateOf(vm.Size);
-        Wallet? wallet = null;
-        if (target.MonthlyPrice > currentRate.MonthlyPrice)
-        {
-            wallet = await wallets.LockWalletAsync(vm, cancellationToken);
-            wallet.EnsureCanPayFor(catalog, target);
-        }
+        var growing = target.MonthlyPrice > catalog.Get(vm.Size).MonthlyPrice;
 
-        var settlement = vm.Resize(target.Name, currentRate, now);
-        VmSettlementDto? settled = null;
-        if (!settlement.IsEmpty)
-        {
-            wallet ??= await wallets.LockWalletAsync(vm, cancellationToken);
-            settled = settlement.Charge(vm, wallet, wallets, vms, caller.Actor, now);
+        var settled = vm.Resize(target.Name, catalog.Prices, now).Charge(vm, wallet, wallets, vms, caller.Actor, now);
+        if (growing && vm.Status == VmStatus.Running)
+            // A refusal throws, and the transaction rolls back the resize and its settlement with it.
+            await wallet.EnsureCanRunFleetAsync(vms, catalog, vm.Id, vm.Size, cancellationToken);
+        else if (wallet.IsOverdrawn && vm.Status == VmStatus.Running)
             // Usage consumed is always charged; a wallet it overdraws stops paying for more.
-            if (wallet.IsOverdrawn && vm.Status == VmStatus.Running)
-                vm.Suspend(now);
-        }
+            vm.Suspend(now);
 
         audit.AuditIfAdmin(caller, AuditAction, vm, settled, before);
         return VmDto.From(vm, settled);

@@ -8,9 +8,11 @@ using MediatR;
 namespace CleanWallet.Application.Vms.Commands.StartVm;
 
 /// <summary>
-/// Starts a Stopped or Suspended VM when its wallet is not frozen and its available funds cover the size's price for
-/// the funds-check hours (so a Suspended VM starts only once the wallet can pay); 422 and nothing changed otherwise.
-/// Starting inside an hour already settled costs nothing more for it; Running or Deleted: 409.
+/// Starts a Stopped or Suspended VM, after settling its ended hours (hours it did not run are recorded as idle, never
+/// billed). Allowed only when the wallet is not frozen and its available funds, after that settlement, cover the
+/// funds-check hours of all its Running VMs with this one running (so a Suspended VM starts only once the wallet can
+/// pay); 422 and nothing changed otherwise. Starting within the hour it was stopped in bills that hour once, at its
+/// largest size. Running or Deleted: 409.
 /// </summary>
 public sealed record StartVmCommand(Guid VmId) : ICommand<VmDto>, IIdempotentCommand;
 
@@ -27,17 +29,17 @@ public sealed class StartVmHandler(
     public async Task<VmDto> Handle(StartVmCommand command, CancellationToken cancellationToken)
     {
         var vm = await vms.LockAccessibleAsync(command.VmId, caller, cancellationToken);
-        var now = clock.StorableNow();
-        var before = VmSettlements.Snapshot(vm);
         // The state first: starting a Running VM is a 409 whatever the wallet holds.
         vm.EnsureCanStart();
-
-        var size = catalog.Get(vm.Size);
         var wallet = await wallets.LockWalletAsync(vm, cancellationToken);
-        wallet.EnsureCanPayFor(catalog, size);
-        vm.Start(now);
+        var now = clock.StorableNow();
+        var before = VmSettlements.Snapshot(vm);
 
-        audit.AuditIfAdmin(caller, AuditAction, vm, null, before);
-        return VmDto.From(vm);
+        var settled = vm.Start(catalog.Prices, now).Charge(vm, wallet, wallets, vms, caller.Actor, now);
+        // A refusal throws, and the transaction rolls back the start and its settlement with it.
+        await wallet.EnsureCanRunFleetAsync(vms, catalog, vm.Id, vm.Size, cancellationToken);
+
+        audit.AuditIfAdmin(caller, AuditAction, vm, settled, before);
+        return VmDto.From(vm, settled);
     }
 }

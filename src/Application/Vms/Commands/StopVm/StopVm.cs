@@ -8,9 +8,10 @@ using MediatR;
 namespace CleanWallet.Application.Vms.Commands.StopVm;
 
 /// <summary>
-/// Stops a Running VM and settles its open hours up to and including the current one at once, so no used hour is
-/// lost; a Suspended VM is stopped without a charge. Stopped or Deleted: 409. Parallel stops queue on the VM's row
-/// lock, so the hours are billed once and the later stops get the 409.
+/// Stops a Running or Suspended VM after settling its ended hours (each at its largest size). The current hour stays
+/// open at its peak and is billed once it has ended, by the hourly run or the next state change, so a later resize or
+/// start within the hour is still reflected in its one charge. Stopped or Deleted: 409. Parallel stops queue on the
+/// VM's row lock, so the hours are billed once and the later stops get the 409.
 /// </summary>
 public sealed record StopVmCommand(Guid VmId) : ICommand<VmDto>, IIdempotentCommand;
 
@@ -27,11 +28,11 @@ public sealed class StopVmHandler(
     public async Task<VmDto> Handle(StopVmCommand command, CancellationToken cancellationToken)
     {
         var vm = await vms.LockAccessibleAsync(command.VmId, caller, cancellationToken);
+        var wallet = await wallets.LockWalletAsync(vm, cancellationToken);
         var now = clock.StorableNow();
         var before = VmSettlements.Snapshot(vm);
 
-        var settled = await vm.Stop(catalog.RateOf(vm.Size), now)
-            .ChargeIfAnyAsync(vm, wallets, vms, caller.Actor, now, cancellationToken);
+        var settled = vm.Stop(catalog.Prices, now).Charge(vm, wallet, wallets, vms, caller.Actor, now);
 
         audit.AuditIfAdmin(caller, AuditAction, vm, settled, before);
         return VmDto.From(vm, settled);

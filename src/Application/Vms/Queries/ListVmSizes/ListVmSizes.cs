@@ -9,7 +9,8 @@ public sealed record ListVmSizesQuery : IQuery<VmSizeCatalogDto>;
 /// <summary>
 /// One size. <see cref="HourlyPrice"/> is the monthly price over the month's hours, for information (4 decimals):
 /// hours are charged with cumulative rounding, so H hours cost exactly round(monthlyPrice × H / hoursPerMonth, 2).
-/// <see cref="FundsRequired"/> is what a wallet must have available to provision, start or resize up to the size.
+/// <see cref="FundsRequired"/> is what one VM of the size adds to the funds a wallet must have available to provision,
+/// start or resize up: the gate counts every Running VM of the wallet.
 /// </summary>
 public sealed record VmSizeDto(string Name, int Vcpus, int MemoryGb, decimal MonthlyPrice, decimal HourlyPrice, decimal FundsRequired);
 
