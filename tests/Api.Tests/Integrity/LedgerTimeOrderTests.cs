@@ -1,6 +1,7 @@
 using System.Net;
 using CleanWallet.Api.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace CleanWallet.Api.Tests.Integrity;
 
@@ -70,6 +71,62 @@ public sealed class LedgerTimeOrderTests(TestDatabase database) : IntegrityTestB
         var november = await GetJsonAsync($"/api/v1/wallets/{alice.WalletId}/statements/2026-11");
         Assert.Equal(await Database.CountAsync("ledger_entries", "wallet_id = $1", alice.WalletId), november["entries"]!.AsArray().Count);
         Assert.Equal((decimal)(await GetWalletAsync(alice.WalletId))["balance"]!, (decimal)november["closingBalance"]!);
+    }
+
+    [Theory]
+    [InlineData("payment")]
+    [InlineData("transfer")]
+    [InlineData("adjustment")]
+    [InlineData("order")]
+    [InlineData("order cancellation")]
+    [InlineData("order return")]
+    public async Task A_write_that_waited_for_the_wallet_lock_is_stamped_when_it_got_the_lock(string write)
+    {
+        var alice = await CreateCustomerAsync(name: "Alice");
+        var bob = await CreateCustomerAsync(name: "Bob");
+        await TopUpAsync(alice.WalletId, 100m);
+        var orderId = write.StartsWith("order ", StringComparison.Ordinal) ? await PlaceOrderAsync(alice, 12m) : Guid.Empty;
+        var request = write switch
+        {
+            "payment" => Post($"/api/v1/wallets/{alice.WalletId}/payments", new { amount = 1m, description = "Waits" }),
+            "transfer" => Post("/api/v1/transfers", new { fromWalletId = alice.WalletId, toWalletId = bob.WalletId, amount = 1m, description = "Waits" }),
+            "adjustment" => Post($"/api/v1/wallets/{alice.WalletId}/adjustments", new { direction = "Debit", amount = 1m, reason = "Waits" }),
+            "order" => Post("/api/v1/orders", new { walletId = alice.WalletId, amount = 1m, description = "Waits" }),
+            "order cancellation" => Post($"/api/v1/orders/{orderId}/cancel", new { }),
+            _ => Post($"/api/v1/orders/{orderId}/returns", new { amount = 1m, reason = "Waits" }),
+        };
+
+        // Another transaction holds Alice's wallet while the request arrives; the clock moves on before it lets go.
+        await using var holder = new NpgsqlConnection(Database.ConnectionString);
+        await holder.OpenAsync();
+        await using var transaction = await holder.BeginTransactionAsync();
+        await using (var lockWallet = new NpgsqlCommand("SELECT 1 FROM wallets WHERE id = $1 FOR UPDATE", holder, transaction))
+        {
+            lockWallet.Parameters.AddWithValue(alice.WalletId);
+            await lockWallet.ExecuteNonQueryAsync();
+        }
+        var sent = (write == "adjustment" ? AdminClient() : Client(alice.ApiKey)).SendAsync(request);
+        await WaitForALockWaitAsync();
+        _clock.Now = AfterMidnight;
+        await transaction.RollbackAsync();
+
+        var response = await sent;
+        Assert.True(response.IsSuccessStatusCode, $"{write}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        var lastEntry = await Database.ScalarAsync<DateTime>(
+            "SELECT created_at FROM ledger_entries WHERE wallet_id = $1 ORDER BY sequence DESC LIMIT 1", alice.WalletId);
+        Assert.Equal(AfterMidnight.UtcDateTime, lastEntry);
+    }
+
+    private async Task WaitForALockWaitAsync()
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            if (await Database.ScalarAsync<long>(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") > 0)
+                return;
+            await Task.Delay(25);
+        }
+        Assert.Fail("The request never waited for the wallet's lock.");
     }
 
     [Fact]
