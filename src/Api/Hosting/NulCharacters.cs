@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CleanWallet.Api.Errors;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 
 namespace CleanWallet.Api.Hosting;
 
@@ -32,6 +34,18 @@ public static class NulCharacters
 
         private static string? Checked(string? value) => HasNul(value) ? throw new JsonException(Message) : value;
     }
+
+    /// <summary>
+    /// The OpenAPI generator cannot see through a custom converter and would describe every text field as "anything":
+    /// this keeps them described as strings.
+    /// </summary>
+    public static OpenApiOptions KeepTextFieldsTypedAsStrings(this OpenApiOptions options) =>
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            if (context.JsonTypeInfo.Type == typeof(string) && schema.Type is null)
+                schema.Type = JsonSchemaType.String;
+            return Task.CompletedTask;
+        });
 
     /// <summary>True when the JSON error is this rule's refusal.</summary>
     public static bool IsRefusal(JsonException exception) => exception.Message.Contains(Message, StringComparison.Ordinal);
