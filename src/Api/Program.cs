@@ -87,7 +87,7 @@ builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = 
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 
 builder.Services.AddApiRateLimiting(builder.Configuration);
-builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
+builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>().KeepTextFieldsTypedAsStrings());
 builder.Services.AddHealthChecks()
     .AddDbContextCheck<WalletDbContext>("database", tags: ["ready"]);
 

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CleanWallet.Api.Errors;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 
 namespace CleanWallet.Api.Hosting;
 
@@ -33,17 +35,30 @@ public static class NulCharacters
         private static string? Checked(string? value) => HasNul(value) ? throw new JsonException(Message) : value;
     }
 
+    /// <summary>
+    /// The OpenAPI generator cannot see through a custom converter and would describe every text field as "anything":
+    /// this keeps them described as strings.
+    /// </summary>
+    public static OpenApiOptions KeepTextFieldsTypedAsStrings(this OpenApiOptions options) =>
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            if (context.JsonTypeInfo.Type == typeof(string) && schema.Type is null)
+                schema.Type = JsonSchemaType.String;
+            return Task.CompletedTask;
+        });
+
     /// <summary>True when the JSON error is this rule's refusal.</summary>
     public static bool IsRefusal(JsonException exception) => exception.Message.Contains(Message, StringComparison.Ordinal);
 
-    /// <summary>Refuses a request whose path or query string (names or values, as decoded) holds a NUL.</summary>
+    /// <summary>
+    /// Refuses a request whose path, query string or form fields (the dashboard's forms), names or values as decoded,
+    /// hold a NUL. ASP.NET Core's form reader refuses a NUL itself (InvalidDataException), which would otherwise surface
+    /// as a 500 wherever the form is first read; here it is a 400 for the form as a whole.
+    /// </summary>
     public static IApplicationBuilder UseNulCharacterRefusal(this IApplicationBuilder app) =>
         app.Use(async (context, next) =>
         {
-            var request = context.Request;
-            var field = HasNul(request.Path.Value)
-                ? "path"
-                : request.Query.Where(q => HasNul(q.Key) || q.Value.Any(HasNul)).Select(q => q.Key.Replace("\0", string.Empty)).FirstOrDefault();
+            var field = await FirstFieldWithNulAsync(context.Request, context.RequestAborted);
             if (field is null)
             {
                 await next();
@@ -52,4 +67,25 @@ public static class NulCharacters
             await ProblemResponses.WriteAsync(context, StatusCodes.Status400BadRequest, "malformed_request", "The request is malformed.",
                 new Dictionary<string, string[]> { [field] = [Message] });
         });
+
+    private static async Task<string?> FirstFieldWithNulAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (HasNul(request.Path.Value))
+            return "path";
+        if (FirstWithNul(request.Query) is { } parameter)
+            return parameter;
+        if (!request.HasFormContentType)
+            return null;
+        try
+        {
+            return FirstWithNul(await request.ReadFormAsync(ct));
+        }
+        catch (InvalidDataException)
+        {
+            return "form";
+        }
+    }
+
+    private static string? FirstWithNul(IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> fields) =>
+        fields.Where(f => HasNul(f.Key) || f.Value.Any(HasNul)).Select(f => f.Key.Replace("\0", string.Empty)).FirstOrDefault();
 }
