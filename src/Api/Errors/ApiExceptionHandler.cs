@@ -60,7 +60,7 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
                     exception.GetBaseException().Message);
                 context.Response.Headers.RetryAfter = RetryAfterSeconds;
                 await ProblemResponses.WriteAsync(context, 503, "database_unavailable",
-                    "The database is unavailable or restarting; nothing was applied. Try again shortly.");
+                    "The database is unavailable or restarting, so the request was not completed. Try again shortly.");
                 return true;
 
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
