@@ -240,6 +240,31 @@ public sealed class CardReconciliationTests(TestDatabase database) : ApiTestBase
     }
 
     [Fact]
+    public async Task A_client_that_hangs_up_while_the_card_is_charged_still_gets_its_top_up_recorded_once()
+    {
+        var customer = await CreateCustomerAsync();
+        _gateway.DelayNextCalls(1, TimeSpan.FromMilliseconds(800));
+        using var hangUp = new CancellationTokenSource();
+
+        var request = Client(customer.ApiKey).SendAsync(
+            Post(TopUpUrl(customer.WalletId), new { amount = 45m, cardToken = "tok_visa" }, "hang-up"), hangUp.Token);
+        // The client hangs up once the processor has the charge in hand.
+        var waitForCall = DateTime.UtcNow.AddSeconds(15);
+        while (_gateway.CallCount == 0 && DateTime.UtcNow < waitForCall)
+            await Task.Delay(20);
+        await hangUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request);
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (await Database.CountAsync("payments", "status = 'Paid'") == 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+        var paymentId = await OnlyPaymentIdAsync();
+        await AssertChargedAndCreditedOnceAsync(customer, paymentId, 45m);
+        // Nothing is left for reconciliation.
+        Assert.Equal(0, (await ReconcileOnFreshHostAsync()).Found);
+    }
+
+    [Fact]
     public async Task A_409_from_the_gateway_is_not_a_decline_and_leaves_the_payment_pending_for_reconciliation()
     {
         var customer = await CreateCustomerAsync();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using CleanWallet.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CleanWallet.Api.Tests.Refunds;
 
@@ -11,8 +12,14 @@ public sealed class RefundCardGatewayHttpTests(TestDatabase database) : RefundTe
 
     private FakeCardGatewayServer _gateway = null!;
 
+    private readonly Payments.CommitFault _commitFault = new();
+
     protected override ApiFactory CreateFactory() =>
-        ApiFactory.StartOnKestrel(Database.ConnectionString, settings: new Dictionary<string, string?>
+        ApiFactory.StartOnKestrel(Database.ConnectionString, services =>
+        {
+            foreach (var interceptor in _commitFault.Interceptors)
+                services.AddSingleton(interceptor);
+        }, new Dictionary<string, string?>
         {
             ["CardGateway:BaseUrl"] = _gateway.BaseUrl,
             ["CardGateway:TimeoutSeconds"] = "1",
@@ -48,12 +55,14 @@ public sealed class RefundCardGatewayHttpTests(TestDatabase database) : RefundTe
         var response = await RefundAsync(paymentId, new { amount = 25.5m, reason = "Damaged item" });
 
         await AssertStatus(response, HttpStatusCode.Created);
-        Assert.Equal("PartiallyRefunded", (string?)(await ReadJson(response))["paymentStatus"]);
+        var refund = await ReadJson(response);
+        Assert.Equal("PartiallyRefunded", (string?)refund["paymentStatus"]);
         var call = Assert.Single(_gateway.RefundCalls);
         Assert.Equal(chargeReference, call.GatewayReference);
         Assert.Equal(25.5m, call.Amount);
         Assert.Equal("ZAR", call.Currency);
-        Assert.StartsWith("refund:", call.IdempotencyKey);
+        // The processor's key is derived from the refund's own id.
+        Assert.Equal($"refund:{(string)refund["id"]!}", call.IdempotencyKey);
         Assert.Equal(1, _gateway.DistinctRefundsApproved);
         Assert.Equal(1L, await Database.CountAsync("refunds", "payment_id = $1 AND gateway_reference LIKE 'fake\\_rf\\_%'", paymentId));
     }
@@ -89,5 +98,28 @@ public sealed class RefundCardGatewayHttpTests(TestDatabase database) : RefundTe
         Assert.Equal(0, _gateway.DistinctRefundsApproved);
         Assert.Equal(state, await WrittenStateAsync());
         Assert.Equal("Paid", (string?)(await GetPaymentAsync(paymentId))["status"]);
+    }
+
+    [Fact]
+    public async Task A_refund_whose_commit_failed_after_the_processor_refunded_is_retried_under_the_same_refund_key_and_refunded_once()
+    {
+        var customer = await CreateCustomerAsync();
+        var paymentId = await PaidCardPaymentAsync(customer, 70m);
+        _commitFault.FailNextCommitOf(@"INSERT\s+INTO\s+""?refunds""?\s");
+
+        var failed = await RefundAsync(paymentId, new { amount = 20m, reason = "Damaged" }, "refund-once");
+        Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        Assert.Equal(1, _commitFault.Failures);
+        Assert.Equal(1, _gateway.DistinctRefundsApproved);
+        Assert.Equal(0L, await Database.CountAsync("refunds"));
+
+        var retried = await RefundAsync(paymentId, new { amount = 20m, reason = "Damaged" }, "refund-once");
+
+        await AssertStatus(retried, HttpStatusCode.Created);
+        var refundId = (string)(await ReadJson(retried))["id"]!;
+        Assert.Equal([$"refund:{refundId}", $"refund:{refundId}"], _gateway.RefundCalls.Select(c => c.IdempotencyKey));
+        Assert.Equal(1, _gateway.DistinctRefundsApproved);
+        Assert.Equal(1L, await Database.CountAsync("refunds", "payment_id = $1 AND amount = 20.00", paymentId));
+        Assert.Equal("PartiallyRefunded", (string?)(await GetPaymentAsync(paymentId))["status"]);
     }
 }

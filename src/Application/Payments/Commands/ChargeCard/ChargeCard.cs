@@ -36,7 +36,8 @@ public sealed class ChargeCardHandler(
             return command.Started;
 
         var paymentId = command.Started.Id;
-        var payment = await read.FirstOrDefaultAsync(read.Payments.Where(p => p.Id == paymentId), cancellationToken)
+        // From here on nothing is tied to the client's connection (see above).
+        var payment = await read.FirstOrDefaultAsync(read.Payments.Where(p => p.Id == paymentId), CancellationToken.None)
                       ?? throw new NotFoundException("Payment", paymentId);
         // Settled meanwhile (by reconciliation or a concurrent replay), or waiting for a person: nothing to charge.
         if (payment.Status != PaymentStatus.Pending || payment.GatewayMismatch is not null || payment.GatewayIdempotencyKey is null)
