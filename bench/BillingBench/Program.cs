@@ -15,7 +15,8 @@ namespace CleanWallet.BillingBench;
 
 /// <summary>
 /// Times one hourly billing run over a large fleet: a private PostgreSQL (tools/LocalPostgres), the real migrations,
-/// customers, wallets and running VMs seeded with set-based SQL (each VM billed through the previous hour), then the
+/// customers, wallets and VMs seeded with set-based SQL (each billed through the previous hour; one in seven resized up to
+/// Enterprise for a moment of that hour, one in ten stopped during it, so billed for it alone), then the
 /// real <see cref="RunBillingCommand"/> handler and SQL engine bill that one hour. Afterwards every wallet must reconcile
 /// with its ledger and every VM must have exactly that one hour billed.
 /// </summary>
@@ -149,12 +150,14 @@ internal static class Program
         }
 
         await using (var vms = new NpgsqlCommand("""
-            INSERT INTO vms (id, customer_id, wallet_id, name, size, status, billed_through, size_hours_billed, created_at, updated_at)
+            INSERT INTO vms (id, customer_id, wallet_id, name, size, status, billed_through, size_hours_billed, billed_size, peak_size,
+                             created_at, updated_at)
             SELECT gen_random_uuid(), md5('customer-' || w)::uuid, md5('wallet-' || w)::uuid, 'bench-vm-' || v,
-                   (ARRAY['Small', 'Small', 'Medium', 'Large', 'Enterprise'])[1 + v % 5], 'Running', $3, v % 730,
+                   size, CASE WHEN v % 10 = 5 THEN 'Stopped' ELSE 'Running' END, $3, v % 730, CASE WHEN v % 730 > 0 THEN size END,
+                   CASE WHEN v % 7 = 0 THEN 'Enterprise' ELSE size END,
                    $4 - interval '30 days', $4 - interval '30 days'
             FROM generate_series(1, $1) v
-            CROSS JOIN LATERAL (SELECT 1 + (v % $2) AS w) wallet
+            CROSS JOIN LATERAL (SELECT 1 + (v % $2) AS w, (ARRAY['Small', 'Small', 'Medium', 'Large', 'Enterprise'])[1 + v % 5] AS size) vm
             """, connection, transaction))
         {
             vms.Parameters.AddWithValue(options.Vms);

@@ -120,6 +120,16 @@ internal static class LedgerSeeder
                        md5('e' || w || ':' || s)::uuid, NULL, ts
                 FROM plan, generate_series(0, 1) AS h WHERE type = 'UsageCharge'
                 """),
+            // The hours between the billed ones, up to billed_through, as not run: every VM-hour is accounted for.
+            ("vm_idle_periods", $"""
+                INSERT INTO vm_idle_periods (vm_id, from_hour, to_hour, created_at)
+                SELECT md5('v' || w)::uuid, {Base} + make_interval(hours => g.from_hour), {Base} + make_interval(hours => g.to_hour), {Base}
+                FROM generate_series(1, {w}) AS w,
+                     LATERAL (SELECT CASE WHEN k = 0 THEN 0 ELSE 20 * k + 2 END AS from_hour,
+                                     CASE WHEN k = {n} / 10 THEN 2 * {n} + 2 ELSE 20 * (k + 1) END AS to_hour
+                              FROM generate_series(0, {n} / 10) AS k) g
+                WHERE g.to_hour > g.from_hour
+                """),
         ];
 
         await using var connection = await dataSource.OpenConnectionAsync();

@@ -57,11 +57,11 @@ public sealed class IntegrityCheckTests(TestDatabase database) : IntegrityTestBa
         await AssertStatus(await Client(carol.ApiKey).SendAsync(Post("/api/v1/payments/card",
             new { amount = 70m, currency = "ZAR", cardToken = "tok_visa", description = "Support plan" })), HttpStatusCode.Created);
 
-        // VM usage settled by a stop: a UsageCharge entry and its billed hour.
+        // VM usage settled by a delete (which bills the current hour too): a UsageCharge entry and its billed hour.
         var provisioned = await Client(bob.ApiKey).SendAsync(Post("/api/v1/vms", new { walletId = bob.WalletId, name = "web-1", size = "Small" }));
         await AssertStatus(provisioned, HttpStatusCode.Created);
         var vmId = (string)(await ReadJson(provisioned))["id"]!;
-        await AssertStatus(await Client(bob.ApiKey).SendAsync(Post($"/api/v1/vms/{vmId}/stop", new { })), HttpStatusCode.OK);
+        await AssertStatus(await Client(bob.ApiKey).DeleteAsync($"/api/v1/vms/{vmId}"), HttpStatusCode.OK);
 
         // Usage charged beyond a prepaid wallet's funds leaves it below zero: legitimate, not an issue.
         var dave = await CreateCustomerAsync(name: "Dave");
@@ -341,9 +341,12 @@ public sealed class IntegrityCheckTests(TestDatabase database) : IntegrityTestBa
 
         var report = await RunCheckAsync();
 
-        // Below zero after usage is legitimate; only the missing hours are an issue.
-        Assert.Equal(1L, (long)report["issueCount"]!);
+        // Below zero after usage is legitimate; only the missing hours are an issue: the charge without them, and the
+        // VM's billed-through past hours that now have no usage row.
+        Assert.Equal(2L, (long)report["issueCount"]!);
         Assert.EndsWith("no billed hour of the VM names it", (string?)IssueOf(report, customer.WalletId, "usage_mismatch")["detail"]);
+        Assert.Contains("2 hour(s) since its creation hour, but 0 have a usage row",
+            (string?)IssueOf(report, customer.WalletId, "skipped_vm_hours")["detail"]);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using CleanWallet.Api.Tests.Billing;
 using CleanWallet.Api.Tests.Infrastructure;
 
 namespace CleanWallet.Api.Tests.Vms;
@@ -371,6 +372,31 @@ public sealed class VmLifecycleBillingTests(TestDatabase database) : VmTestBase(
         Assert.Equal(0.62m, await UsageAmountAsync(vm));
         Assert.Equal(499.38m, await BalanceAsync(customer.WalletId));
         Assert.Equal(0m, await BalanceMinusLedgerAsync(customer.WalletId));
+    }
+
+    [Fact]
+    public async Task A_stop_that_waits_for_the_wallet_lock_stamps_its_usage_entry_after_the_entry_written_before_it()
+    {
+        var customer = await CreateCustomerAsync();
+        await TopUpAsync(customer.WalletId, 500m);
+        using var client = Client(customer.ApiKey);
+        var vm = IdOf(await ProvisionAsync(client, customer.WalletId));
+        Clock.Now = Hour(11).AddMinutes(20);
+        var later = Clock.Now.AddMinutes(5);
+
+        HttpResponseMessage stopped;
+        await using (var holder = await WalletLockHolder.LockAsync(Database, customer.WalletId))
+        {
+            var stop = client.SendAsync(Post($"/api/v1/vms/{vm}/stop", new { }));
+            await WalletLockHolder.WaitForAWaiterAsync(Database);
+            Clock.Now = later;
+            await holder.WriteEntryAndCommitAsync(later);
+            stopped = await stop.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        await AssertStatus(stopped, HttpStatusCode.OK);
+        Assert.Equal(0L, await WalletLockHolder.EntriesOutOfTimeOrderAsync(Database, customer.WalletId));
+        Assert.Equal(1L, await Database.CountAsync("ledger_entries", "reference_id = $1 AND created_at >= $2", vm, later));
     }
 
     [Fact]
