@@ -69,7 +69,7 @@ public static class IntegrityIssueKinds
 
     /// <summary>
     /// A card payment the card processor reports with another amount or currency than the record (found by reconciliation);
-    /// it is left Pending, never completed automatically. A direct card payment's issue names the nil wallet id.
+    /// it is left Pending, never completed automatically. A direct card payment is reported on its customer's wallet.
     /// </summary>
     public const string GatewayMismatch = "gateway_mismatch";
 

@@ -256,13 +256,16 @@ internal sealed class SqlUsageBillingEngine(
             ) u
             JOIN vm ON vm.id = u.vm_id
         ), wallet_before AS MATERIALIZED (
-            SELECT w.id, w.balance, w.credit_limit, w.last_sequence
+            SELECT w.id, w.balance, w.credit_limit, w.last_sequence,
+                   -- Wallet.EntryTimeAt: never stamp an entry before the wallet's last one (a node's clock may be behind).
+                   greatest($7, w.last_entry_at) AS stamped_at
             FROM wallets w
             WHERE w.id IN (SELECT wallet_id FROM billed)
         ), charges AS MATERIALIZED (
             SELECT b.vm_id, b.wallet_id, b.entry_id, b.name, b.sizes, b.hours, b.amount, b.first_hour, b.last_hour,
                    wb.last_sequence + row_number() OVER per_wallet AS sequence,
-                   wb.balance - sum(b.amount) OVER per_wallet AS balance_after
+                   wb.balance - sum(b.amount) OVER per_wallet AS balance_after,
+                   wb.stamped_at
             FROM billed b
             JOIN wallet_before wb ON wb.id = b.wallet_id
             WHERE b.amount > 0
@@ -276,20 +279,21 @@ internal sealed class SqlUsageBillingEngine(
                    format('VM ''%s'' (%s) usage: %s hour(s), %s to %s UTC', c.name, c.sizes, c.hours,
                           to_char(c.first_hour AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'),
                           to_char((c.last_hour + interval '1 hour') AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')),
-                   'system:billing', $7
+                   'system:billing', c.stamped_at
             FROM charges c
         ), wallet_after AS MATERIALIZED (
             SELECT wb.id,
                    wb.balance - coalesce(t.charged, 0) AS balance,
                    wb.last_sequence + coalesce(t.entries, 0) AS last_sequence,
                    wb.balance - coalesce(t.charged, 0) + wb.credit_limit < 0 AS overdrawn,
-                   t.entries IS NOT NULL AS charged
+                   t.entries IS NOT NULL AS charged,
+                   wb.stamped_at
             FROM wallet_before wb
             LEFT JOIN (SELECT wallet_id, sum(amount) AS charged, count(*) AS entries FROM charges GROUP BY wallet_id) t
                    ON t.wallet_id = wb.id
         ), wallet_update AS (
             -- Usage is not the customer's own spending: the daily spending total is left alone.
-            UPDATE wallets w SET balance = wa.balance, last_sequence = wa.last_sequence
+            UPDATE wallets w SET balance = wa.balance, last_sequence = wa.last_sequence, last_entry_at = wa.stamped_at
             FROM wallet_after wa
             WHERE w.id = wa.id AND wa.charged
         ), vm_update AS (

@@ -266,7 +266,7 @@ internal static class IntegritySql
 
     /// <summary>
     /// Card payments the card processor reports differently (amount or currency) from the record, flagged by reconciliation
-    /// and left Pending for a person. A direct card payment moves no wallet; its issue names the nil wallet id.
+    /// and left Pending for a person. A direct card payment moves no wallet; its issue names its customer's wallet (WalletOfPayment).
     /// </summary>
     public const string GatewayMismatches = $$"""
         SELECT {{WalletOfPayment}}, '{{Kinds.GatewayMismatch}}',

@@ -123,6 +123,23 @@ public sealed class BillingPeakPricingTests(TestDatabase database) : BillingTest
         Assert.Equal(1L, await Database.CountAsync("ledger_entries", "reference_id = $1 AND created_at >= $2", vmId, later));
     }
 
+    [Fact]
+    public async Task A_run_on_a_node_whose_clock_is_behind_stamps_its_entry_no_earlier_than_the_wallets_last_entry()
+    {
+        // The top-up is written by a node whose clock reads 9:40; the billing node's clock reads 9:20.
+        Clock.Now = Start.AddMinutes(20);
+        var customer = await CustomerWithFundsAsync(100m);
+        var topUpAt = Clock.Now;
+        var vmId = await InsertVmAsync(customer, CurrentHour.AddHours(-1));
+        Clock.Now = Start;
+
+        Assert.Equal(1L, (await RunBillingAsync()).HoursBilled);
+
+        Assert.Equal(1L, await Database.CountAsync("ledger_entries", "reference_id = $1 AND created_at = $2", vmId, topUpAt));
+        Assert.Equal(0L, await WalletLockHolder.EntriesOutOfTimeOrderAsync(Database, customer.WalletId));
+        Assert.Equal(1L, await Database.CountAsync("wallets", "id = $1 AND last_entry_at = $2", customer.WalletId, topUpAt));
+    }
+
     private async Task<Guid> PlayScenarioAsync(TestCustomer customer, DateTimeOffset baseHour, bool runHourly)
     {
         var steps = new (int Minute, Func<Guid, Task<Guid>> Act)[]
