@@ -122,4 +122,23 @@ public sealed class RefundCardGatewayHttpTests(TestDatabase database) : RefundTe
         Assert.Equal(1L, await Database.CountAsync("refunds", "payment_id = $1 AND amount = 20.00", paymentId));
         Assert.Equal("PartiallyRefunded", (string?)(await GetPaymentAsync(paymentId))["status"]);
     }
+
+    [Fact]
+    public async Task A_refund_key_reused_after_it_expired_is_a_422_and_refunds_nothing_more()
+    {
+        var customer = await CreateCustomerAsync();
+        var paymentId = await PaidCardPaymentAsync(customer, 70m);
+        await AssertStatus(await RefundAsync(paymentId, new { amount = 20m, reason = "Damaged" }, "refund-expired"), HttpStatusCode.Created);
+        // Housekeeping forgets keys after the retention period.
+        Assert.Equal(1L, await Database.ScalarAsync<long>("WITH gone AS (DELETE FROM idempotency_keys RETURNING 1) SELECT count(*) FROM gone"));
+
+        var again = await RefundAsync(paymentId, new { amount = 20m, reason = "Damaged" }, "refund-expired");
+
+        await AssertStatus(again, HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("idempotency_key_reused", (string?)(await ReadJson(again))["code"]);
+        Assert.Single(_gateway.RefundCalls);
+        Assert.Equal(1L, await Database.CountAsync("refunds"));
+        var payment = await GetPaymentAsync(paymentId);
+        Assert.Equal(("PartiallyRefunded", 20.00m), ((string?)payment["status"], (decimal)payment["refundedAmount"]!));
+    }
 }

@@ -9,5 +9,8 @@ internal sealed class RefundStore(WalletDbContext db) : IRefundStore
     public Task<PaymentRecord?> FindPaymentForUpdateAsync(Guid paymentId, CancellationToken ct) =>
         new PaymentStore(db).FindForUpdateAsync(paymentId, ct);
 
+    public Task<bool> ExistsAsync(Guid refundId, CancellationToken ct) =>
+        db.Set<Refund>().AsNoTracking().AnyAsync(r => r.Id == refundId, ct);
+
     public void Add(Refund refund) => db.Set<Refund>().Add(refund);
 }

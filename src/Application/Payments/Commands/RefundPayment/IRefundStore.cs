@@ -10,5 +10,8 @@ public interface IRefundStore
     /// </summary>
     Task<PaymentRecord?> FindPaymentForUpdateAsync(Guid paymentId, CancellationToken ct);
 
+    /// <summary>Whether a refund with this id was recorded already.</summary>
+    Task<bool> ExistsAsync(Guid refundId, CancellationToken ct);
+
     void Add(Refund refund);
 }

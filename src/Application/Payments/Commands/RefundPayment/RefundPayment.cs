@@ -72,6 +72,12 @@ public sealed class RefundPaymentHandler(
             // refund's id, fixed before the call: should the commit still fail, a retry of this request (same
             // Idempotency-Key) is the same refund to the processor and is not refunded twice.
             var refundId = CardRefundIdFor(payment.Id);
+            // The same key on the same payment after the key expired (housekeeping forgot it) names the refund it made
+            // then: the processor would answer that old refund again, so recording it as a new one would be wrong.
+            if (await refunds.ExistsAsync(refundId, cancellationToken))
+                throw new DomainException("idempotency_key_reused",
+                    $"This Idempotency-Key already made refund {refundId} of this payment (the key has since expired); use a new key for a new refund.",
+                    details: new Dictionary<string, object?> { ["refundId"] = refundId, ["paymentId"] = payment.Id });
             var result = await gateway.RefundAsync(
                 new CardRefundRequest(payment.GatewayReference ?? throw new InvalidOperationException($"Paid card payment {payment.Id} has no gateway reference."),
                     amount, payment.Currency, Refund.GatewayIdempotencyKeyFor(refundId)),
