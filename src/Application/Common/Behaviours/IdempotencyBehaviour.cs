@@ -20,8 +20,6 @@ public sealed class IdempotencyBehaviour<TRequest, TResponse>(
     ICallerContext caller,
     TimeProvider clock) : IPipelineBehavior<TRequest, TResponse>
 {
-    internal static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
-
     public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
     {
         if (request is not IIdempotentCommand || caller.IdempotencyKey is not { } key)
@@ -37,19 +35,19 @@ public sealed class IdempotencyBehaviour<TRequest, TResponse>(
                 throw new IdempotencyKeyReusedException();
 
             caller.ResponseReplayed = true;
-            return JsonSerializer.Deserialize<TResponse>(done.ResponseJson, SerializerOptions)
+            return JsonSerializer.Deserialize<TResponse>(done.ResponseJson, IdempotencyJson.Options)
                    ?? throw new InvalidOperationException($"The stored response for idempotency key '{key}' is empty.");
         }
 
         var response = await next();
-        await store.StoreResponseAsync(caller.CallerId, key, JsonSerializer.Serialize(response, SerializerOptions), cancellationToken);
+        await store.StoreResponseAsync(caller.CallerId, key, JsonSerializer.Serialize(response, IdempotencyJson.Options), cancellationToken);
         return response;
     }
 
     /// <summary>The command type and its every field: a different amount or wallet under the same key is a different request.</summary>
     private static string HashRequest(string command, TRequest request)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(request, request!.GetType(), SerializerOptions);
+        var body = JsonSerializer.SerializeToUtf8Bytes(request, request!.GetType(), IdempotencyJson.Options);
         var bytes = Encoding.UTF8.GetBytes(command + "\n").Concat(body).ToArray();
         return Convert.ToHexStringLower(SHA256.HashData(bytes));
     }

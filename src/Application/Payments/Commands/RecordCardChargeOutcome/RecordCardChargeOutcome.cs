@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CleanWallet.Application.Common;
+using CleanWallet.Application.Common.Behaviours;
 using CleanWallet.Application.Common.Errors;
 using CleanWallet.Application.Common.Messaging;
 using CleanWallet.Application.Common.Persistence;
@@ -32,8 +33,6 @@ public sealed class RecordCardChargeOutcomeHandler(
     TimeProvider clock,
     ILogger<RecordCardChargeOutcomeHandler> logger) : IRequestHandler<RecordCardChargeOutcomeCommand, PaymentDto>
 {
-    private static readonly JsonSerializerOptions AnswerJson = new(JsonSerializerDefaults.Web);
-
     public async Task<PaymentDto> Handle(RecordCardChargeOutcomeCommand command, CancellationToken cancellationToken)
     {
         // Payment, then wallet: the order refunds lock them in too.
@@ -67,7 +66,7 @@ public sealed class RecordCardChargeOutcomeHandler(
         var answer = PaymentDto.From(payment, wallet);
         // A replay of the client's key now answers the outcome, not the Pending record the first phase stored.
         if (command.Answer is { } key && payment.Status != PaymentStatus.Pending)
-            await idempotency.StoreResponseAsync(key.Owner, key.Key, JsonSerializer.Serialize(answer, AnswerJson), cancellationToken);
+            await idempotency.StoreResponseAsync(key.Owner, key.Key, JsonSerializer.Serialize(answer, IdempotencyJson.Options), cancellationToken);
         return answer;
     }
 }
