@@ -31,6 +31,7 @@ public static class DependencyInjection
         services.AddScoped<IIdempotencyStore, IdempotencyStore>();
         services.AddScoped<IWalletStore, WalletStore>();
         services.AddScoped<IPaymentStore, PaymentStore>();
+        services.AddScoped<Application.Holds.IHoldStore, HoldStore>();
         services.AddScoped<ICustomerStore, CustomerStore>();
         services.AddScoped<IApiKeyStore, ApiKeyStore>();
         services.AddScoped<IReadStore, ReadStore>();

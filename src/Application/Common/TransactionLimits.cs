@@ -11,7 +11,10 @@ namespace CleanWallet.Application.Common;
 /// </summary>
 public sealed class TransactionLimits(IOptions<LimitOptions> options)
 {
-    public const string AmountOverLimit = "amount_over_limit";
+    public const string AmountOverLimit = SpendingLimits.AmountOverLimit;
+
+    /// <summary>The limits as the wallet aggregate takes them: its spending methods (holds today) check them themselves.</summary>
+    public SpendingLimits Current => new(options.Value.MaxTransactionAmount, options.Value.DailyDebitLimit);
 
     public void EnsureWithinMaximum(decimal amount)
     {

@@ -2,9 +2,54 @@ using System.Collections.Frozen;
 
 namespace CleanWallet.Domain.Common;
 
-/// <summary>Rules every amount of money obeys, wherever it comes from.</summary>
-public static class Money
+/// <summary>
+/// An amount of money in one currency, validated once where it is made: positive, at most two decimals, an active
+/// ISO 4217 currency. Movements of a wallet take a <see cref="Money"/>, so an amount can never reach a ledger without
+/// its currency, and a wallet refuses money of another currency. The static members are the same rules for the places
+/// that check a bare amount (validators, settings).
+/// </summary>
+public readonly record struct Money
 {
+    private Money(decimal amount, string currency)
+    {
+        Amount = amount;
+        Currency = currency;
+    }
+
+    /// <summary>Always two decimals (10 → 10.00).</summary>
+    public decimal Amount { get; }
+
+    /// <summary>An active ISO 4217 code in capitals.</summary>
+    public string Currency { get; }
+
+    /// <summary>A positive amount with at most two decimals in a valid currency; 422 otherwise.</summary>
+    public static Money Of(decimal amount, string currency)
+    {
+        EnsureValidAmount(amount);
+        EnsureValidCurrency(currency);
+        return new Money(Normalize(amount), currency);
+    }
+
+    /// <summary>The smaller of this and <paramref name="other"/> (same currency).</summary>
+    public Money Min(Money other)
+    {
+        EnsureSameCurrency(other);
+        return Amount <= other.Amount ? this : other;
+    }
+
+    public void EnsureSameCurrency(Money other) => EnsureCurrency(other.Currency);
+
+    /// <summary>Refuses money of another currency than <paramref name="currency"/> (422 currency_mismatch).</summary>
+    public void EnsureCurrency(string currency)
+    {
+        if (!string.Equals(Currency, currency, StringComparison.Ordinal))
+            throw new DomainException(DomainErrorCodes.CurrencyMismatch,
+                $"An amount in {Currency} cannot be used where {currency} is held.",
+                details: new Dictionary<string, object?> { ["currency"] = Currency, ["expectedCurrency"] = currency });
+    }
+
+    public override string ToString() => $"{Amount:0.00} {Currency}";
+
     /// <summary>Minor units per major unit: amounts carry at most two decimals.</summary>
     public const int Decimals = 2;
 

@@ -43,6 +43,9 @@ public sealed class PaymentRecord
     public PaymentStatus Status { get; private set; }
     public decimal RefundedAmount { get; private set; }
     public Guid? LedgerEntryId { get; private set; }
+
+    /// <summary>The hold this payment captured, for a payment made by capturing one.</summary>
+    public Guid? HoldId { get; private set; }
     public string Description { get; private set; }
     public string? ExternalReference { get; private set; }
     public string? GatewayReference { get; private set; }
@@ -72,6 +75,15 @@ public sealed class PaymentRecord
     public static PaymentRecord StartWalletPayment(Guid customerId, Guid walletId, decimal amount, string currency,
         string description, string? externalReference, DateTimeOffset now) =>
         Start(customerId, walletId, PaymentMethod.Wallet, amount, currency, description, externalReference, now);
+
+    /// <summary>The Wallet payment a hold's capture makes: of <paramref name="captured"/>, naming the hold and carrying its reference.</summary>
+    internal static PaymentRecord StartHoldCapture(Holds.Hold hold, Money captured, DateTimeOffset now)
+    {
+        var payment = Start(hold.CustomerId, hold.WalletId, PaymentMethod.Wallet, captured.Amount, captured.Currency, hold.Description,
+            hold.Reference, now);
+        payment.HoldId = hold.Id;
+        return payment;
+    }
 
     /// <summary>A card charge: into a wallet (a top-up) when <paramref name="walletId"/> is given, otherwise a direct payment.</summary>
     public static PaymentRecord StartCardPayment(Guid customerId, Guid? walletId, decimal amount, string currency,

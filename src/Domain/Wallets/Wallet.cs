@@ -1,5 +1,7 @@
 using CleanWallet.Domain.Common;
 using CleanWallet.Domain.Customers;
+using CleanWallet.Domain.Holds;
+using CleanWallet.Domain.Payments;
 
 namespace CleanWallet.Domain.Wallets;
 
@@ -22,6 +24,9 @@ public sealed class Wallet
     public Guid CustomerId { get; private set; }
     public string Currency { get; private set; }
     public decimal Balance { get; private set; }
+
+    /// <summary>The sum of the wallet's Active holds: a running total kept under the row lock, verified by the integrity check.</summary>
+    public decimal Held { get; private set; }
     public decimal CreditLimit { get; private set; }
     public WalletStatus Status { get; private set; }
     public decimal? LowBalanceThreshold { get; private set; }
@@ -37,8 +42,10 @@ public sealed class Wallet
     public DateTimeOffset? LastEntryAt { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
 
-    /// <summary>What the wallet may still spend: balance plus the credit an invoice customer is granted.</summary>
-    public decimal Available => Balance + CreditLimit;
+    /// <summary>What the wallet may still spend: balance plus the credit an invoice customer is granted, less what holds reserve.</summary>
+    public decimal Available => Balance + CreditLimit - Held;
+
+    public WalletId WalletId => new(Id);
 
     public static Wallet Open(Customer customer, string currency, decimal creditLimit, DateTimeOffset now)
     {
@@ -80,11 +87,8 @@ public sealed class Wallet
         EnsureFundsFor(amount);
         var entry = Append(type, amount, reference, description, actor, now);
         if (IsCustomerSpending(type))
-        {
             // The day the entry is stamped on, so the daily total and the ledger always agree on which day it was spent.
-            SpentOnSpendingDay = SpentOn(entry.CreatedAt) + entry.Amount;
-            SpendingDay = DayOf(entry.CreatedAt);
-        }
+            CountSpending(entry.Amount, DayOf(entry.CreatedAt));
         return entry;
     }
 
@@ -99,13 +103,105 @@ public sealed class Wallet
         return Append(LedgerEntryType.UsageCharge, amount, reference, description, actor, now);
     }
 
-    /// <summary>Below zero for a prepaid wallet, past its credit limit for an invoice wallet.</summary>
-    public bool IsOverdrawn => Available < 0m;
+    /// <summary>
+    /// Reserves <paramref name="amount"/> until <paramref name="expiresAt"/>: refused exactly like a payment (frozen,
+    /// funds including other holds, per-transaction maximum, daily spending). The balance and the ledger do not change;
+    /// the held total and the day's spending do. The caller stores the returned hold in the same transaction.
+    /// </summary>
+    public Hold PlaceHold(Money amount, string description, string? reference, DateTimeOffset expiresAt, SpendingLimits limits,
+        string actor, DateTimeOffset now)
+    {
+        EnsureCanSpend(amount, limits, now);
+        var day = DayOf(EntryTimeAt(now));
+        var hold = Hold.Place(WalletId, new CustomerId(CustomerId), amount, description, reference, expiresAt, day, actor, now);
+        Held += amount.Amount;
+        CountSpending(amount.Amount, day);
+        return hold;
+    }
+
+    /// <summary>
+    /// Settles an Active, unexpired hold of this wallet with one Wallet payment of <paramref name="amount"/> (all of the
+    /// hold when null; 422 capture_exceeds_hold above it) and its Payment entry; what is not captured is released.
+    /// Neither funds nor the freeze are checked again: the money was reserved when the hold was placed, and usage
+    /// charged since (which ignores holds) must not undo a reservation already granted.
+    /// </summary>
+    public HoldCapture CaptureHold(Hold hold, Money? amount, string actor, DateTimeOffset now)
+    {
+        EnsureOwn(hold);
+        hold.EnsureCapturable(now);
+        var captured = hold.CaptureAmount(amount);
+        var payment = PaymentRecord.StartHoldCapture(hold, captured, now);
+        var entry = Append(LedgerEntryType.Payment, captured.Amount, LedgerReference.ForPayment(payment.Id), hold.Description, actor, now);
+        payment.MarkPaid(entry.Id, gatewayReference: null, now);
+        hold.MarkCaptured(captured, new PaymentId(payment.Id), now);
+        Release(hold, hold.Amount, uncounted: hold.Amount - captured.Amount);
+        return new HoldCapture(payment, entry);
+    }
+
+    /// <summary>Releases an Active hold of this wallet without moving money (409 when it is no longer Active).</summary>
+    public void VoidHold(Hold hold, DateTimeOffset now)
+    {
+        EnsureOwn(hold);
+        hold.MarkVoided(now);
+        Release(hold, hold.Amount, uncounted: hold.Amount);
+    }
+
+    /// <summary>Releases an Active hold past its expiry time (the expiry job; 409 if a capture or void came first).</summary>
+    public void ExpireHold(Hold hold, DateTimeOffset now)
+    {
+        EnsureOwn(hold);
+        hold.MarkExpired(now);
+        Release(hold, hold.Amount, uncounted: hold.Amount);
+    }
+
+    private void EnsureOwn(Hold hold)
+    {
+        if (hold.WalletId != Id)
+            throw new ArgumentException($"Hold {hold.Id} belongs to wallet {hold.WalletId}, not {Id}.", nameof(hold));
+    }
+
+    /// <summary>
+    /// Takes a closed hold off the held total, and gives the part that was not spent back to the day's spending total
+    /// when that day is still the one counted (a hold voided the next day leaves yesterday's total as it was).
+    /// </summary>
+    private void Release(Hold hold, decimal held, decimal uncounted)
+    {
+        Held -= held;
+        if (uncounted > 0m && SpendingDay == hold.SpendingDay)
+            SpentOnSpendingDay = Math.Max(0.00m, SpentOnSpendingDay - uncounted);
+    }
+
+    /// <summary>
+    /// Every rule a spending movement obeys, checked before anything changes: the wallet's currency, not frozen, the
+    /// per-transaction maximum, the daily spending limit at the time the movement is stamped, and available funds
+    /// (holds included).
+    /// </summary>
+    public void EnsureCanSpend(Money amount, SpendingLimits limits, DateTimeOffset now)
+    {
+        amount.EnsureCurrency(Currency);
+        EnsureNotFrozen();
+        limits.EnsureWithinMaximum(amount.Amount);
+        if (limits.DailyLimit is { } daily)
+            EnsureWithinDailySpending(amount.Amount, daily, now);
+        EnsureFundsFor(amount.Amount);
+    }
+
+    private void CountSpending(decimal amount, DateOnly day)
+    {
+        SpentOnSpendingDay = (SpendingDay == day ? SpentOnSpendingDay : 0.00m) + amount;
+        SpendingDay = day;
+    }
+
+    /// <summary>
+    /// Below zero for a prepaid wallet, past its credit limit for an invoice wallet: money actually owed. Holds do not
+    /// count (a reservation may still be voided), the same rule as the billing run's suspension.
+    /// </summary>
+    public bool IsOverdrawn => Balance + CreditLimit < 0m;
 
     /// <summary>Payments and transfers out are the customer's own spending; usage charges and admin corrections are not.</summary>
     public static bool IsCustomerSpending(LedgerEntryType type) => type is LedgerEntryType.Payment or LedgerEntryType.TransferOut;
 
-    /// <summary>What the customer has spent on the UTC day of <paramref name="now"/>.</summary>
+    /// <summary>What the customer has spent (and reserved with holds) on the UTC day of <paramref name="now"/>.</summary>
     public decimal SpentOn(DateTimeOffset now) => SpendingDay == DayOf(now) ? SpentOnSpendingDay : 0.00m;
 
     /// <summary>Refuses spending that would take the day's total above <paramref name="dailyLimit"/>.</summary>

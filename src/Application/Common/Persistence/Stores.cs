@@ -50,6 +50,7 @@ public interface IReadStore
     IQueryable<Domain.Orders.Order> Orders { get; }
     IQueryable<Domain.VirtualMachines.VirtualMachine> Vms { get; }
     IQueryable<Domain.VirtualMachines.VmUsage> VmUsage { get; }
+    IQueryable<Domain.Holds.Hold> Holds { get; }
 
     Task<List<T>> ToListAsync<T>(IQueryable<T> query, CancellationToken ct);
     Task<T?> FirstOrDefaultAsync<T>(IQueryable<T> query, CancellationToken ct);

@@ -25,6 +25,7 @@ internal sealed class WalletConfiguration : IEntityTypeConfiguration<Wallet>
         builder.HasKey(w => w.Id);
         builder.Property(w => w.Id).ValueGeneratedNever();
         builder.Ignore(w => w.Available);
+        builder.Ignore(w => w.WalletId);
         builder.HasOne<Customer>().WithMany().HasForeignKey(w => w.CustomerId);
     }
 }
@@ -62,5 +63,22 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.HasKey(k => k.Id);
         builder.Property(k => k.Id).ValueGeneratedNever();
         builder.HasOne<Customer>().WithMany().HasForeignKey(k => k.CustomerId);
+    }
+}
+
+internal sealed class HoldConfiguration : IEntityTypeConfiguration<Domain.Holds.Hold>
+{
+    public void Configure(EntityTypeBuilder<Domain.Holds.Hold> builder)
+    {
+        builder.ToTable("holds");
+        builder.HasKey(h => h.Id);
+        builder.Property(h => h.Id).ValueGeneratedNever();
+        builder.Ignore(h => h.HoldId);
+        builder.Ignore(h => h.Money);
+        builder.HasOne<Wallet>().WithMany().HasForeignKey(h => h.WalletId);
+        builder.HasOne<Customer>().WithMany().HasForeignKey(h => h.CustomerId);
+        // Declared so EF inserts a capture's payment before the hold update that names it (payments.hold_id needs no
+        // ordering: the hold exists before its capture).
+        builder.HasOne<PaymentRecord>().WithOne().HasForeignKey<Domain.Holds.Hold>(h => h.PaymentId);
     }
 }

@@ -53,6 +53,7 @@ internal sealed class ReadStore(WalletDbContext db) : IReadStore
     public IQueryable<Domain.Orders.Order> Orders => db.Set<Domain.Orders.Order>().AsNoTracking();
     public IQueryable<Domain.VirtualMachines.VirtualMachine> Vms => db.Set<Domain.VirtualMachines.VirtualMachine>().AsNoTracking();
     public IQueryable<Domain.VirtualMachines.VmUsage> VmUsage => db.Set<Domain.VirtualMachines.VmUsage>().AsNoTracking();
+    public IQueryable<Domain.Holds.Hold> Holds => db.Set<Domain.Holds.Hold>().AsNoTracking();
 
     public Task<List<T>> ToListAsync<T>(IQueryable<T> query, CancellationToken ct) => EntityFrameworkQueryableExtensions.ToListAsync(query, ct);
 

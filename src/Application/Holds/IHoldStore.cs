@@ -1,0 +1,14 @@
+using CleanWallet.Domain.Holds;
+
+namespace CleanWallet.Application.Holds;
+
+public interface IHoldStore
+{
+    /// <summary>
+    /// Loads the hold and holds a row lock on it until the transaction ends. Lock order: an order first, then its hold,
+    /// then the wallet; a capture, a void and the expiry job all lock the hold before its wallet, so they queue.
+    /// </summary>
+    Task<Hold?> FindForUpdateAsync(Guid holdId, CancellationToken ct);
+
+    void Add(Hold hold);
+}

@@ -1,0 +1,44 @@
+namespace CleanWallet.Domain.Common;
+
+// Typed ids for the signatures where several Guids sit side by side (a wallet, the customer that owns it, the
+// payment a movement is for, the hold it settles): passing one for another is a compile error, not a wrong row.
+// Rows and DTOs keep plain Guids; a typed id wraps one at the edge of the domain and unwraps with Value.
+
+/// <summary>A wallet's id.</summary>
+public readonly record struct WalletId(Guid Value)
+{
+    public override string ToString() => Value.ToString();
+}
+
+/// <summary>A customer's id.</summary>
+public readonly record struct CustomerId(Guid Value)
+{
+    public override string ToString() => Value.ToString();
+}
+
+/// <summary>A payment record's id.</summary>
+public readonly record struct PaymentId(Guid Value)
+{
+    public static PaymentId New(DateTimeOffset now) => new(Guid.CreateVersion7(now));
+    public override string ToString() => Value.ToString();
+}
+
+/// <summary>A hold's id.</summary>
+public readonly record struct HoldId(Guid Value)
+{
+    public static HoldId New(DateTimeOffset now) => new(Guid.CreateVersion7(now));
+    public override string ToString() => Value.ToString();
+}
+
+/// <summary>An order's id.</summary>
+public readonly record struct OrderId(Guid Value)
+{
+    public static OrderId New(DateTimeOffset now) => new(Guid.CreateVersion7(now));
+    public override string ToString() => Value.ToString();
+}
+
+/// <summary>A virtual machine's id.</summary>
+public readonly record struct VmId(Guid Value)
+{
+    public override string ToString() => Value.ToString();
+}
