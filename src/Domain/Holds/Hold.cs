@@ -22,6 +22,8 @@ public static class HoldErrorCodes
     public const string HoldExpired = "hold_expired";
     /// <summary>The hold was captured or voided already (409).</summary>
     public const string HoldNotActive = "hold_not_active";
+    /// <summary>The hold reserves an order's amount; only the order's own life cycle captures or voids it (409).</summary>
+    public const string HoldBelongsToOrder = "hold_belongs_to_order";
 }
 
 /// <summary>
@@ -49,6 +51,14 @@ public sealed class Hold
     public string Currency { get; private set; }
     public string Description { get; private set; }
     public string? Reference { get; private set; }
+
+    /// <summary>
+    /// The order whose amount this hold reserves, if any. Such a hold is settled only by its order (capture when
+    /// fulfilment succeeds, void when it definitely fails): the holds API refuses to capture or void it, and the expiry
+    /// job leaves it to the order's recovery, because fulfilment may have happened while its outcome is unknown.
+    /// </summary>
+    public Guid? OrderId { get; private set; }
+
     public HoldStatus Status { get; private set; }
 
     /// <summary>What the capture took (0.00 until then, and for a voided or expired hold).</summary>
@@ -77,7 +87,7 @@ public sealed class Hold
     public bool IsExpiredAt(DateTimeOffset now) => now >= ExpiresAt;
 
     internal static Hold Place(WalletId walletId, CustomerId customerId, Money amount, string description, string? reference,
-        DateTimeOffset expiresAt, DateOnly spendingDay, string actor, DateTimeOffset now)
+        DateTimeOffset expiresAt, DateOnly spendingDay, string actor, DateTimeOffset now, OrderId? order)
     {
         if (string.IsNullOrWhiteSpace(description) || description.Length > MaxDescriptionLength)
             throw new DomainException(DomainErrorCodes.InvalidArgument, $"A hold needs a description of 1 to {MaxDescriptionLength} characters.");
@@ -97,6 +107,7 @@ public sealed class Hold
             Currency = amount.Currency,
             Description = description,
             Reference = reference,
+            OrderId = order?.Value,
             Status = HoldStatus.Active,
             CapturedAmount = 0.00m,
             ExpiresAt = expiresAt,
@@ -105,6 +116,15 @@ public sealed class Hold
             CreatedAt = now,
             UpdatedAt = now,
         };
+    }
+
+    /// <summary>Refuses (409 hold_belongs_to_order) a client's capture or void of a hold that reserves an order's amount.</summary>
+    public void EnsureSettledByClient()
+    {
+        if (OrderId is { } order)
+            throw new DomainException(HoldErrorCodes.HoldBelongsToOrder,
+                $"The hold reserves order {order}'s amount and is settled by that order.", DomainErrorKind.Conflict,
+                new Dictionary<string, object?> { ["orderId"] = order });
     }
 
     /// <summary>Active and not past its expiry time; 409 hold_expired or hold_not_active otherwise.</summary>

@@ -109,11 +109,11 @@ public sealed class Wallet
     /// the held total and the day's spending do. The caller stores the returned hold in the same transaction.
     /// </summary>
     public Hold PlaceHold(Money amount, string description, string? reference, DateTimeOffset expiresAt, SpendingLimits limits,
-        string actor, DateTimeOffset now)
+        string actor, DateTimeOffset now, OrderId? forOrder = null)
     {
         EnsureCanSpend(amount, limits, now);
         var day = DayOf(EntryTimeAt(now));
-        var hold = Hold.Place(WalletId, new CustomerId(CustomerId), amount, description, reference, expiresAt, day, actor, now);
+        var hold = Hold.Place(WalletId, new CustomerId(CustomerId), amount, description, reference, expiresAt, day, actor, now, forOrder);
         Held += amount.Amount;
         CountSpending(amount.Amount, day);
         return hold;

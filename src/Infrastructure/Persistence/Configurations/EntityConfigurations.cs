@@ -80,5 +80,7 @@ internal sealed class HoldConfiguration : IEntityTypeConfiguration<Domain.Holds.
         // Declared so EF inserts a capture's payment before the hold update that names it (payments.hold_id needs no
         // ordering: the hold exists before its capture).
         builder.HasOne<PaymentRecord>().WithOne().HasForeignKey<Domain.Holds.Hold>(h => h.PaymentId);
+        // Declared so EF inserts a new order before the hold that reserves its amount.
+        builder.HasOne<Domain.Orders.Order>().WithOne().HasForeignKey<Domain.Holds.Hold>(h => h.OrderId);
     }
 }
