@@ -1,5 +1,6 @@
 using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Application.Payments.Commands.RefundPayment;
+using CleanWallet.Domain.Common;
 using CleanWallet.Domain.Orders;
 using CleanWallet.Domain.Payments;
 using CleanWallet.Domain.Wallets;
@@ -36,11 +37,8 @@ internal static class OrderRefunds
     public static Refund ToWallet(IRefundStore refunds, IWalletStore wallets, PaymentRecord payment, Wallet wallet,
         decimal amount, string reason, string actor, DateTimeOffset now)
     {
-        payment.RegisterRefund(amount, now);
-        // A credit: lands on a frozen wallet too, since the money is the customer's.
-        var entry = wallet.Credit(amount, LedgerEntryType.Refund, LedgerReference.ForPayment(payment.Id), reason, actor, now);
+        var (refund, entry) = wallet.RefundPayment(payment, Money.Of(amount, payment.Currency), reason, actor, now);
         wallets.AddEntry(entry);
-        var refund = Refund.ToWallet(payment, amount, reason, entry.Id, actor, now);
         refunds.Add(refund);
         return refund;
     }

@@ -27,42 +27,24 @@ public sealed class Adjustment
     public string Actor { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
 
-    /// <summary>
-    /// Moves the wallet and records why. A debit obeys the wallet's rules like any other (refused when frozen or
-    /// when it would go below zero, or below minus the credit limit); a credit lands even on a frozen wallet.
-    /// Nothing changes when the adjustment is refused.
-    /// </summary>
-    public static (Adjustment Adjustment, LedgerEntry Entry) Apply(Wallet wallet, LedgerDirection direction, decimal amount,
-        string reason, string actor, DateTimeOffset now)
+    /// <summary>A reason of 1 to <see cref="MaxReasonLength"/> characters: an adjustment without one explains nothing.</summary>
+    public static void EnsureValidReason(string reason)
     {
-        ArgumentNullException.ThrowIfNull(wallet);
-        // Checked before the wallet moves, so a refused adjustment leaves the wallet untouched.
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > MaxReasonLength)
             throw new DomainException(DomainErrorCodes.InvalidArgument, $"An adjustment needs a reason of 1 to {MaxReasonLength} characters.");
-        if (string.IsNullOrWhiteSpace(actor))
-            throw new ArgumentException("An adjustment needs an actor.", nameof(actor));
-        Money.EnsureValidAmount(amount);
-
-        var id = Guid.CreateVersion7(now);
-        var reference = new LedgerReference(LedgerReference.Adjustment, id);
-        var entry = direction switch
-        {
-            LedgerDirection.Credit => wallet.Credit(amount, LedgerEntryType.AdjustmentCredit, reference, reason, actor, now),
-            LedgerDirection.Debit => wallet.Debit(amount, LedgerEntryType.AdjustmentDebit, reference, reason, actor, now),
-            _ => throw new ArgumentOutOfRangeException(nameof(direction), direction, "Unknown adjustment direction."),
-        };
-
-        var adjustment = new Adjustment
-        {
-            Id = id,
-            WalletId = wallet.Id,
-            Direction = direction,
-            Amount = entry.Amount,
-            Reason = reason,
-            LedgerEntryId = entry.Id,
-            Actor = actor,
-            CreatedAt = now,
-        };
-        return (adjustment, entry);
     }
+
+    /// <summary>Records the adjustment <see cref="Wallet.Adjust"/> made with <paramref name="entry"/>, the only way one is created.</summary>
+    internal static Adjustment Record(Guid id, Wallet wallet, LedgerDirection direction, LedgerEntry entry, string reason,
+        string actor, DateTimeOffset now) => new()
+    {
+        Id = id,
+        WalletId = wallet.Id,
+        Direction = direction,
+        Amount = entry.Amount,
+        Reason = reason,
+        LedgerEntryId = entry.Id,
+        Actor = actor,
+        CreatedAt = now,
+    };
 }

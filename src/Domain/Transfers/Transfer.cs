@@ -42,14 +42,16 @@ public sealed class Transfer
     }
 
     /// <summary>
-    /// Debits <paramref name="from"/> (refused when frozen or short of funds) and credits <paramref name="to"/>.
-    /// Every rule is checked before either wallet changes, so a refused transfer leaves both untouched.
-    /// Both wallets must be locked by the caller for the rest of its transaction.
+    /// Debits <paramref name="from"/> as the customer's spending (every rule of <see cref="Wallet.EnsureCanSpend"/>:
+    /// currency, frozen, per-transaction maximum, daily spending, available funds including holds) and credits
+    /// <paramref name="to"/>. Every rule is checked before either wallet changes, so a refused transfer leaves both
+    /// untouched. Both wallets must be locked by the caller for the rest of its transaction.
     /// </summary>
-    public static TransferExecution Execute(Wallet from, Wallet to, decimal amount, string description, string actor, DateTimeOffset now)
+    public static TransferExecution Execute(Wallet from, Wallet to, Money amount, string description, SpendingLimits limits,
+        string actor, DateTimeOffset now)
     {
         EnsureCanConnect(from, to);
-        Money.EnsureValidAmount(amount);
+        from.EnsureCanSpend(amount, limits, now);
         if (description.Length > MaxDescriptionLength)
             throw new DomainException(DomainErrorCodes.InvalidArgument, $"A description may have at most {MaxDescriptionLength} characters.");
         if (string.IsNullOrWhiteSpace(actor))
@@ -57,9 +59,9 @@ public sealed class Transfer
 
         var id = Guid.CreateVersion7(now);
         var reference = new LedgerReference(LedgerReference.Transfer, id);
-        // The debit is the only step that can still be refused (frozen, funds); the credit after it cannot fail.
-        var outEntry = from.Debit(amount, LedgerEntryType.TransferOut, reference, description, actor, now);
-        var inEntry = to.Credit(amount, LedgerEntryType.TransferIn, reference, description, actor, now);
+        // Every rule was checked above; the debit and the credit after it cannot fail.
+        var outEntry = from.Debit(amount.Amount, LedgerEntryType.TransferOut, reference, description, actor, now);
+        var inEntry = to.Credit(amount.Amount, LedgerEntryType.TransferIn, reference, description, actor, now);
 
         var transfer = new Transfer
         {

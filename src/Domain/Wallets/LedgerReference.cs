@@ -11,6 +11,3 @@ public readonly record struct LedgerReference(string Type, Guid Id)
 
     public static LedgerReference ForPayment(Guid paymentId) => new(Payment, paymentId);
 }
-
-/// <summary>A captured hold: the Wallet payment it made and that payment's ledger entry, to be stored with the hold.</summary>
-public sealed record HoldCapture(Payments.PaymentRecord Payment, LedgerEntry Entry);

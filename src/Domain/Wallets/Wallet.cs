@@ -1,3 +1,4 @@
+using CleanWallet.Domain.Adjustments;
 using CleanWallet.Domain.Common;
 using CleanWallet.Domain.Customers;
 using CleanWallet.Domain.Holds;
@@ -68,8 +69,79 @@ public sealed class Wallet
         };
     }
 
-    /// <summary>Money in. A frozen wallet still accepts credits, so a customer can always pay what is owed.</summary>
-    public LedgerEntry Credit(decimal amount, LedgerEntryType type, LedgerReference reference, string description,
+    /// <summary>
+    /// Pays for something from the wallet: every spending rule (<see cref="EnsureCanSpend"/>) is checked first, then a
+    /// Wallet payment record and its one Payment entry are made, linked both ways. The caller stores both.
+    /// </summary>
+    public WalletPayment Pay(Money amount, string description, string? reference, SpendingLimits limits, string actor,
+        DateTimeOffset now)
+    {
+        EnsureCanSpend(amount, limits, now);
+        var payment = PaymentRecord.StartWalletPayment(CustomerId, Id, amount.Amount, Currency, description, reference, now);
+        var entry = Debit(amount.Amount, LedgerEntryType.Payment, LedgerReference.ForPayment(payment.Id), description, actor, now);
+        payment.MarkPaid(entry.Id, gatewayReference: null, now);
+        return new WalletPayment(payment, entry);
+    }
+
+    /// <summary>
+    /// Credits a card top-up the processor approved: one Deposit entry referencing the payment, which is marked Paid
+    /// with it. A frozen wallet still takes it (money in is always accepted).
+    /// </summary>
+    public LedgerEntry DepositCardTopUp(PaymentRecord topUp, string? gatewayReference, string actor, DateTimeOffset now)
+    {
+        if (!topUp.IsCardTopUp || topUp.WalletId != Id)
+            throw new ArgumentException($"Payment {topUp.Id} is not a card top-up of wallet {Id}.", nameof(topUp));
+        Money.Of(topUp.Amount, topUp.Currency).EnsureCurrency(Currency);
+        var entry = Credit(topUp.Amount, LedgerEntryType.Deposit, LedgerReference.ForPayment(topUp.Id), topUp.Description, actor, now);
+        topUp.MarkPaid(entry.Id, gatewayReference, now);
+        return entry;
+    }
+
+    /// <summary>
+    /// Gives back <paramref name="amount"/> (all that is still refundable when null) of a Wallet payment made from this
+    /// wallet: the payment registers it (never above what was paid, 422 otherwise), one Refund entry referencing the
+    /// payment credits the wallet (a frozen one too: the money is the customer's), and a refund row names that entry.
+    /// </summary>
+    public WalletRefund RefundPayment(PaymentRecord payment, Money? amount, string reason, string actor, DateTimeOffset now)
+    {
+        if (payment.Method != PaymentMethod.Wallet || payment.WalletId != Id)
+            throw new ArgumentException($"Payment {payment.Id} is not a wallet payment of wallet {Id}.", nameof(payment));
+        amount?.EnsureCurrency(Currency);
+        // Nothing left to refund is refused by the payment (422 refund_exceeds_payment), whether or not an amount was named.
+        var refunded = amount?.Amount ?? payment.RefundableAmount;
+        payment.RegisterRefund(refunded, now);
+        var entry = Credit(refunded, LedgerEntryType.Refund, LedgerReference.ForPayment(payment.Id), reason, actor, now);
+        var refund = Refund.ToWallet(payment, refunded, reason, entry.Id, actor, now);
+        return new WalletRefund(refund, entry);
+    }
+
+    /// <summary>
+    /// An admin's correction with its reason: a credit lands even on a frozen wallet; a debit obeys the per-transaction
+    /// maximum, the freeze and available funds like any other debit (it is not the customer's spending, so the daily
+    /// limit does not apply). Nothing changes when it is refused.
+    /// </summary>
+    public AdjustmentMovement Adjust(LedgerDirection direction, Money amount, string reason, SpendingLimits limits, string actor,
+        DateTimeOffset now)
+    {
+        amount.EnsureCurrency(Currency);
+        limits.EnsureWithinMaximum(amount.Amount);
+        Adjustment.EnsureValidReason(reason);
+        var id = Guid.CreateVersion7(now);
+        var reference = new LedgerReference(LedgerReference.Adjustment, id);
+        var entry = direction switch
+        {
+            LedgerDirection.Credit => Credit(amount.Amount, LedgerEntryType.AdjustmentCredit, reference, reason, actor, now),
+            LedgerDirection.Debit => Debit(amount.Amount, LedgerEntryType.AdjustmentDebit, reference, reason, actor, now),
+            _ => throw new ArgumentOutOfRangeException(nameof(direction), direction, "Unknown adjustment direction."),
+        };
+        return new AdjustmentMovement(Adjustment.Record(id, this, direction, entry, reason, actor, now), entry);
+    }
+
+    /// <summary>
+    /// Money in, for the movements above and a transfer's incoming side. A frozen wallet still accepts credits, so a
+    /// customer can always pay what is owed.
+    /// </summary>
+    internal LedgerEntry Credit(decimal amount, LedgerEntryType type, LedgerReference reference, string description,
         string actor, DateTimeOffset now)
     {
         EnsureDirection(type, LedgerDirection.Credit);
@@ -77,8 +149,11 @@ public sealed class Wallet
         return Append(type, amount, reference, description, actor, now);
     }
 
-    /// <summary>Money out by the customer's own spending: refused when frozen or when funds do not cover it.</summary>
-    public LedgerEntry Debit(decimal amount, LedgerEntryType type, LedgerReference reference, string description,
+    /// <summary>
+    /// Money out, for the movements above and a transfer's outgoing side, which check the spending rules first; as a
+    /// backstop it still refuses a frozen wallet and missing funds.
+    /// </summary>
+    internal LedgerEntry Debit(decimal amount, LedgerEntryType type, LedgerReference reference, string description,
         string actor, DateTimeOffset now)
     {
         EnsureDirection(type, LedgerDirection.Debit);
@@ -125,7 +200,7 @@ public sealed class Wallet
     /// Neither funds nor the freeze are checked again: the money was reserved when the hold was placed, and usage
     /// charged since (which ignores holds) must not undo a reservation already granted.
     /// </summary>
-    public HoldCapture CaptureHold(Hold hold, Money? amount, string actor, DateTimeOffset now)
+    public WalletPayment CaptureHold(Hold hold, Money? amount, string actor, DateTimeOffset now)
     {
         EnsureOwn(hold);
         hold.EnsureCapturable(now);
@@ -135,7 +210,7 @@ public sealed class Wallet
         payment.MarkPaid(entry.Id, gatewayReference: null, now);
         hold.MarkCaptured(captured, new PaymentId(payment.Id), now);
         Release(hold, hold.Amount, uncounted: hold.Amount - captured.Amount);
-        return new HoldCapture(payment, entry);
+        return new WalletPayment(payment, entry);
     }
 
     /// <summary>Releases an Active hold of this wallet without moving money (409 when it is no longer Active).</summary>
@@ -205,7 +280,7 @@ public sealed class Wallet
     public decimal SpentOn(DateTimeOffset now) => SpendingDay == DayOf(now) ? SpentOnSpendingDay : 0.00m;
 
     /// <summary>Refuses spending that would take the day's total above <paramref name="dailyLimit"/>.</summary>
-    public void EnsureWithinDailySpending(decimal amount, decimal dailyLimit, DateTimeOffset now)
+    internal void EnsureWithinDailySpending(decimal amount, decimal dailyLimit, DateTimeOffset now)
     {
         // Checked against the day the debit's entry will be stamped on, which is never before the last entry's.
         var spentToday = SpentOn(EntryTimeAt(now));

@@ -13,7 +13,7 @@ public sealed class AdjustmentTests
     {
         var wallet = TestData.PaygWallet(10m);
 
-        var (adjustment, entry) = Adjustment.Apply(wallet, LedgerDirection.Credit, 25.5m, "Goodwill for outage #12", "admin:bootstrap", Now);
+        var (adjustment, entry) = wallet.Adjust(LedgerDirection.Credit, Money.Of(25.5m, "EUR"), "Goodwill for outage #12", SpendingLimits.None, "admin:bootstrap", Now);
 
         Assert.NotEqual(Guid.Empty, adjustment.Id);
         Assert.Equal(wallet.Id, adjustment.WalletId);
@@ -40,7 +40,7 @@ public sealed class AdjustmentTests
     {
         var wallet = TestData.PaygWallet(10m);
 
-        var (adjustment, entry) = Adjustment.Apply(wallet, LedgerDirection.Debit, 10m, "Duplicate top-up reversed", "admin:k", Now);
+        var (adjustment, entry) = wallet.Adjust(LedgerDirection.Debit, Money.Of(10m, "EUR"), "Duplicate top-up reversed", SpendingLimits.None, "admin:k", Now);
 
         Assert.Equal(LedgerDirection.Debit, adjustment.Direction);
         Assert.Equal(LedgerEntryType.AdjustmentDebit, entry.Type);
@@ -55,7 +55,7 @@ public sealed class AdjustmentTests
         var wallet = TestData.PaygWallet(10m);
 
         var ex = Assert.Throws<DomainException>(() =>
-            Adjustment.Apply(wallet, LedgerDirection.Debit, 10.01m, "Too much", "admin:k", Now));
+            wallet.Adjust(LedgerDirection.Debit, Money.Of(10.01m, "EUR"), "Too much", SpendingLimits.None, "admin:k", Now));
 
         Assert.Equal(DomainErrorCodes.InsufficientFunds, ex.Code);
         Assert.Equal(10m, wallet.Balance);
@@ -67,9 +67,9 @@ public sealed class AdjustmentTests
     {
         var wallet = TestData.InvoiceWallet(creditLimit: 100m);
 
-        Adjustment.Apply(wallet, LedgerDirection.Debit, 100m, "Late fee", "admin:k", Now);
+        wallet.Adjust(LedgerDirection.Debit, Money.Of(100m, "EUR"), "Late fee", SpendingLimits.None, "admin:k", Now);
         var ex = Assert.Throws<DomainException>(() =>
-            Adjustment.Apply(wallet, LedgerDirection.Debit, 0.01m, "One cent more", "admin:k", Now));
+            wallet.Adjust(LedgerDirection.Debit, Money.Of(0.01m, "EUR"), "One cent more", SpendingLimits.None, "admin:k", Now));
 
         Assert.Equal(DomainErrorCodes.InsufficientFunds, ex.Code);
         Assert.Equal(-100m, wallet.Balance);
@@ -82,11 +82,11 @@ public sealed class AdjustmentTests
         wallet.Freeze();
 
         var ex = Assert.Throws<DomainException>(() =>
-            Adjustment.Apply(wallet, LedgerDirection.Debit, 1m, "Correction", "admin:k", Now));
+            wallet.Adjust(LedgerDirection.Debit, Money.Of(1m, "EUR"), "Correction", SpendingLimits.None, "admin:k", Now));
         Assert.Equal(DomainErrorCodes.WalletFrozen, ex.Code);
         Assert.Equal(50m, wallet.Balance);
 
-        Adjustment.Apply(wallet, LedgerDirection.Credit, 5m, "Correction", "admin:k", Now);
+        wallet.Adjust(LedgerDirection.Credit, Money.Of(5m, "EUR"), "Correction", SpendingLimits.None, "admin:k", Now);
         Assert.Equal(55m, wallet.Balance);
     }
 
@@ -97,7 +97,7 @@ public sealed class AdjustmentTests
     {
         var wallet = TestData.PaygWallet(10m);
 
-        var ex = Assert.Throws<DomainException>(() => Adjustment.Apply(wallet, LedgerDirection.Credit, 1m, reason, "admin:k", Now));
+        var ex = Assert.Throws<DomainException>(() => wallet.Adjust(LedgerDirection.Credit, Money.Of(1m, "EUR"), reason, SpendingLimits.None, "admin:k", Now));
 
         Assert.Equal(DomainErrorCodes.InvalidArgument, ex.Code);
         Assert.Equal(10m, wallet.Balance);
@@ -109,9 +109,9 @@ public sealed class AdjustmentTests
     {
         var wallet = TestData.PaygWallet();
 
-        Adjustment.Apply(wallet, LedgerDirection.Credit, 1m, new string('r', Adjustment.MaxReasonLength), "admin:k", Now);
+        wallet.Adjust(LedgerDirection.Credit, Money.Of(1m, "EUR"), new string('r', Adjustment.MaxReasonLength), SpendingLimits.None, "admin:k", Now);
         var ex = Assert.Throws<DomainException>(() =>
-            Adjustment.Apply(wallet, LedgerDirection.Credit, 1m, new string('r', Adjustment.MaxReasonLength + 1), "admin:k", Now));
+            wallet.Adjust(LedgerDirection.Credit, Money.Of(1m, "EUR"), new string('r', Adjustment.MaxReasonLength + 1), SpendingLimits.None, "admin:k", Now));
 
         Assert.Equal(DomainErrorCodes.InvalidArgument, ex.Code);
         Assert.Equal(1m, wallet.Balance);
@@ -126,7 +126,7 @@ public sealed class AdjustmentTests
         var wallet = TestData.PaygWallet(10m);
 
         var ex = Assert.Throws<DomainException>(() =>
-            Adjustment.Apply(wallet, LedgerDirection.Credit, (decimal)amount, "Correction", "admin:k", Now));
+            wallet.Adjust(LedgerDirection.Credit, Money.Of((decimal)amount, "EUR"), "Correction", SpendingLimits.None, "admin:k", Now));
 
         Assert.Equal(DomainErrorCodes.InvalidAmount, ex.Code);
         Assert.Equal(10m, wallet.Balance);
@@ -137,7 +137,7 @@ public sealed class AdjustmentTests
     {
         var wallet = TestData.PaygWallet(10m);
 
-        Assert.Throws<ArgumentException>(() => Adjustment.Apply(wallet, LedgerDirection.Credit, 1m, "Correction", " ", Now));
+        Assert.Throws<ArgumentException>(() => wallet.Adjust(LedgerDirection.Credit, Money.Of(1m, "EUR"), "Correction", SpendingLimits.None, " ", Now));
         Assert.Equal(10m, wallet.Balance);
     }
 }

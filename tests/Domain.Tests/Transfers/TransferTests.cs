@@ -20,7 +20,7 @@ public class TransferTests
         var from = TestData.PaygWallet(initialBalance: 100m);
         var to = TestData.PaygWallet(initialBalance: 5m);
 
-        var (transfer, outEntry, inEntry) = Transfer.Execute(from, to, 30.5m, "Fund customer", "customer:abc", Now);
+        var (transfer, outEntry, inEntry) = Transfer.Execute(from, to, Money.Of(30.5m, from.Currency), "Fund customer", SpendingLimits.None, "customer:abc", Now);
 
         Assert.NotEqual(Guid.Empty, transfer.Id);
         Assert.Equal(from.Id, transfer.FromWalletId);
@@ -66,7 +66,7 @@ public class TransferTests
         var from = TestData.PaygWallet(initialBalance: 10m);
         var to = TestData.PaygWallet();
 
-        Transfer.Execute(from, to, 10m, "All of it", "a", Now);
+        Transfer.Execute(from, to, Money.Of(10m, from.Currency), "All of it", SpendingLimits.None, "a", Now);
 
         Assert.Equal(0m, from.Balance);
         Assert.Equal(10m, to.Balance);
@@ -78,8 +78,8 @@ public class TransferTests
         var from = TestData.InvoiceWallet(creditLimit: 200m, initialBalance: 50m);
         var to = TestData.PaygWallet();
 
-        Transfer.Execute(from, to, 250m, "On credit", "a", Now);
-        var ex = Assert.Throws<DomainException>(() => Transfer.Execute(from, to, 0.01m, "One cent more", "a", Now));
+        Transfer.Execute(from, to, Money.Of(250m, from.Currency), "On credit", SpendingLimits.None, "a", Now);
+        var ex = Assert.Throws<DomainException>(() => Transfer.Execute(from, to, Money.Of(0.01m, from.Currency), "One cent more", SpendingLimits.None, "a", Now));
 
         Assert.Equal(DomainErrorCodes.InsufficientFunds, ex.Code);
         AssertUntouched(from, -200m, 2);
@@ -92,7 +92,7 @@ public class TransferTests
         var from = TestData.PaygWallet(initialBalance: 10m);
         var to = TestData.PaygWallet(initialBalance: 1m);
 
-        var ex = Assert.Throws<DomainException>(() => Transfer.Execute(from, to, 10.01m, "Too much", "a", Now));
+        var ex = Assert.Throws<DomainException>(() => Transfer.Execute(from, to, Money.Of(10.01m, from.Currency), "Too much", SpendingLimits.None, "a", Now));
 
         Assert.Equal(DomainErrorCodes.InsufficientFunds, ex.Code);
         Assert.Equal(DomainErrorKind.RuleViolation, ex.Kind);
@@ -107,7 +107,7 @@ public class TransferTests
         from.Freeze();
         var to = TestData.PaygWallet();
 
-        var ex = Assert.Throws<DomainException>(() => Transfer.Execute(from, to, 1m, "Frozen", "a", Now));
+        var ex = Assert.Throws<DomainException>(() => Transfer.Execute(from, to, Money.Of(1m, from.Currency), "Frozen", SpendingLimits.None, "a", Now));
 
         Assert.Equal(DomainErrorCodes.WalletFrozen, ex.Code);
         AssertUntouched(from, 50m, 1);
@@ -121,7 +121,7 @@ public class TransferTests
         var to = TestData.PaygWallet();
         to.Freeze();
 
-        Transfer.Execute(from, to, 20m, "Pay off", "a", Now);
+        Transfer.Execute(from, to, Money.Of(20m, from.Currency), "Pay off", SpendingLimits.None, "a", Now);
 
         Assert.Equal(30m, from.Balance);
         Assert.Equal(20m, to.Balance);
@@ -132,7 +132,7 @@ public class TransferTests
     {
         var wallet = TestData.PaygWallet(initialBalance: 50m);
 
-        var ex = Assert.Throws<DomainException>(() => Transfer.Execute(wallet, wallet, 1m, "Loop", "a", Now));
+        var ex = Assert.Throws<DomainException>(() => Transfer.Execute(wallet, wallet, Money.Of(1m, wallet.Currency), "Loop", SpendingLimits.None, "a", Now));
 
         Assert.Equal(DomainErrorCodes.InvalidArgument, ex.Code);
         AssertUntouched(wallet, 50m, 1);
@@ -144,7 +144,7 @@ public class TransferTests
         var from = TestData.PaygWallet(initialBalance: 50m);
         var to = Wallet.Open(TestData.PaygCustomer(), "USD", 0m, Now);
 
-        var ex = Assert.Throws<DomainException>(() => Transfer.Execute(from, to, 1m, "FX", "a", Now));
+        var ex = Assert.Throws<DomainException>(() => Transfer.Execute(from, to, Money.Of(1m, from.Currency), "FX", SpendingLimits.None, "a", Now));
 
         Assert.Equal(DomainErrorCodes.CurrencyMismatch, ex.Code);
         Assert.Equal(DomainErrorKind.RuleViolation, ex.Kind);
@@ -171,7 +171,7 @@ public class TransferTests
         var from = TestData.PaygWallet(initialBalance: 50m);
         var to = TestData.PaygWallet();
 
-        var ex = Assert.Throws<DomainException>(() => Transfer.Execute(from, to, amount, "Bad", "a", Now));
+        var ex = Assert.Throws<DomainException>(() => Transfer.Execute(from, to, Money.Of(amount, from.Currency), "Bad", SpendingLimits.None, "a", Now));
 
         Assert.Equal(DomainErrorCodes.InvalidAmount, ex.Code);
         AssertUntouched(from, 50m, 1);
@@ -184,8 +184,8 @@ public class TransferTests
         var from = TestData.PaygWallet(initialBalance: 50m);
         var to = TestData.PaygWallet();
 
-        var (transfer, _, _) = Transfer.Execute(from, to, 1m, new string('d', 500), "a", Now);
-        var ex = Assert.Throws<DomainException>(() => Transfer.Execute(from, to, 1m, new string('d', 501), "a", Now));
+        var (transfer, _, _) = Transfer.Execute(from, to, Money.Of(1m, from.Currency), new string('d', 500), SpendingLimits.None, "a", Now);
+        var ex = Assert.Throws<DomainException>(() => Transfer.Execute(from, to, Money.Of(1m, from.Currency), new string('d', 501), SpendingLimits.None, "a", Now));
 
         Assert.Equal(500, transfer.Description.Length);
         Assert.Equal(DomainErrorCodes.InvalidArgument, ex.Code);
@@ -201,7 +201,7 @@ public class TransferTests
         var from = TestData.PaygWallet(initialBalance: 50m);
         var to = TestData.PaygWallet();
 
-        Assert.Throws<ArgumentException>(() => Transfer.Execute(from, to, 1m, "Who?", actor, Now));
+        Assert.Throws<ArgumentException>(() => Transfer.Execute(from, to, Money.Of(1m, from.Currency), "Who?", SpendingLimits.None, actor, Now));
 
         AssertUntouched(from, 50m, 1);
         AssertUntouched(to, 0m, 0);
@@ -213,8 +213,8 @@ public class TransferTests
         var from = TestData.PaygWallet(initialBalance: 50m);
         var to = TestData.PaygWallet();
 
-        var first = Transfer.Execute(from, to, 1m, "One", "a", Now);
-        var second = Transfer.Execute(from, to, 1m, "Two", "a", Now);
+        var first = Transfer.Execute(from, to, Money.Of(1m, from.Currency), "One", SpendingLimits.None, "a", Now);
+        var second = Transfer.Execute(from, to, Money.Of(1m, from.Currency), "Two", SpendingLimits.None, "a", Now);
 
         Assert.NotEqual(first.Transfer.Id, second.Transfer.Id);
         Assert.NotEqual(first.OutEntry.Id, second.OutEntry.Id);

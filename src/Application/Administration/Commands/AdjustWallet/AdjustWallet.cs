@@ -4,7 +4,7 @@ using CleanWallet.Application.Common.Messaging;
 using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Application.Common.Security;
 using CleanWallet.Application.Wallets;
-using CleanWallet.Domain.Adjustments;
+using CleanWallet.Domain.Common;
 using CleanWallet.Domain.Wallets;
 using MediatR;
 
@@ -27,15 +27,13 @@ public sealed class AdjustWalletHandler(
 {
     public async Task<AdjustmentDto> Handle(AdjustWalletCommand command, CancellationToken cancellationToken)
     {
-        // Only the per-transaction maximum: an admin correction is not the customer's own spending, so it neither
-        // counts against nor is stopped by the wallet's daily debit limit.
-        limits.EnsureWithinMaximum(command.Amount);
         var direction = Enum.Parse<LedgerDirection>(command.Direction, ignoreCase: true);
         var wallet = await wallets.LockAccessibleAsync(command.WalletId, caller, cancellationToken);
         var now = clock.StorableNow(); // under the lock, like every ledger write
 
         var before = WalletAuditSnapshot.Of(wallet);
-        var (adjustment, entry) = Adjustment.Apply(wallet, direction, command.Amount, command.Reason, caller.Actor, now);
+        var (adjustment, entry) = wallet.Adjust(direction, Money.Of(command.Amount, wallet.Currency), command.Reason, limits.Current,
+            caller.Actor, now);
         wallets.AddEntry(entry);
         adjustments.Add(adjustment);
         audit.Record(new AuditRecord(AdministrationAudit.AdjustmentAction(direction), AdministrationAudit.WalletTarget, wallet.Id,

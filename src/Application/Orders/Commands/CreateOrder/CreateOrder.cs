@@ -3,6 +3,7 @@ using CleanWallet.Application.Common.Messaging;
 using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Application.Common.Security;
 using CleanWallet.Application.Wallets;
+using CleanWallet.Domain.Common;
 using CleanWallet.Domain.Orders;
 using CleanWallet.Domain.Payments;
 using CleanWallet.Domain.Wallets;
@@ -37,16 +38,12 @@ public sealed class CreateOrderHandler(
     {
         var wallet = await wallets.LockAccessibleAsync(command.WalletId, caller, cancellationToken);
         var now = clock.StorableNow(); // under the lock, like every ledger write
-        limits.EnsureDebitAllowed(wallet, command.Amount, now);
 
         var order = Order.Place(wallet.CustomerId, wallet.Id, command.Amount, wallet.Currency, command.Description,
             command.Items?.Select(i => i!.ToItem()).ToArray(), now);
         // The payment's reference names the order, as the order names the payment.
-        var payment = PaymentRecord.StartWalletPayment(wallet.CustomerId, wallet.Id, order.Amount, wallet.Currency,
-            command.Description, $"order:{order.Id}", now);
-        var entry = wallet.Debit(order.Amount, LedgerEntryType.Payment, LedgerReference.ForPayment(payment.Id),
-            command.Description, caller.Actor, now);
-        payment.MarkPaid(entry.Id, gatewayReference: null, now);
+        var (payment, entry) = wallet.Pay(Money.Of(order.Amount, wallet.Currency), command.Description, $"order:{order.Id}",
+            limits.Current, caller.Actor, now);
         order.MarkPaid(payment.Id, now);
 
         wallets.AddEntry(entry);

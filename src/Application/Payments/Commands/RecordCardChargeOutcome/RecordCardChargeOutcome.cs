@@ -55,10 +55,7 @@ public sealed class RecordCardChargeOutcomeHandler(
             logger.LogError("Card payment {PaymentId} is left Pending and flagged: {Mismatch}", payment.Id, payment.GatewayMismatch);
         else if (wallet is not null)
         {
-            var entry = wallet.Credit(payment.Amount, LedgerEntryType.Deposit, LedgerReference.ForPayment(payment.Id),
-                payment.Description, command.Actor, now);
-            wallets.AddEntry(entry);
-            payment.MarkPaid(entry.Id, outcome.GatewayReference, now);
+            wallets.AddEntry(wallet.DepositCardTopUp(payment, outcome.GatewayReference, command.Actor, now));
         }
         else
             payment.MarkPaid(ledgerEntryId: null, outcome.GatewayReference, now);

@@ -54,20 +54,19 @@ public sealed class RefundPaymentHandler(
         var now = clock.StorableNow();
 
         var before = Snapshot(payment);
-        var amount = command.Amount ?? payment.RefundableAmount;
-        payment.RegisterRefund(amount, now);
 
         Refund refund;
         if (wallet is not null)
         {
-            // A credit: lands on a frozen wallet too, since the money is the customer's.
-            var entry = wallet.Credit(amount, LedgerEntryType.Refund, LedgerReference.ForPayment(payment.Id), command.Reason,
-                caller.Actor, now);
-            wallets.AddEntry(entry);
-            refund = Refund.ToWallet(payment, amount, command.Reason, entry.Id, caller.Actor, now);
+            var movement = wallet.RefundPayment(payment, command.Amount is { } requested ? Money.Of(requested, payment.Currency) : null,
+                command.Reason, caller.Actor, now);
+            wallets.AddEntry(movement.Entry);
+            refund = movement.Refund;
         }
         else
         {
+            var amount = command.Amount ?? payment.RefundableAmount;
+            payment.RegisterRefund(amount, now);
             // Every check is done, so the processor is only asked for a refund we will record. Its key comes from the
             // refund's id, fixed before the call: should the commit still fail, a retry of this request (same
             // Idempotency-Key) is the same refund to the processor and is not refunded twice.

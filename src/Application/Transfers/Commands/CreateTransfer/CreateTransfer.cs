@@ -4,6 +4,7 @@ using CleanWallet.Application.Common.Errors;
 using CleanWallet.Application.Common.Messaging;
 using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Application.Common.Security;
+using CleanWallet.Domain.Common;
 using CleanWallet.Domain.Transfers;
 using MediatR;
 
@@ -38,10 +39,10 @@ public sealed class CreateTransferHandler(
 
         var now = clock.StorableNow(); // under both locks, like every ledger write
         Transfer.EnsureCanConnect(from, to);
-        limits.EnsureDebitAllowed(from, command.Amount, now);
 
         var balancesBefore = new { fromBalance = from.Balance, toBalance = to.Balance };
-        var execution = Transfer.Execute(from, to, command.Amount, command.Description, caller.Actor, now);
+        var execution = Transfer.Execute(from, to, Money.Of(command.Amount, from.Currency), command.Description, limits.Current,
+            caller.Actor, now);
         // A customer moving its own money is not an admin action; an admin moving anyone's money is audited.
         if (caller.Role == CallerRole.Admin)
             audit.Record(new AuditRecord("transfer.create", "transfer", execution.Transfer.Id, command.Amount, from.Currency,

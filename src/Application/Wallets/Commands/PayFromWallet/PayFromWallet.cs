@@ -3,7 +3,7 @@ using CleanWallet.Application.Common.Messaging;
 using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Application.Common.Security;
 using CleanWallet.Application.Payments;
-using CleanWallet.Domain.Payments;
+using CleanWallet.Domain.Common;
 using CleanWallet.Domain.Wallets;
 using MediatR;
 
@@ -25,13 +25,8 @@ public sealed class PayFromWalletHandler(
         var wallet = await wallets.LockAccessibleAsync(command.WalletId, caller, cancellationToken);
         // Read under the lock: a debit that waited for it is not stamped before the one that held it.
         var now = clock.StorableNow();
-        limits.EnsureDebitAllowed(wallet, command.Amount, now);
-
-        var payment = PaymentRecord.StartWalletPayment(wallet.CustomerId, wallet.Id, command.Amount, wallet.Currency,
-            command.Description, command.Reference, now);
-        var entry = wallet.Debit(command.Amount, LedgerEntryType.Payment, LedgerReference.ForPayment(payment.Id),
-            command.Description, caller.Actor, now);
-        payment.MarkPaid(entry.Id, gatewayReference: null, now);
+        var (payment, entry) = wallet.Pay(Money.Of(command.Amount, wallet.Currency), command.Description, command.Reference,
+            limits.Current, caller.Actor, now);
 
         wallets.AddEntry(entry);
         payments.Add(payment);
