@@ -1,7 +1,30 @@
+using CleanWallet.Domain.VirtualMachines;
+
 namespace CleanWallet.Application.Billing;
 
-/// <summary>The VM size prices a run bills with, taken from the catalogue when the run starts.</summary>
-public sealed record BillingPriceList(IReadOnlyList<string> SizeNames, IReadOnlyList<decimal> MonthlyPrices, int HoursPerMonth);
+/// <summary>
+/// The VM size prices a run bills with, taken from the catalogue when the run starts: for each size (in
+/// <see cref="SizeNames"/> order) the amounts of one cycle of <see cref="HoursPerMonth"/> consecutive hours, computed by
+/// the domain's <see cref="UsagePricing"/> and laid end to end in <see cref="HourAmounts"/>. The run's SQL looks every
+/// hour's amount up there (size i, n-th hour of its run: element (i − 1)·H + ((n − 1) mod H) + 1), so it has no pricing
+/// rule of its own.
+/// </summary>
+public sealed record BillingPriceList(IReadOnlyList<string> SizeNames, IReadOnlyList<decimal> HourAmounts, int HoursPerMonth)
+{
+    public static BillingPriceList From(IEnumerable<string> sizeNames, VmPriceList prices, int hoursPerMonth)
+    {
+        var names = sizeNames.ToList();
+        var amounts = new List<decimal>(names.Count * hoursPerMonth);
+        foreach (var name in names)
+        {
+            var rate = prices.RateOf(name);
+            if (rate.HoursPerMonth != hoursPerMonth)
+                throw new InvalidOperationException($"Size {name} is priced over {rate.HoursPerMonth} hours, not {hoursPerMonth}.");
+            amounts.AddRange(UsagePricing.AmountsOfOneCycle(rate));
+        }
+        return new BillingPriceList(names, amounts, hoursPerMonth);
+    }
+}
 
 /// <summary>
 /// One batch: the billable VMs (Running, or stopped or suspended during their unbilled hour) with an id in

@@ -242,7 +242,7 @@ public sealed class VirtualMachine
         var billedBefore = string.Equals(size, BilledSize, StringComparison.OrdinalIgnoreCase) ? SizeHoursBilled : 0;
         BilledSize = size;
         SizeHoursBilled = billedBefore + 1;
-        return new VmBilledHour(hourStart, size, UsagePricing.ChargeForHours(rate.MonthlyPrice, rate.HoursPerMonth, billedBefore, 1));
+        return new VmBilledHour(hourStart, size, UsagePricing.AmountOfHour(rate, billedBefore + 1));
     }
 
     private static void EnsureValidSize(string size)

@@ -155,7 +155,7 @@ internal sealed class SqlUsageBillingEngine(
         command.Parameters.AddWithValue(batch.BilledUpTo);
         command.Parameters.AddWithValue(vmIds);
         command.Parameters.AddWithValue(batch.Prices.SizeNames.Select(name => name.ToLowerInvariant()).ToArray());
-        command.Parameters.AddWithValue(batch.Prices.MonthlyPrices.ToArray());
+        command.Parameters.AddWithValue(batch.Prices.HourAmounts.ToArray());
         command.Parameters.AddWithValue(batch.Prices.HoursPerMonth);
         command.Parameters.AddWithValue(now);
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -170,13 +170,14 @@ internal sealed class SqlUsageBillingEngine(
     }
 
     /// <summary>
-    /// $1 run id, $2 billed up to, $3 the locked VM ids, $4/$5 the catalogue's size names (lower case) and monthly
-    /// prices, $6 hours per month, $7 now (read after the locks). The same rule as <c>VirtualMachine.SettleEndedHours</c>:
+    /// $1 run id, $2 billed up to, $3 the locked VM ids, $4 the catalogue's size names (lower case), $5 the hour amounts
+    /// the domain priced (<see cref="BillingPriceList"/>: one cycle of $6 hours per size, end to end), $7 now (read after
+    /// the locks). The same rule as <c>VirtualMachine.SettleEndedHours</c>:
     /// the hour at billed_through is billed at the VM's peak size (the largest it had in that hour), and a Running VM's
     /// later hours up to the cutoff at its current size (nothing changed in them, or a request would have settled them);
     /// a VM stopped or suspended during the hour at billed_through is billed for that hour alone. Hour i costs
-    /// round(p·n/H, 2) − round(p·(n−1)/H, 2), n being its place in the run of consecutive billed hours at its size
-    /// (continuing billed_size's run, or from 1), so the hours of a run always add up to round(p·hours/H, 2). Hours already
+    /// UsagePricing.AmountOfHour(rate, n), n being its place in the run of consecutive billed hours at its size
+    /// (continuing billed_size's run, or from 1): the amount is looked up in $5, never computed here. Hours already
     /// in vm_usage are not generated again. Usage rows are written before their ledger entries yet carry their ids from
     /// the start (vm_usage is append-only): the ids are drawn per VM first, and foreign keys are checked at the end of the
     /// statement. Everything charged comes from the usage rows the insert returned; were an hour taken meanwhile by a
@@ -203,7 +204,7 @@ internal sealed class SqlUsageBillingEngine(
             ) v
         ), vm AS MATERIALIZED (
             SELECT l.id, l.wallet_id, l.name, l.status, l.size, l.peak_size, l.billed_through, due_hours.k,
-                   ($5::numeric[])[l.size_index] AS size_price, ($5::numeric[])[l.peak_index] AS peak_price,
+                   l.size_index, l.peak_index,
                    first.n AS peak_n,
                    -- The last billed hour's size and place in its run: what the VM's billed_size/size_hours_billed become.
                    CASE WHEN due_hours.k = 1 THEN l.peak_size ELSE l.size END AS last_size,
@@ -222,7 +223,7 @@ internal sealed class SqlUsageBillingEngine(
         ), due AS MATERIALIZED (
             SELECT vm.id AS vm_id, vm.wallet_id, vm.entry_id, h.hour_start,
                    CASE WHEN h.i = 1 THEN vm.peak_size ELSE vm.size END AS size,
-                   CASE WHEN h.i = 1 THEN vm.peak_price ELSE vm.size_price END AS monthly_price,
+                   CASE WHEN h.i = 1 THEN vm.peak_index ELSE vm.size_index END AS price_index,
                    CASE WHEN h.i = 1 THEN vm.peak_n
                         WHEN lower(vm.size) = lower(vm.peak_size) THEN vm.peak_n + h.i - 1
                         ELSE h.i - 1 END AS n
@@ -234,7 +235,7 @@ internal sealed class SqlUsageBillingEngine(
             WHERE NOT EXISTS (SELECT 1 FROM vm_usage u WHERE u.vm_id = vm.id AND u.hour_start = h.hour_start OFFSET 0)
         ), priced AS MATERIALIZED (
             SELECT d.vm_id, d.wallet_id, d.size, d.entry_id, d.hour_start,
-                   round(d.monthly_price * d.n / $6, 2) - round(d.monthly_price * (d.n - 1) / $6, 2) AS amount
+                   ($5::numeric[])[(d.price_index - 1) * $6 + ((d.n - 1) % $6) + 1] AS amount
             FROM due d
         ), usage AS (
             INSERT INTO vm_usage (vm_id, hour_start, size, amount, wallet_id, ledger_entry_id, billing_run_id, created_at)

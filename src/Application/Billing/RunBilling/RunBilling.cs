@@ -58,10 +58,7 @@ public sealed class RunBillingHandler(
         var billedUpTo = FloorToHour(now);
         var runId = Guid.CreateVersion7(now);
         var nodeId = string.IsNullOrWhiteSpace(command.NodeId) ? $"direct:{Environment.MachineName}" : command.NodeId;
-        var prices = new BillingPriceList(
-            catalog.Sizes.Select(size => size.Name).ToList(),
-            catalog.Sizes.Select(size => size.MonthlyPrice).ToList(),
-            catalog.HoursPerMonth);
+        var prices = BillingPriceList.From(catalog.Sizes.Select(size => size.Name), catalog.Prices, catalog.HoursPerMonth);
 
         await engine.StartRunAsync(runId, billedUpTo, nodeId, now, cancellationToken);
 
