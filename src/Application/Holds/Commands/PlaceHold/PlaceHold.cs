@@ -32,7 +32,8 @@ public sealed class PlaceHoldHandler(
     {
         var wallet = await wallets.LockAccessibleAsync(command.WalletId, caller, cancellationToken);
         var now = clock.StorableNow(); // under the lock, like every spending movement
-        var expiresAt = now.AddSeconds(command.ExpiresInSeconds ?? options.Value.DefaultExpirySeconds);
+        // The default never outlasts the maximum, whatever the two settings say.
+        var expiresAt = now.AddSeconds(command.ExpiresInSeconds ?? Math.Min(options.Value.DefaultExpirySeconds, options.Value.MaxExpirySeconds));
 
         var before = new { balance = wallet.Balance, held = wallet.Held, available = wallet.Available };
         var hold = wallet.PlaceHold(Money.Of(command.Amount, wallet.Currency), command.Description, command.Reference, expiresAt,
