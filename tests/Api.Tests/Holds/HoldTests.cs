@@ -85,7 +85,7 @@ public sealed class HoldTests(TestDatabase database) : HoldsTestBase(database)
     {
         var customer = await CreateCustomerAsync();
         await TopUpAsync(customer.WalletId, 100m);
-        await AssertStatus(await AdminClient().PostAsync($"/api/v1/admin/wallets/{customer.WalletId}/freeze", null), HttpStatusCode.OK);
+        await AssertStatus(await AdminClient().PostAsync($"/api/v1/wallets/{customer.WalletId}/freeze", null), HttpStatusCode.OK);
 
         await AssertProblem(await PlaceHold(customer, 10m), HttpStatusCode.UnprocessableEntity, "wallet_frozen");
         Assert.Equal(0L, await Database.CountAsync("holds"));
