@@ -380,9 +380,8 @@ public sealed class HoldTests(TestDatabase database) : HoldsTestBase(database)
     }
 
     [Fact]
-    public async Task Usage_is_still_charged_in_full_while_holds_reserve_the_funds()
+    public async Task A_hold_of_the_whole_balance_can_be_captured_down_to_zero()
     {
-        // The wallet aggregate's ChargeUsage ignores holds: a hold never blocks billing for service already delivered.
         var customer = await CreateCustomerAsync();
         await TopUpAsync(customer.WalletId, 100m);
         var holdId = await PlaceHoldAsync(customer, 100m);
