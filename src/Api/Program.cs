@@ -4,6 +4,7 @@ using CleanWallet.Api.Endpoints.Administration;
 using CleanWallet.Api.Endpoints.ApiKeys;
 using CleanWallet.Api.Endpoints.Customers;
 using CleanWallet.Api.Endpoints.Jobs;
+using CleanWallet.Api.Endpoints.Holds;
 using CleanWallet.Api.Endpoints.Integrity;
 using CleanWallet.Api.Endpoints.Orders;
 using CleanWallet.Api.Endpoints.Payments;
@@ -142,6 +143,7 @@ api.MapOrdersEndpoints();
 api.MapRefundsEndpoints();
 api.MapStatementsEndpoints();
 api.MapTransfersEndpoints();
+api.MapHoldsEndpoints();
 api.MapAdministrationEndpoints();
 
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -20,6 +20,7 @@ public static class DependencyInjection
         services.Configure<TransactionOptions>(configuration.GetSection("Transactions"));
         services.Configure<LimitOptions>(configuration.GetSection("Limits"));
         services.Configure<Housekeeping.HousekeepingOptions>(configuration.GetSection("Housekeeping"));
+        services.Configure<Holds.HoldOptions>(configuration.GetSection("Holds"));
         services.Configure<Vms.VmOptions>(configuration.GetSection("Vms"));
         services.AddSingleton<Vms.VmCatalog>();
         services.AddScoped<Audit.AuditLog>();

@@ -78,6 +78,9 @@ public static class IntegrityIssueKinds
     /// (a vm_idle_periods row: stopped or suspended throughout); or hours accounted for twice.
     /// </summary>
     public const string SkippedVmHours = "skipped_vm_hours";
+
+    /// <summary>The wallet's held total is not the sum of its Active holds.</summary>
+    public const string HeldMismatch = "held_mismatch";
 }
 
 /// <summary>One broken rule found by an integrity check: on which wallet, which kind, and what exactly.</summary>

@@ -3,10 +3,12 @@ using CleanWallet.Domain.Wallets;
 
 namespace CleanWallet.Application.Wallets;
 
-public sealed record WalletDto(Guid Id, Guid CustomerId, string Currency, decimal Balance, decimal Available, decimal CreditLimit, string Status)
+/// <summary>A wallet: <see cref="Held"/> is what its Active holds reserve; <see cref="Available"/> = balance + credit limit - held.</summary>
+public sealed record WalletDto(Guid Id, Guid CustomerId, string Currency, decimal Balance, decimal Held, decimal Available, decimal CreditLimit,
+    string Status)
 {
     public static readonly Expression<Func<Wallet, WalletDto>> Projection = w => new WalletDto(
-        w.Id, w.CustomerId, w.Currency, w.Balance, w.Balance + w.CreditLimit, w.CreditLimit, w.Status.ToString());
+        w.Id, w.CustomerId, w.Currency, w.Balance, w.Held, w.Balance + w.CreditLimit - w.Held, w.CreditLimit, w.Status.ToString());
 }
 
 public sealed record LedgerEntryDto(

@@ -293,6 +293,19 @@ internal static class IntegritySql
         WHERE span.hours <> coalesce(u.hours, 0) + coalesce(i.hours, 0)
         """;
 
+    /// <summary>
+    /// Each wallet's running held total (kept under its row lock by whatever places or ends a hold) against the sum of its
+    /// Active holds: one grouped scan of the Active holds, one of the wallets.
+    /// </summary>
+    public const string Holds = $$"""
+        SELECT w.id, '{{Kinds.HeldMismatch}}',
+               format('held is %s but its %s Active hold(s) add up to %s', w.held, coalesce(h.holds, 0), coalesce(h.amount, 0.00))
+        FROM wallets w
+        LEFT JOIN (SELECT wallet_id, sum(amount) AS amount, count(*) AS holds FROM holds WHERE status = 'Active' GROUP BY wallet_id) h
+               ON h.wallet_id = w.id
+        WHERE w.held <> coalesce(h.amount, 0)
+        """;
+
     /// <summary>The checks in the order their issues are reported.</summary>
-    public static readonly IReadOnlyList<string> IssueQueries = [Ledger, Links, Payments, GatewayMismatches, VmHours];
+    public static readonly IReadOnlyList<string> IssueQueries = [Ledger, Links, Payments, GatewayMismatches, VmHours, Holds];
 }

@@ -69,7 +69,12 @@ public static class RecurringJobs
         "(approved: Paid and credited once; declined or unknown to it: Failed; other amount: flagged).",
         options => options.CardReconciliationCron);
 
-    public static IReadOnlyList<RecurringJob> All { get; } = [Billing, Integrity, Housekeeping, CardReconciliation];
+    public static readonly RecurringJob HoldExpiry = RecurringJob.Create<Jobs.HoldExpiryJob>("hold-expiry",
+        "Releases Active holds past their expiry time that no order owns (Expired), Holds:ExpiryBatchSize at a time, each in its own " +
+        "transaction under the hold's and its wallet's row lock.",
+        options => options.HoldExpiryCron);
+
+    public static IReadOnlyList<RecurringJob> All { get; } = [Billing, Integrity, Housekeeping, CardReconciliation, HoldExpiry];
 
     public static RecurringJob? Find(string name) =>
         All.FirstOrDefault(job => string.Equals(job.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -16,6 +16,9 @@ public sealed class SchedulingOptions
     /// <summary>Every minute, on the half minute: a card payment is reconciled soon after it is old enough.</summary>
     public string CardReconciliationCron { get; set; } = "30 * * * * ?";
 
+    /// <summary>Every minute, on the minute: a hold is released within a minute of its expiry time.</summary>
+    public string HoldExpiryCron { get; set; } = "0 * * * * ?";
+
     /// <summary>How often a node writes its check-in; a node silent for longer than this plus the threshold is recovered.</summary>
     public int CheckInIntervalSeconds { get; set; } = 10;
 

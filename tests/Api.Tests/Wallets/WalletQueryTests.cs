@@ -25,13 +25,14 @@ public sealed class WalletQueryTests(TestDatabase database) : ApiTestBase(databa
 
         await AssertStatus(response, HttpStatusCode.OK);
         var wallet = await ReadJson(response);
-        Assert.Equal(["available", "balance", "creditLimit", "currency", "customerId", "id", "status"],
+        Assert.Equal(["available", "balance", "creditLimit", "currency", "customerId", "held", "id", "status"],
             wallet.Select(p => p.Key).Order(StringComparer.Ordinal));
         Assert.Equal(customer.WalletId.ToString(), (string?)wallet["id"]);
         Assert.Equal(customer.CustomerId.ToString(), (string?)wallet["customerId"]);
         Assert.Equal("ZAR", (string?)wallet["currency"]);
         Assert.Equal(120.40m, (decimal)wallet["balance"]!);
         Assert.Equal(120.40m, (decimal)wallet["available"]!);
+        Assert.Equal(0m, (decimal)wallet["held"]!);
         Assert.Equal(0m, (decimal)wallet["creditLimit"]!);
         Assert.Equal("Active", (string?)wallet["status"]);
     }

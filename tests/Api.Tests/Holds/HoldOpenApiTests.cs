@@ -1,0 +1,28 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using CleanWallet.Api.Tests.Infrastructure;
+
+namespace CleanWallet.Api.Tests.Holds;
+
+public sealed class HoldOpenApiTests(TestDatabase database) : ApiTestBase(database)
+{
+    [Fact]
+    public async Task The_openapi_document_describes_the_hold_endpoints_and_their_responses()
+    {
+        var response = await Client(apiKey: null).GetAsync("/openapi/v1.json");
+        await AssertStatus(response, HttpStatusCode.OK);
+        var paths = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["paths"]!.AsObject();
+
+        string[] Responses(string path, string method) =>
+            paths[path]?[method]?["responses"]?.AsObject().Select(r => r.Key).Order(StringComparer.Ordinal).ToArray()
+            ?? throw new Xunit.Sdk.XunitException($"The OpenAPI document lacks {method} {path}");
+
+        Assert.Equal(["201", "400", "404", "422"], Responses("/api/v1/wallets/{id}/holds", "post"));
+        Assert.Equal(["200", "400", "404"], Responses("/api/v1/wallets/{id}/holds", "get"));
+        Assert.Equal(["200", "404"], Responses("/api/v1/holds/{id}", "get"));
+        Assert.Equal(["201", "400", "404", "409", "422"], Responses("/api/v1/holds/{id}/capture", "post"));
+        Assert.Equal(["200", "404", "409"], Responses("/api/v1/holds/{id}/void", "post"));
+        var held = paths["/api/v1/wallets/{id}"]!["get"]!["responses"]!["200"]!.ToJsonString();
+        Assert.Contains("WalletDto", held);
+    }
+}
