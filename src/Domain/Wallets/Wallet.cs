@@ -237,7 +237,8 @@ public sealed class Wallet
 
     /// <summary>
     /// Takes a closed hold off the held total, and gives the part that was not spent back to the day's spending total
-    /// when that day is still the one counted (a hold voided the next day leaves yesterday's total as it was).
+    /// when that day is still the one the wallet counts: a hold placed yesterday and released after the wallet has spent
+    /// today gives nothing back to today's total, which it never counted.
     /// </summary>
     private void Release(Hold hold, decimal held, decimal uncounted)
     {
