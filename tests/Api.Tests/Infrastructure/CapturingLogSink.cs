@@ -1,0 +1,50 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting.Display;
+
+namespace CleanWallet.Api.Tests.Infrastructure;
+
+/// <summary>
+/// A Serilog sink that keeps every event the API under test writes, so a test can assert what operators would see.
+/// Register it with <see cref="Register"/>: the API reads sinks from its container (<c>ReadFrom.Services</c>), next to the
+/// configured ones. The Testing environment logs Warning and above; <see cref="InformationLevel"/> lowers that.
+/// </summary>
+public sealed class CapturingLogSink : ILogEventSink
+{
+    public sealed record Line(string Category, LogLevel Level, string Message, LogEvent Event);
+
+    /// <summary>The setting that makes the API under test log Information events (as in production).</summary>
+    public static readonly KeyValuePair<string, string?> InformationLevel = new("Serilog:MinimumLevel:Default", "Information");
+
+    private static readonly MessageTemplateTextFormatter MessageOnly = new("{Message:lj}");
+
+    private readonly ConcurrentQueue<Line> _lines = new();
+
+    public IReadOnlyList<Line> Lines => _lines.ToArray();
+
+    public void Register(Microsoft.Extensions.DependencyInjection.IServiceCollection services) =>
+        Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<ILogEventSink>(services, this);
+
+    public void Emit(LogEvent logEvent)
+    {
+        var category = logEvent.Properties.TryGetValue("SourceContext", out var source) && source is ScalarValue { Value: string name }
+            ? name
+            : string.Empty;
+        // Rendered as an operator reads it on the console: strings without quotes.
+        using var message = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        MessageOnly.Format(logEvent, message);
+        _lines.Enqueue(new Line(category, ToLogLevel(logEvent.Level), message.ToString(), logEvent));
+    }
+
+    private static LogLevel ToLogLevel(LogEventLevel level) => level switch
+    {
+        LogEventLevel.Verbose => LogLevel.Trace,
+        LogEventLevel.Debug => LogLevel.Debug,
+        LogEventLevel.Information => LogLevel.Information,
+        LogEventLevel.Warning => LogLevel.Warning,
+        LogEventLevel.Error => LogLevel.Error,
+        _ => LogLevel.Critical,
+    };
+}
