@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Serilog.Core;
 using Serilog.Events;
-using Serilog.Formatting.Display;
+using Serilog.Parsing;
 
 namespace CleanWallet.Api.Tests.Infrastructure;
 
@@ -18,8 +19,6 @@ public sealed class CapturingLogSink : ILogEventSink
     /// <summary>The setting that makes the API under test log Information events (as in production).</summary>
     public static readonly KeyValuePair<string, string?> InformationLevel = new("Serilog:MinimumLevel:Default", "Information");
 
-    private static readonly MessageTemplateTextFormatter MessageOnly = new("{Message:lj}");
-
     private readonly ConcurrentQueue<Line> _lines = new();
 
     public IReadOnlyList<Line> Lines => _lines.ToArray();
@@ -32,10 +31,22 @@ public sealed class CapturingLogSink : ILogEventSink
         var category = logEvent.Properties.TryGetValue("SourceContext", out var source) && source is ScalarValue { Value: string name }
             ? name
             : string.Empty;
-        // Rendered as an operator reads it on the console: strings without quotes.
-        using var message = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-        MessageOnly.Format(logEvent, message);
-        _lines.Enqueue(new Line(category, ToLogLevel(logEvent.Level), message.ToString(), logEvent));
+        _lines.Enqueue(new Line(category, ToLogLevel(logEvent.Level), Render(logEvent), logEvent));
+    }
+
+    /// <summary>The message as an operator reads it on the console: text values without quotes.</summary>
+    private static string Render(LogEvent logEvent)
+    {
+        using var message = new StringWriter(CultureInfo.InvariantCulture);
+        foreach (var token in logEvent.MessageTemplate.Tokens)
+        {
+            if (token is PropertyToken property && logEvent.Properties.TryGetValue(property.PropertyName, out var value)
+                                                 && value is ScalarValue { Value: string text })
+                message.Write(text);
+            else
+                token.Render(logEvent.Properties, message, CultureInfo.InvariantCulture);
+        }
+        return message.ToString();
     }
 
     private static LogLevel ToLogLevel(LogEventLevel level) => level switch
