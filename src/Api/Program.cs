@@ -30,13 +30,14 @@ using Serilog;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Serilog through the logging builder (Serilog.AspNetCore does not restore here).
-var serilog = new LoggerConfiguration()
-    .ReadFrom.Configuration(builder.Configuration)
-    .Enrich.FromLogContext()
-    .CreateLogger();
+// Serilog (Serilog.AspNetCore) is the only logging provider: levels and sinks from the "Serilog" section, plus any
+// ILogEventSink registered in the container (the tests capture log events that way). Each host keeps a logger of its
+// own (preserveStaticLogger), so several hosts in one process (the tests) never share or close each other's.
 builder.Logging.ClearProviders();
-builder.Logging.AddSerilog(serilog, dispose: true);
+builder.Services.AddSerilog((services, logger) => logger
+    .ReadFrom.Configuration(services.GetRequiredService<IConfiguration>())
+    .ReadFrom.Services(services)
+    .Enrich.FromLogContext(), preserveStaticLogger: true);
 
 var (connectionString, localCluster) = await DatabaseSetup.ResolveAsync(builder);
 
@@ -84,6 +85,9 @@ builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = 
     var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
     context.ProblemDetails.Extensions.TryAdd("code", ProblemResponses.CodeForStatus(status));
     context.ProblemDetails.Extensions.TryAdd("requestId", context.HttpContext.TraceIdentifier);
+    // The stable code also goes on the request's one log line (as its ErrorCode property).
+    if (context.ProblemDetails.Extensions.TryGetValue("code", out var code) && code is not null)
+        context.HttpContext.RequestServices.GetService<IDiagnosticContext>()?.Set("ErrorCode", code.ToString());
 });
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 
@@ -109,6 +113,14 @@ app.Use(async (context, next) =>
         return Task.CompletedTask;
     });
     await next();
+});
+// One line per request, written when it completes (after the exception handler has chosen the status):
+// method, path, status, elapsed time and request id (the X-Request-Id header and the problem's requestId).
+app.UseSerilogRequestLogging(options =>
+{
+    options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+    options.MessageTemplate = RequestLogging.MessageTemplate;
+    options.EnrichDiagnosticContext = (diagnostics, context) => diagnostics.Set("RequestId", context.TraceIdentifier);
 });
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -11,7 +11,7 @@ namespace CleanWallet.Application;
 public static class DependencyInjection
 {
     /// <summary>
-    /// MediatR 5 has no DI package, so handlers, behaviours and validators are registered here by hand.
+    /// MediatR 5 has no DI package, so handlers and behaviours are registered here by hand; validators by FluentValidation's scan.
     /// Behaviours run in registration order, outermost first: logging → validation → transaction → idempotency.
     /// </summary>
     public static IServiceCollection AddApplication(this IServiceCollection services, IConfiguration configuration)
@@ -36,14 +36,13 @@ public static class DependencyInjection
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(IdempotencyBehaviour<,>));
 
         var assembly = Assembly.GetExecutingAssembly();
+        // Validators: FluentValidation's own scan (FluentValidation.DependencyInjectionExtensions), scoped like the handlers.
+        services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Scoped);
+        // Handlers: MediatR 5 has no DI package, so they are found here.
         foreach (var type in assembly.GetTypes().Where(t => t is { IsAbstract: false, IsGenericTypeDefinition: false }))
         {
-            foreach (var contract in type.GetInterfaces().Where(i => i.IsGenericType))
-            {
-                var definition = contract.GetGenericTypeDefinition();
-                if (definition == typeof(IRequestHandler<,>) || definition == typeof(IValidator<>))
-                    services.AddScoped(contract, type);
-            }
+            foreach (var contract in type.GetInterfaces().Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IRequestHandler<,>)))
+                services.AddScoped(contract, type);
         }
 
         return services;

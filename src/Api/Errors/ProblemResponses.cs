@@ -18,6 +18,8 @@ public static class ProblemResponses
         problem.Instance = context.Request.Path;
         problem.Extensions["code"] = code;
         problem.Extensions["requestId"] = context.TraceIdentifier;
+        // The request's one log line (Serilog request logging) carries the code as its ErrorCode property.
+        context.RequestServices.GetService<Serilog.IDiagnosticContext>()?.Set("ErrorCode", code);
         if (extensions is not null)
             foreach (var (name, value) in extensions)
                 problem.Extensions[name] = value;

@@ -11,11 +11,11 @@ namespace CleanWallet.Api.Tests.Integrity;
 /// <summary>The scheduled path: the clustered scheduler runs the integrity job, the job history records it.</summary>
 public sealed class IntegrityJobTests(TestDatabase database) : IntegrityTestBase(database)
 {
-    private readonly CapturingLoggerProvider _logs = new();
+    private readonly CapturingLogSink _logs = new();
 
     protected override ApiFactory CreateFactory() =>
-        ApiFactory.StartOnKestrel(Database.ConnectionString, services => services.AddSingleton<ILoggerProvider>(_logs),
-            new Dictionary<string, string?> { ["Scheduling:Enabled"] = "true" });
+        ApiFactory.StartOnKestrel(Database.ConnectionString, _logs.Register,
+            new Dictionary<string, string?> { ["Scheduling:Enabled"] = "true", [CapturingLogSink.InformationLevel.Key] = CapturingLogSink.InformationLevel.Value });
 
     [Fact]
     public async Task The_integrity_job_stores_a_scheduled_report_and_its_summary_in_the_job_history()

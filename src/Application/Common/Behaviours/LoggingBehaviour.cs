@@ -5,7 +5,11 @@ using Microsoft.Extensions.Logging;
 
 namespace CleanWallet.Application.Common.Behaviours;
 
-/// <summary>Outermost step: one structured line per request with its outcome and duration.</summary>
+/// <summary>
+/// Outermost step: the command's outcome and duration. An HTTP request already gets its one Information line from the
+/// API's request logging (method, path, status, elapsed, request id), so handled, refused and invalid commands are logged
+/// here at Debug only; a failure (an unexpected exception) is an Error with its exception, whoever sent the command.
+/// </summary>
 public sealed class LoggingBehaviour<TRequest, TResponse>(ILogger<LoggingBehaviour<TRequest, TResponse>> logger)
     : IPipelineBehavior<TRequest, TResponse>
 {
@@ -16,18 +20,18 @@ public sealed class LoggingBehaviour<TRequest, TResponse>(ILogger<LoggingBehavio
         try
         {
             var response = await next();
-            logger.LogInformation("{Request} handled in {ElapsedMs:0.0} ms", name, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            logger.LogDebug("{Request} handled in {ElapsedMs:0.0} ms", name, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return response;
         }
         catch (DomainException ex)
         {
-            logger.LogInformation("{Request} refused with {Code} in {ElapsedMs:0.0} ms: {Reason}", name, ex.Code,
+            logger.LogDebug("{Request} refused with {Code} in {ElapsedMs:0.0} ms: {Reason}", name, ex.Code,
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds, ex.Message);
             throw;
         }
         catch (FluentValidation.ValidationException)
         {
-            logger.LogInformation("{Request} failed validation", name);
+            logger.LogDebug("{Request} failed validation", name);
             throw;
         }
         catch (Exception ex)
