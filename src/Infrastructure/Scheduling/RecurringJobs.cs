@@ -69,7 +69,12 @@ public static class RecurringJobs
         "(approved: Paid and credited once; declined or unknown to it: Failed; other amount: flagged).",
         options => options.CardReconciliationCron);
 
-    public static IReadOnlyList<RecurringJob> All { get; } = [Billing, Integrity, Housekeeping, CardReconciliation];
+    public static readonly RecurringJob OrderRecovery = RecurringJob.Create<Jobs.OrderRecoveryJob>("order-recovery",
+        "Asks the fulfilment service again about orders still Fulfilling whose lease passed and records the answer (fulfilled: hold " +
+        "captured, Completed; refused: hold voided, Failed; past the deadline without an answer: voided, Failed, needs attention).",
+        options => options.OrderRecoveryCron);
+
+    public static IReadOnlyList<RecurringJob> All { get; } = [Billing, Integrity, Housekeeping, CardReconciliation, OrderRecovery];
 
     public static RecurringJob? Find(string name) =>
         All.FirstOrDefault(job => string.Equals(job.Name, name, StringComparison.OrdinalIgnoreCase));

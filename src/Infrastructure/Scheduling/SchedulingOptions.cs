@@ -16,6 +16,9 @@ public sealed class SchedulingOptions
     /// <summary>Every minute, on the half minute: a card payment is reconciled soon after it is old enough.</summary>
     public string CardReconciliationCron { get; set; } = "30 * * * * ?";
 
+    /// <summary>Orders still Fulfilling whose lease passed are asked about again: every 30 seconds by default.</summary>
+    public string OrderRecoveryCron { get; set; } = "0/30 * * * * ?";
+
     /// <summary>How often a node writes its check-in; a node silent for longer than this plus the threshold is recovered.</summary>
     public int CheckInIntervalSeconds { get; set; } = 10;
 
