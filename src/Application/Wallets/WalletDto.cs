@@ -3,10 +3,11 @@ using CleanWallet.Domain.Wallets;
 
 namespace CleanWallet.Application.Wallets;
 
+/// <summary>A wallet as the API shows it: <see cref="Available"/> is balance + credit limit - held (Active holds, e.g. orders being fulfilled).</summary>
 public sealed record WalletDto(Guid Id, Guid CustomerId, string Currency, decimal Balance, decimal Available, decimal CreditLimit, string Status)
 {
     public static readonly Expression<Func<Wallet, WalletDto>> Projection = w => new WalletDto(
-        w.Id, w.CustomerId, w.Currency, w.Balance, w.Balance + w.CreditLimit, w.CreditLimit, w.Status.ToString());
+        w.Id, w.CustomerId, w.Currency, w.Balance, w.Balance + w.CreditLimit - w.Held, w.CreditLimit, w.Status.ToString());
 }
 
 public sealed record LedgerEntryDto(
