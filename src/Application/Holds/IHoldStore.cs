@@ -10,5 +10,8 @@ public interface IHoldStore
     /// </summary>
     Task<Hold?> FindForUpdateAsync(Guid holdId, CancellationToken ct);
 
+    /// <summary>The hold that reserves <paramref name="orderId"/>'s amount, row-locked like <see cref="FindForUpdateAsync"/> (after the order's lock).</summary>
+    Task<Hold?> FindForOrderForUpdateAsync(Guid orderId, CancellationToken ct);
+
     void Add(Hold hold);
 }

@@ -58,8 +58,17 @@ public static class IntegrityIssueKinds
     /// <summary>A payment whose refunded_amount is not the sum of its refunds.</summary>
     public const string RefundedAmountMismatch = "refunded_amount_mismatch";
 
-    /// <summary>A Failed or Cancelled order whose payment was not given back in full by refunds.</summary>
+    /// <summary>A Cancelled order (or a Failed one of the old debit-first design, which names a payment) whose payment was not given back in full by refunds.</summary>
     public const string OrderNotRefunded = "order_not_refunded";
+
+    // Issue 9 (orders on holds).
+
+    /// <summary>
+    /// An order whose hold does not match its status: a Fulfilling order without an Active hold of its amount, a Completed
+    /// (Cancelled, Returned) order whose hold is not Captured in full by the order's payment, a Failed order (on a hold)
+    /// whose hold is not Voided or Expired.
+    /// </summary>
+    public const string OrderHoldMismatch = "order_hold_mismatch";
 
     /// <summary>Two or more card payments that took money (Paid or refunded) naming one gateway reference: one charge credited twice.</summary>
     public const string DuplicateGatewayReference = "duplicate_gateway_reference";

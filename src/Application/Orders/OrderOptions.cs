@@ -6,15 +6,48 @@ public sealed class OrderOptions
     /// <summary>How long after payment a fulfilled order may still be cancelled (then only returned).</summary>
     public int CancellationWindowMinutes { get; set; } = 30;
 
+    /// <summary>
+    /// How long after placing an order fulfilment is asked for. Past it, recovery asks one last time and, without a
+    /// definite answer, voids the hold and fails the order (logged as needing attention).
+    /// </summary>
+    public int FulfilmentDeadlineMinutes { get; set; } = 60;
+
+    /// <summary>When an order's hold expires; must be later than the deadline, so the hold outlives every attempt.</summary>
+    public int HoldExpiryMinutes { get; set; } = 180;
+
     public TimeSpan CancellationWindow => TimeSpan.FromMinutes(CancellationWindowMinutes);
+
+    public TimeSpan FulfilmentDeadline => TimeSpan.FromMinutes(FulfilmentDeadlineMinutes);
+
+    public TimeSpan HoldExpiry => TimeSpan.FromMinutes(HoldExpiryMinutes);
+
+    /// <summary>The start-up check: null when the settings make sense, otherwise what is wrong.</summary>
+    public string? Problem() =>
+        CancellationWindowMinutes < 0 ? "Orders:CancellationWindowMinutes must not be negative."
+        : FulfilmentDeadlineMinutes <= 0 ? "Orders:FulfilmentDeadlineMinutes must be positive."
+        : HoldExpiryMinutes <= FulfilmentDeadlineMinutes
+            ? $"Orders:HoldExpiryMinutes ({HoldExpiryMinutes}) must be greater than Orders:FulfilmentDeadlineMinutes ({FulfilmentDeadlineMinutes}): " +
+              "an order's hold must outlive every attempt to fulfil it."
+        : null;
 }
 
-/// <summary>When a paid but unfulfilled order counts as stuck (section "Fulfilment", shared with the HTTP adapter's settings).</summary>
+/// <summary>How orders still Fulfilling are taken up again (section "Fulfilment", shared with the HTTP adapter's settings).</summary>
 public sealed class FulfilmentRecoveryOptions
 {
-    /// <summary>An order Paid for this long without an outcome is fulfilled again by the recovery step.</summary>
+    /// <summary>
+    /// How long one claim on an order lasts: the node that claimed it (the request, or a recovery run) is the only one
+    /// calling fulfilment for it meanwhile. Longer than a whole fulfilment call with its retries; a node that dies mid-way
+    /// leaves the order to recovery once this passes.
+    /// </summary>
+    public int LeaseSeconds { get; set; } = 60;
+
+    /// <summary>After an unclear answer (timeout, 5xx, in progress, no fulfilment id), recovery asks again this much later.</summary>
     public int RecoverAfterSeconds { get; set; } = 300;
 
-    /// <summary>How many stuck orders (oldest first) one recovery run takes up.</summary>
+    /// <summary>How many Fulfilling orders (whose lease passed, oldest first) one recovery run takes up.</summary>
     public int RecoveryBatchSize { get; set; } = 50;
+
+    public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
+
+    public TimeSpan RecoverAfter => TimeSpan.FromSeconds(RecoverAfterSeconds);
 }

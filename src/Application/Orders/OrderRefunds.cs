@@ -16,7 +16,7 @@ namespace CleanWallet.Application.Orders;
 /// </summary>
 internal static class OrderRefunds
 {
-    /// <summary>The actor of what the system does by itself: recording fulfilment outcomes and their refunds.</summary>
+    /// <summary>The actor of what the system does by itself for an order: capturing its hold once fulfilled (the Payment entry names it).</summary>
     public const string SystemActor = "system:order-fulfilment";
 
     /// <summary>Locks the locked <paramref name="order"/>'s payment, then its wallet: what giving its money back touches.</summary>

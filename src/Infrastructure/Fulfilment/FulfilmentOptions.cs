@@ -1,6 +1,9 @@
 namespace CleanWallet.Infrastructure.Fulfilment;
 
-/// <summary>Section "Fulfilment": how the fulfilment service is reached and how often stuck orders are taken up again.</summary>
+/// <summary>
+/// Section "Fulfilment": how the fulfilment service is reached. When orders are taken up again is in
+/// <c>FulfilmentRecoveryOptions</c> (same section) and the <c>order-recovery</c> job's cron.
+/// </summary>
 public sealed class FulfilmentOptions
 {
     /// <summary>Base URL of a fulfilment service speaking the contract of <see cref="HttpFulfilmentService"/>; empty uses the built-in simulation.</summary>
@@ -14,6 +17,8 @@ public sealed class FulfilmentOptions
 
     public int RetryBaseDelayMilliseconds { get; set; } = 200;
 
-    /// <summary>How often the recovery step looks for stuck orders; 0 switches it off.</summary>
-    public int RecoveryIntervalSeconds { get; set; } = 60;
+    /// <summary>The longest one fulfilment call may take, retries and backoff included: a lease must be longer.</summary>
+    public TimeSpan LongestCall =>
+        TimeSpan.FromSeconds((double)TimeoutSeconds * MaxAttempts)
+        + TimeSpan.FromMilliseconds(RetryBaseDelayMilliseconds * (Math.Pow(2, Math.Max(MaxAttempts - 1, 0)) - 1) * 1.5);
 }

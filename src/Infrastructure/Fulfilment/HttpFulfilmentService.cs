@@ -13,10 +13,11 @@ namespace CleanWallet.Infrastructure.Fulfilment;
 /// <summary>
 /// Talks to the fulfilment service over HTTP: <c>POST {base}/fulfilments</c> with <c>{orderId, customerId, amount,
 /// currency, description, items}</c> and an <c>Idempotency-Key</c> header (the order id), answered 2xx
-/// <c>{fulfilmentId}</c>. A 4xx (e.g. 422 <c>{reason}</c>) is a final refusal, never retried. A 5xx, 408, 429, a
-/// timeout (per attempt) or a connection error is retried with exponential backoff up to
-/// <see cref="FulfilmentOptions.MaxAttempts"/> calls in all, then is a failure too. Retries are safe because the
-/// idempotency key makes the service act at most once per order.
+/// <c>{fulfilmentId}</c>. A 4xx (e.g. 422 <c>{reason}</c>) other than 408, 409 and 429 is a final refusal, never retried.
+/// A 5xx, 408, 409 (in progress), 429, a timeout (per attempt) or a connection error is retried with exponential backoff
+/// up to <see cref="FulfilmentOptions.MaxAttempts"/> calls in all; after the last one the outcome is Unclear (the
+/// service may have acted), as is a 2xx without a usable fulfilment id. Retries, and recovery asking again later, are
+/// safe because the idempotency key makes the service act at most once per order.
 /// </summary>
 public sealed class HttpFulfilmentService : IFulfilmentService
 {
@@ -95,22 +96,25 @@ public sealed class HttpFulfilmentService : IFulfilmentService
                     attempts);
             }
             if (!response.IsSuccessStatusCode)
-                return Unavailable(request, $"The fulfilment service answered {status}", attempts);
+                return Unavailable(request, response.StatusCode == HttpStatusCode.Conflict
+                    ? "The fulfilment service still had the order in progress (409)"
+                    : $"The fulfilment service answered {status}", attempts);
 
             var answer = await ReadAsync<Fulfilled>(response, ct);
             if (answer?.FulfilmentId is not { Length: > 0 and <= Order.MaxFulfilmentIdLength } fulfilmentId || string.IsNullOrWhiteSpace(fulfilmentId))
-                return FulfilmentResult.Failure("The fulfilment service answered without a usable fulfilment id.", attempts);
+                return Unavailable(request, $"The fulfilment service answered {status} without a usable fulfilment id", attempts);
             return FulfilmentResult.Success(fulfilmentId, attempts);
         }
     }
 
     private static bool IsTransient(HttpStatusCode status) =>
-        status >= HttpStatusCode.InternalServerError || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
+        status >= HttpStatusCode.InternalServerError
+        || status is HttpStatusCode.RequestTimeout or HttpStatusCode.Conflict or HttpStatusCode.TooManyRequests;
 
     private FulfilmentResult Unavailable(FulfilmentRequest request, string what, int attempts)
     {
-        _logger.LogWarning("Fulfilment of order {OrderId} failed: {What} after {Attempts} attempt(s)", request.OrderId, what, attempts);
-        return FulfilmentResult.Failure($"{what} after {attempts} attempt(s).", attempts);
+        _logger.LogWarning("Fulfilment of order {OrderId} is unclear: {What} after {Attempts} attempt(s)", request.OrderId, what, attempts);
+        return FulfilmentResult.Unclear($"{what} after {attempts} attempt(s).", attempts);
     }
 
     /// <summary>The body as <typeparamref name="T"/>, or null when it is missing or unreadable.</summary>

@@ -11,14 +11,22 @@ namespace CleanWallet.Infrastructure;
 
 public static class OrdersRegistration
 {
-    /// <summary>Orders: their store and settings, the fulfilment service (HTTP or simulated) and the recovery step.</summary>
+    /// <summary>Orders: their store and settings (validated at start), the fulfilment service (HTTP or simulated).</summary>
     public static IServiceCollection AddOrders(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddScoped<IOrderStore, OrderStore>();
-        services.Configure<OrderOptions>(configuration.GetSection("Orders"));
-        services.Configure<FulfilmentRecoveryOptions>(configuration.GetSection("Fulfilment"));
-
         var fulfilment = configuration.GetSection("Fulfilment").Get<FulfilmentOptions>() ?? new FulfilmentOptions();
+        services.AddOptions<OrderOptions>().Bind(configuration.GetSection("Orders"))
+            .Validate(o => o.Problem() is null, "Orders settings: Orders:HoldExpiryMinutes must be greater than Orders:FulfilmentDeadlineMinutes " +
+                                                "(both positive) and the cancellation window not negative.")
+            .ValidateOnStart();
+        services.AddOptions<FulfilmentRecoveryOptions>().Bind(configuration.GetSection("Fulfilment"))
+            .Validate(o => o.LeaseSeconds > 0 && TimeSpan.FromSeconds(o.LeaseSeconds) > fulfilment.LongestCall,
+                $"Fulfilment:LeaseSeconds must be longer than one whole fulfilment call with its retries ({fulfilment.LongestCall.TotalSeconds:0.#} s).")
+            .Validate(o => o.RecoverAfterSeconds >= 0 && o.RecoveryBatchSize > 0,
+                "Fulfilment:RecoverAfterSeconds must not be negative and Fulfilment:RecoveryBatchSize must be positive.")
+            .ValidateOnStart();
+
         services.AddSingleton(fulfilment);
         if (string.IsNullOrWhiteSpace(fulfilment.BaseUrl))
             services.AddSingleton<IFulfilmentService, SimulatedFulfilmentService>();
@@ -27,7 +35,7 @@ public static class OrdersRegistration
                 new HttpClient { BaseAddress = new Uri(fulfilment.BaseUrl.TrimEnd('/') + "/"), Timeout = Timeout.InfiniteTimeSpan },
                 fulfilment, provider.GetRequiredService<ILogger<HttpFulfilmentService>>()));
 
-        services.AddHostedService<OrderRecoveryService>();
+        // Recovery runs as the clustered order-recovery job (SchedulingRegistration), not a per-node timer.
         return services;
     }
 }

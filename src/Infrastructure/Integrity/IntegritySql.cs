@@ -246,7 +246,7 @@ internal static class IntegritySql
         FROM orders o
         LEFT JOIN payments p ON p.id = o.payment_id
         LEFT JOIN refunded r ON r.payment_id = o.payment_id
-        WHERE o.status IN ('Failed', 'Cancelled')
+        WHERE (o.status = 'Cancelled' OR (o.status = 'Failed' AND o.payment_id IS NOT NULL))
           AND (p.id IS NULL OR coalesce(r.amount, 0) <> p.amount OR p.refunded_amount <> p.amount)
         UNION ALL
         SELECT {{WalletOfPayment}}, '{{Kinds.DuplicateGatewayReference}}',
@@ -306,6 +306,31 @@ internal static class IntegritySql
         WHERE w.held <> coalesce(h.amount, 0)
         """;
 
+    /// <summary>
+    /// Orders on holds: each order's hold (holds.order_id) against the order's status. Fulfilling → an Active hold of the
+    /// order's amount and currency on its wallet; Completed, Cancelled, Returned → a hold Captured in full by the order's
+    /// own payment (orders of the old debit-first design have no hold and are left to the payment checks); Failed with no
+    /// payment (on a hold) → a Voided or Expired hold. One pass over orders with the hold joined by its unique order_id.
+    /// </summary>
+    public const string OrderHolds = $$"""
+        SELECT o.wallet_id, '{{Kinds.OrderHoldMismatch}}',
+               format('%s order %s of %s %s: ', o.status, o.id, o.amount, o.currency) ||
+               CASE WHEN h.id IS NULL THEN 'it has no hold'
+                    ELSE format('its hold %s is %s, of %s %s on wallet %s, captured %s by payment %s',
+                                h.id, h.status, h.amount, h.currency, h.wallet_id, h.captured_amount, coalesce(h.payment_id::text, 'none')) ||
+                         CASE WHEN o.payment_id IS NOT NULL THEN format(' (the order names payment %s)', o.payment_id) ELSE '' END END
+        FROM orders o
+        LEFT JOIN holds h ON h.order_id = o.id
+        WHERE CASE
+            WHEN o.status = 'Fulfilling' THEN
+                h.id IS NULL OR h.status <> 'Active' OR h.amount <> o.amount OR h.currency <> o.currency OR h.wallet_id <> o.wallet_id
+            WHEN o.status IN ('Completed', 'Cancelled', 'Returned') THEN
+                h.id IS NOT NULL AND (h.status <> 'Captured' OR h.payment_id IS DISTINCT FROM o.payment_id OR h.captured_amount <> o.amount)
+            WHEN o.status = 'Failed' AND o.payment_id IS NULL THEN
+                h.id IS NULL OR h.status NOT IN ('Voided', 'Expired')
+            ELSE false END
+        """;
+
     /// <summary>The checks in the order their issues are reported.</summary>
-    public static readonly IReadOnlyList<string> IssueQueries = [Ledger, Links, Payments, GatewayMismatches, VmHours, Holds];
+    public static readonly IReadOnlyList<string> IssueQueries = [Ledger, Links, Payments, GatewayMismatches, VmHours, Holds, OrderHolds];
 }

@@ -74,7 +74,13 @@ public static class RecurringJobs
         "transaction under the hold's and its wallet's row lock.",
         options => options.HoldExpiryCron);
 
-    public static IReadOnlyList<RecurringJob> All { get; } = [Billing, Integrity, Housekeeping, CardReconciliation, HoldExpiry];
+
+    public static readonly RecurringJob OrderRecovery = RecurringJob.Create<Jobs.OrderRecoveryJob>("order-recovery",
+        "Asks the fulfilment service again about orders still Fulfilling whose lease passed and records the answer (fulfilled: hold " +
+        "captured, Completed; refused: hold voided, Failed; past the deadline without an answer: voided, Failed, needs attention).",
+        options => options.OrderRecoveryCron);
+
+    public static IReadOnlyList<RecurringJob> All { get; } = [Billing, Integrity, Housekeeping, CardReconciliation, HoldExpiry, OrderRecovery];
 
     public static RecurringJob? Find(string name) =>
         All.FirstOrDefault(job => string.Equals(job.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -18,6 +18,8 @@ public sealed class SchedulingOptions
 
     /// <summary>Every minute, on the minute: a hold is released within a minute of its expiry time.</summary>
     public string HoldExpiryCron { get; set; } = "0 * * * * ?";
+    /// <summary>Orders still Fulfilling whose lease passed are asked about again: every 30 seconds by default.</summary>
+    public string OrderRecoveryCron { get; set; } = "0/30 * * * * ?";
 
     /// <summary>How often a node writes its check-in; a node silent for longer than this plus the threshold is recovered.</summary>
     public int CheckInIntervalSeconds { get; set; } = 10;

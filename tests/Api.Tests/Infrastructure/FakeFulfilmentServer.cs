@@ -28,11 +28,27 @@ public sealed class FakeFulfilmentServer : ScriptableFakeServer
 {
     private readonly List<FakeFulfilmentCall> _calls = [];
     private readonly ConcurrentDictionary<string, Lazy<string>> _fulfilments = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _inFlight = new(StringComparer.Ordinal);
+    private int _maxConcurrentPerKey;
+    private int _noIdRemaining;
     private int _rejectRemaining;
     private string _rejectReason = string.Empty;
 
     private FakeFulfilmentServer()
     {
+    }
+
+    /// <summary>Run when a call arrives, before it is answered (e.g. to arm a fault for what the caller does next).</summary>
+    public Action<FakeFulfilmentCall>? OnCall { get; set; }
+
+    /// <summary>The most calls that were being handled at the same time for one idempotency key.</summary>
+    public int MaxConcurrentCallsPerKey => Volatile.Read(ref _maxConcurrentPerKey);
+
+    /// <summary>The next <paramref name="count"/> calls answer 200 without a fulfilment id (and fulfil nothing).</summary>
+    public void AnswerWithoutIdNextCalls(int count)
+    {
+        lock (Gate)
+            _noIdRemaining = count;
     }
 
     /// <summary>A snapshot of every call so far, in arrival order.</summary>
@@ -76,16 +92,40 @@ public sealed class FakeFulfilmentServer : ScriptableFakeServer
         var body = await ReadBodyAsync<FulfilmentRequest>(context);
         var key = IdempotencyKeyOf(context);
         string? rejectReason = null;
+        var noId = false;
+        FakeFulfilmentCall? call = null;
         var (status, delay) = PlanCall(body is null || key is null ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK, planned =>
         {
             if (planned == StatusCodes.Status422UnprocessableEntity)
                 rejectReason = _rejectReason;
-            _calls.Add(new FakeFulfilmentCall(body?.OrderId, body?.CustomerId, body?.Amount, body?.Currency, body?.Description,
-                body?.Items?.Count ?? 0, key, Elapsed, planned));
+            if (planned == StatusCodes.Status200OK && _noIdRemaining > 0)
+            {
+                _noIdRemaining--;
+                noId = true;
+            }
+            call = new FakeFulfilmentCall(body?.OrderId, body?.CustomerId, body?.Amount, body?.Currency, body?.Description,
+                body?.Items?.Count ?? 0, key, Elapsed, planned);
+            _calls.Add(call);
         });
+        OnCall?.Invoke(call!);
 
-        if (!await WaitAsync(context, delay))
+        var flightKey = key ?? string.Empty;
+        var concurrent = _inFlight.AddOrUpdate(flightKey, 1, (_, n) => n + 1);
+        InterlockedMax(ref _maxConcurrentPerKey, concurrent);
+        try
+        {
+            if (!await WaitAsync(context, delay))
+                return;
+        }
+        finally
+        {
+            _inFlight.AddOrUpdate(flightKey, 0, (_, n) => n - 1);
+        }
+        if (noId)
+        {
+            await context.Response.WriteAsJsonAsync(new { accepted = true }, Json, context.RequestAborted);
             return;
+        }
         if (status != StatusCodes.Status200OK)
         {
             context.Response.StatusCode = status;
@@ -97,6 +137,14 @@ public sealed class FakeFulfilmentServer : ScriptableFakeServer
         var fulfilmentId = _fulfilments.GetOrAdd(key!,
             _ => new Lazy<string>(() => $"ful_{Guid.NewGuid():N}", LazyThreadSafetyMode.ExecutionAndPublication)).Value;
         await context.Response.WriteAsJsonAsync(new { fulfilmentId }, Json, context.RequestAborted);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
     }
 
     private sealed record FulfilmentRequest(Guid? OrderId, Guid? CustomerId, decimal? Amount, string? Currency, string? Description,

@@ -3,7 +3,10 @@ using CleanWallet.Api.Tests.Infrastructure;
 
 namespace CleanWallet.Api.Tests.Orders;
 
-/// <summary>Cancelling and returning orders: every refund goes back to the wallet through the order's payment.</summary>
+/// <summary>
+/// Cancelling and returning orders: every refund goes back to the wallet through the order's payment (the capture of its
+/// hold); a Fulfilling order cannot be cancelled.
+/// </summary>
 public sealed class OrderCancelReturnTests(TestDatabase database) : OrderTestBase(database)
 {
     private static string CancelUrl(Guid orderId) => $"{OrderUrl(orderId)}/cancel";
@@ -24,25 +27,23 @@ public sealed class OrderCancelReturnTests(TestDatabase database) : OrderTestBas
     // ---- cancel ----
 
     [Fact]
-    public async Task Cancelling_a_paid_order_not_yet_fulfilled_cancels_it_and_refunds_it_in_full()
+    public async Task Cancelling_a_Fulfilling_order_is_a_409_order_in_fulfilment_and_writes_nothing()
     {
         var customer = await FundedCustomerAsync(100m);
-        var orderId = await PaidButUnfulfilledOrderAsync(customer, 35m);
+        var orderId = await PlacedButNotFulfilledOrderAsync(customer, 35m);
+        var before = await WrittenStateAsync();
 
         var response = await Client(customer.ApiKey).SendAsync(Post(CancelUrl(orderId), new { reason = "Changed my mind" }));
 
-        await AssertStatus(response, HttpStatusCode.OK);
-        var order = await ReadJson(response);
-        Assert.Equal("Cancelled", (string?)order["status"]);
-        await AssertFullyRefundedAsync(order);
-        Assert.Equal(1L, await Database.CountAsync("refunds", "reason = 'Changed my mind' AND actor = $1", $"customer:{customer.CustomerId}"));
-        Assert.Equal(100m, await BalanceAsync(customer.WalletId));
-        await AssertLedgerReconcilesAsync(customer.WalletId);
+        var problem = await AssertProblem(response, HttpStatusCode.Conflict, "order_in_fulfilment");
+        Assert.Equal("Fulfilling", (string?)problem["orderStatus"]);
+        Assert.Equal(before, await WrittenStateAsync());
+        Assert.Equal("Active", await HoldStatusAsync(orderId));
+        Assert.Equal(65m, await AvailableAsync(customer.WalletId));
 
-        // Fulfilment that would still come round (recovery) leaves a cancelled order alone.
-        Clock.Advance(TimeSpan.FromSeconds(RecoverAfterSeconds + 1));
-        Assert.Equal(0, (await RecoverAsync()).Found);
-        Assert.Equal(0, Fulfilment.CallCount);
+        // Recovery still finishes it.
+        Clock.Advance(TimeSpan.FromSeconds(LeaseSeconds));
+        Assert.Equal(1, (await RecoverAsync()).Completed);
     }
 
     [Fact]
@@ -97,7 +98,7 @@ public sealed class OrderCancelReturnTests(TestDatabase database) : OrderTestBas
     }
 
     [Fact]
-    public async Task Cancelling_a_failed_order_is_a_409_since_it_was_refunded_already()
+    public async Task Cancelling_a_failed_order_is_a_409_since_nothing_was_charged()
     {
         var customer = await FundedCustomerAsync(100m);
         Fulfilment.RejectNextCalls(1, "Out of stock");
@@ -107,7 +108,8 @@ public sealed class OrderCancelReturnTests(TestDatabase database) : OrderTestBas
         var response = await Client(customer.ApiKey).SendAsync(Post(CancelUrl(IdOf(failed)), new { }));
 
         await AssertProblem(response, HttpStatusCode.Conflict, "conflict");
-        Assert.Equal(1L, await Database.CountAsync("refunds"));
+        Assert.Equal(0L, await Database.CountAsync("refunds"));
+        Assert.Equal(0L, await Database.CountAsync("ledger_entries", "type IN ('Payment', 'Refund')"));
         Assert.Equal(100m, await BalanceAsync(customer.WalletId));
     }
 
@@ -229,10 +231,10 @@ public sealed class OrderCancelReturnTests(TestDatabase database) : OrderTestBas
     }
 
     [Fact]
-    public async Task Returning_a_paid_order_not_yet_fulfilled_is_a_409()
+    public async Task Returning_a_Fulfilling_order_is_a_409()
     {
         var customer = await FundedCustomerAsync(100m);
-        var orderId = await PaidButUnfulfilledOrderAsync(customer, 20m);
+        var orderId = await PlacedButNotFulfilledOrderAsync(customer, 20m);
 
         var response = await Client(customer.ApiKey).SendAsync(Post(ReturnsUrl(orderId), new { reason = "Not wanted" }));
 

@@ -34,6 +34,7 @@ public sealed class OrderConcurrencyTests(TestDatabase database) : OrderTestBase
         var ids = await Task.WhenAll(responses.Select(async r => IdOf(await ReadJson(r))));
         Assert.Single(ids.Distinct());
         Assert.Equal(1L, await Database.CountAsync("orders"));
+        Assert.Equal(1L, await Database.CountAsync("holds"));
         Assert.Equal(1L, await Database.CountAsync("ledger_entries", "type = 'Payment'"));
         Assert.Equal(85m, await BalanceAsync(customer.WalletId));
         // Replays racing the first request may ask the service again, always under the order's key: it fulfils once.
@@ -43,7 +44,7 @@ public sealed class OrderConcurrencyTests(TestDatabase database) : OrderTestBase
     }
 
     [Fact]
-    public async Task No_row_is_locked_during_the_fulfilment_call_so_a_cancel_lands_and_the_late_outcome_is_not_recorded()
+    public async Task No_row_is_locked_during_the_fulfilment_call_so_a_cancel_is_answered_409_order_in_fulfilment_at_once()
     {
         var customer = await FundedCustomerAsync(100m);
         Fulfilment.DelayNextCalls(1, TimeSpan.FromMilliseconds(700));
@@ -55,21 +56,17 @@ public sealed class OrderConcurrencyTests(TestDatabase database) : OrderTestBase
         // The order and wallet rows are free while the service thinks: the cancel does not wait for it.
         var cancel = await Client(customer.ApiKey).SendAsync(Post($"{OrderUrl(orderId)}/cancel", new { reason = "Too slow" }));
         Assert.False(placing.IsCompleted, "The cancel waited for the fulfilment call: a row lock was held during it.");
-        await AssertStatus(cancel, HttpStatusCode.OK);
+        await AssertProblem(cancel, HttpStatusCode.Conflict, "order_in_fulfilment");
 
-        // The fulfilment's success arrives after the cancel: the order is re-checked under its lock and left Cancelled.
         var response = await placing;
         await AssertStatus(response, HttpStatusCode.Created);
-        var order = await ReadJson(response);
-        Assert.Equal("Cancelled", (string?)order["status"]);
-        Assert.Null(order["fulfilmentId"]);
-        await AssertFullyRefundedAsync(order);
-        Assert.Equal(100m, await BalanceAsync(customer.WalletId));
+        Assert.Equal("Completed", (string?)(await ReadJson(response))["status"]);
+        Assert.Equal(60m, await BalanceAsync(customer.WalletId));
         await AssertLedgerReconcilesAsync(customer.WalletId);
     }
 
     [Fact]
-    public async Task A_wallet_movement_during_a_failing_fulfilment_is_not_lost_when_the_order_is_refunded()
+    public async Task A_wallet_movement_during_a_failing_fulfilment_is_not_lost_when_the_hold_is_voided()
     {
         var customer = await FundedCustomerAsync(100m);
         Fulfilment.DelayNextCalls(1, TimeSpan.FromMilliseconds(500));
@@ -77,14 +74,35 @@ public sealed class OrderConcurrencyTests(TestDatabase database) : OrderTestBase
 
         var placing = PlaceOrderAsync(customer, 40m);
         await WaitForFulfilmentCallAsync();
+        Assert.Equal(60m, await AvailableAsync(customer.WalletId));
         await TopUpAsync(customer.WalletId, 5m);
         var response = await placing;
 
-        // The refund is computed from the wallet as it is after the top-up, not as the order's own step last saw it.
+        // The void is applied to the wallet as it is after the top-up, not as the order's own step last saw it.
         await AssertStatus(response, HttpStatusCode.Created);
         Assert.Equal("Failed", (string?)(await ReadJson(response))["status"]);
         Assert.Equal(105m, await BalanceAsync(customer.WalletId));
-        Assert.Equal(4L, await Database.CountAsync("ledger_entries"));
+        Assert.Equal(105m, await AvailableAsync(customer.WalletId));
+        Assert.Equal(2L, await Database.CountAsync("ledger_entries"));
+        await AssertLedgerReconcilesAsync(customer.WalletId);
+    }
+
+    [Fact]
+    public async Task Held_orders_count_against_available_funds_so_parallel_orders_and_payments_never_overcommit_the_wallet()
+    {
+        var customer = await FundedCustomerAsync(100m);
+        using var client = Client(customer.ApiKey);
+        Fulfilment.DelayNextCalls(20, TimeSpan.FromMilliseconds(300));
+
+        var orders = Enumerable.Range(0, 5).Select(i => PlaceOrderAsync(customer, 15m, $"Held {i}", client: client));
+        var payments = Enumerable.Range(0, 5).Select(i => client.SendAsync(Post($"/api/v1/wallets/{customer.WalletId}/payments",
+            new { amount = 15m, description = $"Payment {i}" })));
+        var responses = await Task.WhenAll(orders.Concat(payments));
+
+        Assert.Equal(6, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(4, responses.Count(r => r.StatusCode == HttpStatusCode.UnprocessableEntity));
+        Assert.Equal(10m, await BalanceAsync(customer.WalletId));
+        Assert.Equal(10m, await AvailableAsync(customer.WalletId));
         await AssertLedgerReconcilesAsync(customer.WalletId);
     }
 

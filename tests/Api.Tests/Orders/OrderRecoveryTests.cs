@@ -1,131 +1,229 @@
 using System.Net;
 using CleanWallet.Api.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CleanWallet.Api.Tests.Orders;
 
 /// <summary>
-/// Orders left Paid by a crash between payment and fulfilment. The crash is reproduced exactly: the endpoint's first
-/// command (CreateOrderCommand) is sent alone through the API's mediator, so the order is paid and committed and the
-/// fulfilment step never runs. The recovery command is then sent the way the background service sends it.
+/// Orders left Fulfilling: by a crash between the hold and fulfilment (reproduced exactly: the endpoint's first command
+/// is sent alone through the API's mediator, so the order and its hold commit and fulfilment is never asked), by an
+/// unclear answer, or by a capture transaction that failed after the service fulfilled. The recovery command is sent the
+/// way the order-recovery job sends it.
 /// </summary>
 public sealed class OrderRecoveryTests(TestDatabase database) : OrderTestBase(database)
 {
+    private readonly CommitFaults _faults = new()
+    {
+        AfterCommit = false,
+        Fault = () => new InvalidOperationException("Injected: the node died before the capture committed."),
+    };
+
+    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<IInterceptor>(_faults);
+
     [Fact]
-    public async Task A_stuck_order_is_completed_by_recovery_and_one_paid_more_recently_is_left_alone()
+    public async Task An_order_interrupted_between_hold_and_fulfilment_is_completed_by_recovery_once_its_lease_passed()
     {
         var customer = await FundedCustomerAsync(100m);
-        var stuck = await PaidButUnfulfilledOrderAsync(customer, 30m);
-        Clock.Advance(TimeSpan.FromSeconds(RecoverAfterSeconds - 100));
-        var recent = await PaidButUnfulfilledOrderAsync(customer, 20m);
-        Assert.Equal(50m, await BalanceAsync(customer.WalletId));
+        var interrupted = await PlacedButNotFulfilledOrderAsync(customer, 30m);
+        Assert.Equal(70m, await AvailableAsync(customer.WalletId));
+        Assert.Equal(100m, await BalanceAsync(customer.WalletId));
 
-        // Nothing is old enough yet.
-        Clock.Advance(TimeSpan.FromSeconds(99));
+        // The placing request's lease still runs: nobody else may ask the service yet.
+        Clock.Advance(TimeSpan.FromSeconds(LeaseSeconds - 1));
         var early = await RecoverAsync();
         Assert.Equal(0, early.Found);
         Assert.Equal(0, Fulfilment.CallCount);
 
-        Clock.Advance(TimeSpan.FromSeconds(2));
+        Clock.Advance(TimeSpan.FromSeconds(1));
         var report = await RecoverAsync();
 
         Assert.Equal(1, report.Found);
         Assert.Equal(1, report.Completed);
-        var call = Assert.Single(Fulfilment.Calls);
-        Assert.Equal(stuck.ToString(), call.IdempotencyKey);
-        var order = await GetOrderAsync(stuck);
+        Assert.Equal(interrupted.ToString(), Assert.Single(Fulfilment.Calls).IdempotencyKey);
+        var order = await GetOrderAsync(interrupted);
         Assert.Equal("Completed", (string?)order["status"]);
-        Assert.Equal(Fulfilment.FulfilmentIdFor(stuck.ToString()), (string?)order["fulfilmentId"]);
-        Assert.Equal("Paid", (string?)(await GetOrderAsync(recent))["status"]);
-        Assert.Equal(50m, await BalanceAsync(customer.WalletId));
+        Assert.Equal(Fulfilment.FulfilmentIdFor(interrupted.ToString()), (string?)order["fulfilmentId"]);
+        Assert.Equal("Captured", await HoldStatusAsync(interrupted));
+        Assert.Equal(70m, await BalanceAsync(customer.WalletId));
+        Assert.Equal(1L, await Database.CountAsync("ledger_entries", "type = 'Payment' AND amount = 30"));
 
-        // A second run finds nothing new: the completed order is settled, the recent one is still young.
-        var again = await RecoverAsync();
-        Assert.Equal(0, again.Found);
+        // A second run finds nothing: the order is settled.
+        Assert.Equal(0, (await RecoverAsync()).Found);
         Assert.Equal(1, Fulfilment.CallCount);
-    }
-
-    [Fact]
-    public async Task A_stuck_order_whose_fulfilment_fails_is_failed_and_refunded_by_recovery()
-    {
-        var customer = await FundedCustomerAsync(100m);
-        var stuck = await PaidButUnfulfilledOrderAsync(customer, 45m);
-        Assert.Equal(55m, await BalanceAsync(customer.WalletId));
-        Fulfilment.FailNextCalls(10, 503);
-        Clock.Advance(TimeSpan.FromSeconds(RecoverAfterSeconds + 1));
-
-        var report = await RecoverAsync();
-
-        Assert.Equal(1, report.Found);
-        Assert.Equal(1, report.Failed);
-        Assert.Equal(MaxAttempts, Fulfilment.CallCount);
-        var order = await GetOrderAsync(stuck);
-        Assert.Equal("Failed", (string?)order["status"]);
-        await AssertFullyRefundedAsync(order);
-        Assert.Equal(100m, await BalanceAsync(customer.WalletId));
         await AssertLedgerReconcilesAsync(customer.WalletId);
     }
 
     [Fact]
-    public async Task Recovery_takes_stuck_orders_oldest_first_and_leaves_cancelled_ones_alone()
+    public async Task An_order_whose_capture_failed_after_fulfilment_is_captured_exactly_once_by_recovery()
     {
         var customer = await FundedCustomerAsync(100m);
-        var first = await PaidButUnfulfilledOrderAsync(customer, 10m);
-        Clock.Advance(TimeSpan.FromSeconds(1));
-        var cancelled = await PaidButUnfulfilledOrderAsync(customer, 11m);
-        Clock.Advance(TimeSpan.FromSeconds(1));
-        var second = await PaidButUnfulfilledOrderAsync(customer, 12m);
-        await AssertStatus(await Client(customer.ApiKey).SendAsync(Post($"{OrderUrl(cancelled)}/cancel", new { })), HttpStatusCode.OK);
-        Clock.Advance(TimeSpan.FromSeconds(RecoverAfterSeconds + 1));
+        // The service fulfils; the capture transaction that follows fails before it commits.
+        Fulfilment.OnCall = _ => _faults.Remaining = 1;
 
-        var report = await RecoverAsync();
+        var response = await PlaceOrderAsync(customer, 40m, idempotencyKey: "capture-lost");
 
-        Assert.Equal(2, report.Found);
-        Assert.Equal(2, report.Completed);
-        Assert.Equal([first.ToString(), second.ToString()], Fulfilment.Calls.Select(c => c.IdempotencyKey));
-        Assert.Equal("Cancelled", (string?)(await GetOrderAsync(cancelled))["status"]);
-        Assert.Equal(100m - 10m - 12m, await BalanceAsync(customer.WalletId));
-        await AssertLedgerReconcilesAsync(customer.WalletId);
-    }
-
-    [Fact]
-    public async Task An_order_the_request_already_fulfilled_is_never_taken_up_by_recovery()
-    {
-        var customer = await FundedCustomerAsync(100m);
-        var response = await PlaceOrderAsync(customer, 15m, idempotencyKey: "finish-me");
         await AssertStatus(response, HttpStatusCode.Created);
-        var orderId = IdOf(await ReadJson(response));
-        Clock.Advance(TimeSpan.FromSeconds(RecoverAfterSeconds + 1));
+        var placed = await ReadJson(response);
+        var orderId = IdOf(placed);
+        Assert.Equal(1, _faults.Fired);
+        Assert.Equal("Fulfilling", (string?)placed["status"]);
+        Assert.Equal(1, Fulfilment.DistinctFulfilments);
+        Assert.Equal("Active", await HoldStatusAsync(orderId));
+        Assert.Equal(0L, await Database.CountAsync("ledger_entries", "type = 'Payment'"));
+        Fulfilment.OnCall = null;
+
+        Clock.Advance(TimeSpan.FromSeconds(LeaseSeconds));
+        var report = await RecoverAsync();
+
+        Assert.Equal(1, report.Completed);
+        Assert.Equal(2, Fulfilment.CallCount);
+        Assert.Equal(1, Fulfilment.DistinctFulfilments);
+        var order = await GetOrderAsync(orderId);
+        Assert.Equal("Completed", (string?)order["status"]);
+        Assert.Equal(Fulfilment.FulfilmentIdFor(orderId.ToString()), (string?)order["fulfilmentId"]);
+        // Exactly one payment, never a payment and a void.
+        Assert.Equal("Captured", await HoldStatusAsync(orderId));
+        Assert.Equal(1L, await Database.CountAsync("payments", "method = 'Wallet'"));
+        Assert.Equal(1L, await Database.CountAsync("ledger_entries", "type = 'Payment' AND amount = 40"));
+        Assert.Equal(60m, await BalanceAsync(customer.WalletId));
+        Assert.Equal(60m, await AvailableAsync(customer.WalletId));
+        await AssertLedgerReconcilesAsync(customer.WalletId);
+
+        // The client's replay now sees the order as it is.
+        var replay = await PlaceOrderAsync(customer, 40m, idempotencyKey: "capture-lost");
+        Assert.Equal("Completed", (string?)(await ReadJson(replay))["status"]);
+        Assert.Equal(2, Fulfilment.CallCount);
+        Assert.Equal(0, (await RecoverAsync()).Found);
+    }
+
+    [Fact]
+    public async Task An_unclear_order_is_asked_again_after_recover_after_and_completed()
+    {
+        var customer = await FundedCustomerAsync(100m);
+        Fulfilment.FailNextCalls(MaxAttempts, 503);
+        var placed = await ReadJson(await PlaceOrderAsync(customer, 25m));
+        var orderId = IdOf(placed);
+        Assert.Equal("Fulfilling", (string?)placed["status"]);
+
+        Clock.Advance(TimeSpan.FromSeconds(RecoverAfterSeconds - 1));
+        Assert.Equal(0, (await RecoverAsync()).Found);
+
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        var report = await RecoverAsync();
+
+        Assert.Equal(1, report.Completed);
+        var order = await GetOrderAsync(orderId);
+        Assert.Equal("Completed", (string?)order["status"]);
+        Assert.Equal(MaxAttempts + 1, (int)order["fulfilmentAttempts"]!);
+        Assert.Equal("Captured", await HoldStatusAsync(orderId));
+        Assert.Equal(75m, await BalanceAsync(customer.WalletId));
+        await AssertLedgerReconcilesAsync(customer.WalletId);
+    }
+
+    [Fact]
+    public async Task An_unclear_order_refused_on_recovery_is_Failed_with_its_hold_voided_and_no_ledger_entry()
+    {
+        var customer = await FundedCustomerAsync(100m);
+        Fulfilment.FailNextCalls(MaxAttempts, 503);
+        var orderId = IdOf(await ReadJson(await PlaceOrderAsync(customer, 25m)));
+        Fulfilment.RejectNextCalls(1, "Region closed");
+        Clock.Advance(TimeSpan.FromSeconds(RecoverAfterSeconds));
 
         var report = await RecoverAsync();
+
+        Assert.Equal(1, report.Failed);
+        var order = await GetOrderAsync(orderId);
+        Assert.Equal("Failed", (string?)order["status"]);
+        Assert.Equal("Region closed", (string?)order["failureReason"]);
+        Assert.Equal("Voided", await HoldStatusAsync(orderId));
+        Assert.Equal(100m, await AvailableAsync(customer.WalletId));
+        Assert.Equal(0L, await Database.CountAsync("ledger_entries", "type IN ('Payment', 'Refund')"));
+    }
+
+    [Fact]
+    public async Task An_order_still_unclear_past_its_deadline_is_voided_and_Failed_after_one_last_ask()
+    {
+        var customer = await FundedCustomerAsync(100m);
+        var orderId = await PlacedButNotFulfilledOrderAsync(customer, 35m);
+        Fulfilment.FailNextCalls(100, 503);
+
+        // Before the deadline an unclear answer keeps it Fulfilling.
+        Clock.Advance(TimeSpan.FromSeconds(LeaseSeconds));
+        var before = await RecoverAsync();
+        Assert.Equal(1, before.StillFulfilling);
+        Assert.Equal("Active", await HoldStatusAsync(orderId));
+
+        Clock.Advance(TimeSpan.FromMinutes(FulfilmentDeadlineMinutes));
+        var calls = Fulfilment.CallCount;
+        var report = await RecoverAsync();
+
+        Assert.Equal(1, report.Failed);
+        Assert.Equal(calls + MaxAttempts, Fulfilment.CallCount);
+        var order = await GetOrderAsync(orderId);
+        Assert.Equal("Failed", (string?)order["status"]);
+        Assert.Contains("deadline", (string?)order["failureReason"]);
+        Assert.Equal("Voided", await HoldStatusAsync(orderId));
+        Assert.Equal(100m, await AvailableAsync(customer.WalletId));
+        Assert.Equal(100m, await BalanceAsync(customer.WalletId));
+        Assert.Equal(0L, await Database.CountAsync("ledger_entries", "type = 'Payment'"));
+        Assert.Equal(0, (await RecoverAsync()).Found);
+    }
+
+    [Fact]
+    public async Task A_service_that_fulfils_on_the_last_ask_after_the_deadline_still_completes_the_order()
+    {
+        var customer = await FundedCustomerAsync(100m);
+        var orderId = await PlacedButNotFulfilledOrderAsync(customer, 35m);
+        Clock.Advance(TimeSpan.FromMinutes(FulfilmentDeadlineMinutes + 1));
+
+        var report = await RecoverAsync();
+
+        Assert.Equal(1, report.Completed);
+        Assert.Equal("Captured", await HoldStatusAsync(orderId));
+        Assert.Equal(65m, await BalanceAsync(customer.WalletId));
+    }
+
+    [Fact]
+    public async Task Two_recovery_runs_in_parallel_never_call_fulfilment_twice_for_one_order_at_the_same_time()
+    {
+        var customer = await FundedCustomerAsync(100m);
+        var orders = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+            orders.Add(await PlacedButNotFulfilledOrderAsync(customer, 10m + i));
+        Clock.Advance(TimeSpan.FromSeconds(LeaseSeconds));
+        Fulfilment.DelayNextCalls(10, TimeSpan.FromMilliseconds(300));
+
+        var reports = await Task.WhenAll(RecoverAsync(), RecoverAsync());
+
+        Assert.Equal(1, Fulfilment.MaxConcurrentCallsPerKey);
+        Assert.Equal(3, reports.Sum(r => r.Completed));
+        // Each order was asked once in all: the run that lost the claim skipped it.
+        Assert.Equal(3, Fulfilment.CallCount);
+        Assert.Equal(orders.Select(o => o.ToString()).Order(), Fulfilment.Calls.Select(c => c.IdempotencyKey!).Order());
+        Assert.Equal(3L, await Database.CountAsync("ledger_entries", "type = 'Payment'"));
+        Assert.Equal(100m - 33m, await BalanceAsync(customer.WalletId));
+        await AssertLedgerReconcilesAsync(customer.WalletId);
+    }
+
+    [Fact]
+    public async Task Recovery_never_takes_an_order_whose_request_is_still_asking_the_service()
+    {
+        var customer = await FundedCustomerAsync(100m);
+        Fulfilment.DelayNextCalls(1, TimeSpan.FromMilliseconds(800));
+
+        var placing = PlaceOrderAsync(customer, 15m);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Fulfilment.CallCount == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The fulfilment service was never called.");
+            await Task.Delay(10);
+        }
+        var report = await RecoverAsync();
+        var response = await placing;
 
         Assert.Equal(0, report.Found);
+        Assert.Equal("Completed", (string?)(await ReadJson(response))["status"]);
         Assert.Equal(1, Fulfilment.CallCount);
-        Assert.Equal("Completed", (string?)(await GetOrderAsync(orderId))["status"]);
-    }
-}
-
-/// <summary>The background service runs the recovery step by itself, on its interval, in a scope of its own.</summary>
-public sealed class OrderRecoveryServiceTests(TestDatabase database) : OrderTestBase(database)
-{
-    protected override int RecoveryIntervalSeconds => 1;
-
-    [Fact]
-    public async Task The_background_service_completes_a_stuck_order_without_being_asked()
-    {
-        var customer = await FundedCustomerAsync(100m);
-        var stuck = await PaidButUnfulfilledOrderAsync(customer, 30m);
-        Clock.Advance(TimeSpan.FromSeconds(RecoverAfterSeconds + 1));
-
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        string? status;
-        do
-        {
-            await Task.Delay(200);
-            status = await Database.ScalarAsync<string>("SELECT status FROM orders WHERE id = $1", stuck);
-        }
-        while (status == "Paid" && DateTime.UtcNow < deadline);
-
-        Assert.Equal("Completed", status);
-        Assert.Equal(stuck.ToString(), Assert.Single(Fulfilment.Calls).IdempotencyKey);
     }
 }

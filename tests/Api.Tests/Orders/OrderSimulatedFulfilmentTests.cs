@@ -23,7 +23,7 @@ public sealed class OrderSimulatedFulfilmentTests(TestDatabase database) : ApiTe
     }
 
     [Fact]
-    public async Task The_simulated_service_refuses_an_order_marked_fail_which_is_failed_and_refunded()
+    public async Task The_simulated_service_refuses_an_order_marked_fail_which_is_failed_with_nothing_charged()
     {
         var customer = await CreateCustomerAsync();
         await TopUpAsync(customer.WalletId, 50m);
@@ -34,7 +34,9 @@ public sealed class OrderSimulatedFulfilmentTests(TestDatabase database) : ApiTe
         await AssertStatus(response, HttpStatusCode.Created);
         var order = await ReadJson(response);
         Assert.Equal("Failed", (string?)order["status"]);
-        Assert.Equal("Refunded", (string?)order["paymentStatus"]);
-        Assert.Equal(50m, (decimal)(await GetWalletAsync(customer.WalletId))["balance"]!);
+        Assert.Null(order["paymentStatus"]);
+        var wallet = await GetWalletAsync(customer.WalletId);
+        Assert.Equal(50m, (decimal)wallet["balance"]!);
+        Assert.Equal(50m, (decimal)wallet["available"]!);
     }
 }

@@ -14,7 +14,8 @@ namespace CleanWallet.Api.Tests.Orders;
 
 /// <summary>
 /// The API with <c>Fulfilment:BaseUrl</c> pointing at a <see cref="FakeFulfilmentServer"/> (short timeouts and
-/// backoff, so failure paths stay fast), a clock the test moves, and no background recovery: tests run it themselves.
+/// backoff, so failure paths stay fast), a clock the test moves, and no scheduler firing (Testing): tests run the
+/// order-recovery job's command themselves.
 /// </summary>
 public abstract class OrderTestBase(TestDatabase database) : ApiTestBase(database)
 {
@@ -23,15 +24,24 @@ public abstract class OrderTestBase(TestDatabase database) : ApiTestBase(databas
     protected const int RetryBaseDelayMilliseconds = 50;
     protected const int RecoverAfterSeconds = 300;
     protected const int CancellationWindowMinutes = 30;
+    protected const int LeaseSeconds = 60;
+    protected const int FulfilmentDeadlineMinutes = 60;
+    protected const int HoldExpiryMinutes = 180;
 
     protected MutableClock Clock { get; } = new(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
     protected FakeFulfilmentServer Fulfilment { get; private set; } = null!;
 
-    /// <summary>Seconds between background recovery runs; 0 (off) unless a test class is about the background service.</summary>
-    protected virtual int RecoveryIntervalSeconds => 0;
+    /// <summary>Extra services for the API (e.g. a commit interceptor injecting faults).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
 
     protected override ApiFactory CreateFactory() =>
-        ApiFactory.StartOnKestrel(Database.ConnectionString, services => services.AddSingleton<TimeProvider>(Clock),
+        ApiFactory.StartOnKestrel(Database.ConnectionString, services =>
+            {
+                services.AddSingleton<TimeProvider>(Clock);
+                ConfigureServices(services);
+            },
             new Dictionary<string, string?>
             {
                 ["Fulfilment:BaseUrl"] = Fulfilment.BaseUrl,
@@ -39,8 +49,10 @@ public abstract class OrderTestBase(TestDatabase database) : ApiTestBase(databas
                 ["Fulfilment:MaxAttempts"] = MaxAttempts.ToString(CultureInfo.InvariantCulture),
                 ["Fulfilment:RetryBaseDelayMilliseconds"] = RetryBaseDelayMilliseconds.ToString(CultureInfo.InvariantCulture),
                 ["Fulfilment:RecoverAfterSeconds"] = RecoverAfterSeconds.ToString(CultureInfo.InvariantCulture),
-                ["Fulfilment:RecoveryIntervalSeconds"] = RecoveryIntervalSeconds.ToString(CultureInfo.InvariantCulture),
+                ["Fulfilment:LeaseSeconds"] = LeaseSeconds.ToString(CultureInfo.InvariantCulture),
                 ["Orders:CancellationWindowMinutes"] = CancellationWindowMinutes.ToString(CultureInfo.InvariantCulture),
+                ["Orders:FulfilmentDeadlineMinutes"] = FulfilmentDeadlineMinutes.ToString(CultureInfo.InvariantCulture),
+                ["Orders:HoldExpiryMinutes"] = HoldExpiryMinutes.ToString(CultureInfo.InvariantCulture),
             });
 
     public override async Task InitializeAsync()
@@ -96,12 +108,18 @@ public abstract class OrderTestBase(TestDatabase database) : ApiTestBase(databas
 
     protected async Task<decimal> BalanceAsync(Guid walletId) => (decimal)(await GetWalletAsync(walletId))["balance"]!;
 
+    protected async Task<decimal> AvailableAsync(Guid walletId) => (decimal)(await GetWalletAsync(walletId))["available"]!;
+
+    /// <summary>The status of the hold that reserves the order's amount (null: no hold).</summary>
+    protected Task<string?> HoldStatusAsync(Guid orderId) =>
+        Database.ScalarAsync<string?>("SELECT status FROM holds WHERE order_id = $1", orderId);
+
     /// <summary>
-    /// The state a crash between the endpoint's two steps leaves: the order paid (committed) but never fulfilled. The
+    /// The state a crash between the endpoint's two steps leaves: the order and its hold committed, fulfilment never asked. The
     /// endpoint's first command is sent alone through the API's own mediator, as the customer (its claims on an
     /// ambient HttpContext, which is where the API's caller context reads them), so nothing else is faked.
     /// </summary>
-    protected async Task<Guid> PaidButUnfulfilledOrderAsync(TestCustomer customer, decimal amount, string description = "Paid, then the node died")
+    protected async Task<Guid> PlacedButNotFulfilledOrderAsync(TestCustomer customer, decimal amount, string description = "Held, then the node died")
     {
         await using var scope = Factory.Services.CreateAsyncScope();
         var accessor = scope.ServiceProvider.GetRequiredService<IHttpContextAccessor>();
@@ -117,7 +135,7 @@ public abstract class OrderTestBase(TestDatabase database) : ApiTestBase(databas
         {
             var order = await scope.ServiceProvider.GetRequiredService<IMediator>()
                 .Send(new CreateOrderCommand(customer.WalletId, amount, description, null));
-            Assert.Equal("Paid", order.Status);
+            Assert.Equal("Fulfilling", order.Status);
             return order.Id;
         }
         finally
@@ -126,7 +144,7 @@ public abstract class OrderTestBase(TestDatabase database) : ApiTestBase(databas
         }
     }
 
-    /// <summary>One run of the recovery step, sent the way the background service sends it: in a scope of its own.</summary>
+    /// <summary>One run of the recovery step, sent the way the order-recovery job sends it: in a scope of its own.</summary>
     protected async Task<OrderRecoveryReport> RecoverAsync()
     {
         await using var scope = Factory.Services.CreateAsyncScope();

@@ -7,6 +7,9 @@ using CleanWallet.Application.Orders.Commands.FulfilOrder;
 using CleanWallet.Application.Orders.Commands.ReturnOrder;
 using CleanWallet.Application.Orders.Queries.GetOrder;
 using CleanWallet.Application.Orders.Queries.ListOrders;
+using CleanWallet.Application.Common.Security;
+using CleanWallet.Application.Payments.Commands.RecordCardChargeOutcome;
+using CleanWallet.Domain.Orders;
 using MediatR;
 
 namespace CleanWallet.Api.Endpoints.Orders;
@@ -24,21 +27,25 @@ public static class OrdersEndpoints
     {
         var orders = api.MapGroup("/orders").WithTags("Orders");
 
-        orders.MapPost("/", async (OrderRequest body, IMediator mediator, ILoggerFactory loggers, CancellationToken ct) =>
+        orders.MapPost("/", async (OrderRequest body, IMediator mediator, ICallerContext caller, ILoggerFactory loggers, CancellationToken ct) =>
             {
-                var paid = await mediator.Send(new CreateOrderCommand(body.WalletId ?? Guid.Empty, body.Amount ?? 0m,
-                    body.Description ?? string.Empty, body.Items), ct);
-                return TypedResults.Created($"/api/v1/orders/{paid.Id}", await FulfilAsync(mediator, paid, loggers));
+                var lease = Guid.NewGuid();
+                var placed = await mediator.Send(new CreateOrderCommand(body.WalletId ?? Guid.Empty, body.Amount ?? 0m,
+                    body.Description ?? string.Empty, body.Items, lease), ct);
+                var answer = caller.IdempotencyKey is { } key ? new IdempotentAnswer(caller.CallerId, key) : null;
+                return TypedResults.Created($"/api/v1/orders/{placed.Id}", await FulfilAsync(mediator, placed, lease, answer, loggers));
             })
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
-            .WithSummary("Place and pay for an order from a wallet, then fulfil it")
+            .WithSummary("Place an order on a hold of its amount, then fulfil it")
             .WithDescription(
-                "The order, its wallet payment and the Payment ledger entry are written in one transaction (422 insufficient_funds / " +
-                "wallet_frozen and nothing written when refused). The fulfilment service is called after that commits. The answer is " +
-                "201 with the order as it stands then: Completed with its fulfilmentId, or Failed with the payment already refunded " +
-                "to the wallet (paymentStatus Refunded) — a failed fulfilment is still a 201, since the order exists. A replay with the " +
-                "same Idempotency-Key moves no money and calls no service again; it answers the order as it stands now.")
+                "The order (Fulfilling) and a hold of its amount on the wallet are written in one transaction, under the same rules as a " +
+                "payment (422 insufficient_funds / wallet_frozen / amount_over_limit / daily_limit_exceeded and nothing written when " +
+                "refused; 422 amount_mismatch when items are given and their price × quantity does not add up to the amount). The " +
+                "fulfilment service is called after that commits. The answer is 201 with the order as it stands then: Completed (the " +
+                "hold captured: one Payment entry, paymentId), Failed (the hold voided: no ledger entry, nothing to refund), or still " +
+                "Fulfilling when the service gave no definite answer (the amount stays held; the order-recovery job asks again). A " +
+                "replay with the same Idempotency-Key moves no money and answers the recorded outcome.")
             .Produces<OrderDto>(StatusCodes.Status201Created);
 
         orders.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
@@ -55,7 +62,7 @@ public static class OrdersEndpoints
                 TypedResults.Ok(await mediator.Send(new CancelOrderCommand(id, body?.Reason), ct)))
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
-            .WithSummary("Cancel a Paid order, or a Completed one within the cancellation window, with a full refund to the wallet")
+            .WithSummary("Cancel a Completed order within the cancellation window, with a full refund to the wallet (409 order_in_fulfilment while Fulfilling)")
             .Produces<OrderDto>();
 
         orders.MapPost("/{id:guid}/returns", async (Guid id, ReturnRequest body, IMediator mediator, CancellationToken ct) =>
@@ -70,21 +77,26 @@ public static class OrdersEndpoints
     }
 
     /// <summary>
-    /// The second step, after the payment committed. Not tied to the request's cancellation: a client that hangs up
-    /// must not leave its paid order to the recovery step when it can be finished now (the calls are time-limited).
-    /// Should recording the outcome itself fail, the order is answered as paid and the recovery step finishes it.
+    /// The second step, after the order and its hold committed. A replay whose stored answer is already an outcome answers
+    /// it. Otherwise fulfilment is asked under the request's lease (a replay's new lease wins only once the first one has
+    /// passed). Not tied to the request's cancellation: a client that hangs up must not leave its order to recovery when it
+    /// can be finished now (the calls are time-limited). Should recording the outcome itself fail, the order is answered
+    /// Fulfilling and the order-recovery job finishes it.
     /// </summary>
-    private static async Task<OrderDto> FulfilAsync(IMediator mediator, OrderDto paid, ILoggerFactory loggers)
+    private static async Task<OrderDto> FulfilAsync(IMediator mediator, OrderDto placed, Guid lease, IdempotentAnswer? answer,
+        ILoggerFactory loggers)
     {
+        if (placed.Status != nameof(OrderStatus.Fulfilling))
+            return placed;
         try
         {
-            return await mediator.Send(new FulfilOrderCommand(paid.Id), CancellationToken.None);
+            return await mediator.Send(new FulfilOrderCommand(placed.Id, lease, answer), CancellationToken.None);
         }
         catch (Exception ex)
         {
             loggers.CreateLogger(typeof(OrdersEndpoints)).LogError(ex,
-                "Fulfilling order {OrderId} failed after it was paid; the recovery step will take it up", paid.Id);
-            return paid;
+                "Fulfilling order {OrderId} failed after its hold was placed; the order-recovery job will take it up", placed.Id);
+            return placed;
         }
     }
 }

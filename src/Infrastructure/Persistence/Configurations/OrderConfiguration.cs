@@ -19,6 +19,8 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.HasKey(o => o.Id);
         builder.Property(o => o.Id).ValueGeneratedNever();
         builder.Ignore(o => o.ReturnableAmount);
+        builder.Ignore(o => o.OrderId);
+        builder.Ignore(o => o.Money);
         builder.HasOne<Customer>().WithMany().HasForeignKey(o => o.CustomerId);
         builder.HasOne<Wallet>().WithMany().HasForeignKey(o => o.WalletId);
         // Declared so EF inserts the payment before the order that points at it.

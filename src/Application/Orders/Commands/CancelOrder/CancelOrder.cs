@@ -11,8 +11,9 @@ using Microsoft.Extensions.Options;
 namespace CleanWallet.Application.Orders.Commands.CancelOrder;
 
 /// <summary>
-/// Cancels an order that is Paid (not fulfilled yet) or Completed within the cancellation window with nothing
-/// returned, and refunds what is left of its payment to the wallet; any other state is a 409.
+/// Cancels an order that is Completed within the cancellation window with nothing returned, and refunds what is left
+/// of its payment (the capture of its hold) to the wallet; a Fulfilling order is a 409 order_in_fulfilment, any other
+/// state a 409.
 /// </summary>
 public sealed record CancelOrderCommand(Guid OrderId, string? Reason) : ICommand<OrderDto>, IIdempotentCommand;
 
@@ -34,6 +35,8 @@ public sealed class CancelOrderHandler(
         if (order is null || !caller.CanAccess(order.CustomerId))
             throw new NotFoundException("Order", command.OrderId);
         var before = new { status = order.Status.ToString() };
+        // A Fulfilling order has no payment yet (409 order_in_fulfilment), nor has a Failed one: refused before any other lock.
+        order.EnsureCanCancel(clock.GetUtcNow(), options.Value.CancellationWindow);
 
         var (payment, wallet) = await OrderRefunds.LockPaymentAndWalletAsync(refunds, wallets, order, cancellationToken);
         var now = clock.StorableNow(); // under every lock, so the refund entry is stamped in its wallet's sequence order

@@ -2,34 +2,50 @@ using CleanWallet.Application.Common.Errors;
 using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Application.Orders.Commands.RecordFulfilmentOutcome;
 using CleanWallet.Application.Orders.Fulfilment;
+using CleanWallet.Application.Payments.Commands.RecordCardChargeOutcome;
 using CleanWallet.Domain.Orders;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace CleanWallet.Application.Orders.Commands.FulfilOrder;
 
 /// <summary>
-/// Fulfils a Paid order and records the outcome: Completed with the fulfilment id, or Failed with the payment
-/// refunded to the wallet. Sent by the create endpoint once the payment has committed, and by the recovery step for
-/// orders left Paid. An order that is no longer Paid is answered as it stands, without calling anything.
-/// Deliberately not an <c>ICommand</c>: the outside call (seconds, with retries) runs with no transaction open and
-/// no row locked; only <see cref="RecordFulfilmentOutcomeCommand"/>, afterwards, takes locks, in its own transaction.
+/// Asks the fulfilment service for a Fulfilling order and records the answer: Completed (hold captured), Failed (hold
+/// voided) or, when the answer is unclear, still Fulfilling for recovery to ask again. First the order is claimed
+/// (<see cref="IOrderStore.TryClaimFulfilmentAsync"/>) with <see cref="LeaseToken"/> (the placing request's own, or a
+/// new one): when another node holds it, nothing is called and the order is answered as it stands. An order that is no
+/// longer Fulfilling is answered as it stands too. Deliberately not an <c>ICommand</c>: the outside call (seconds, with
+/// retries) runs with no transaction open and no row locked; only <see cref="RecordFulfilmentOutcomeCommand"/>,
+/// afterwards, takes locks, in its own transaction. <see cref="Answer"/> is the client's idempotency key whose stored
+/// answer becomes the final one.
 /// </summary>
-public sealed record FulfilOrderCommand(Guid OrderId) : IRequest<OrderDto>;
+public sealed record FulfilOrderCommand(Guid OrderId, Guid? LeaseToken = null, IdempotentAnswer? Answer = null) : IRequest<OrderDto>;
 
-public sealed class FulfilOrderHandler(IReadStore read, IFulfilmentService fulfilment, IServiceScopeFactory scopes)
-    : IRequestHandler<FulfilOrderCommand, OrderDto>
+public sealed class FulfilOrderHandler(
+    IReadStore read,
+    IOrderStore orders,
+    IFulfilmentService fulfilment,
+    IOptions<FulfilmentRecoveryOptions> options,
+    TimeProvider clock,
+    IServiceScopeFactory scopes) : IRequestHandler<FulfilOrderCommand, OrderDto>
 {
     public async Task<OrderDto> Handle(FulfilOrderCommand command, CancellationToken cancellationToken)
     {
         var orderId = command.OrderId;
         var order = await read.FirstOrDefaultAsync(read.Orders.Where(o => o.Id == orderId), cancellationToken)
                     ?? throw new NotFoundException("Order", orderId);
-        if (order.Status != OrderStatus.Paid)
+        if (order.Status != OrderStatus.Fulfilling)
             return await OrderReads.CurrentAsync(read, orderId, cancellationToken);
 
-        // The order id is the idempotency key: a retry, a second node's recovery or a client replay asking again is
-        // the same request to the service, which fulfils it at most once.
+        var token = command.LeaseToken ?? Guid.NewGuid();
+        var now = clock.GetUtcNow();
+        if (!await orders.TryClaimFulfilmentAsync(orderId, token, now, now + options.Value.Lease, cancellationToken))
+            return await OrderReads.CurrentAsync(read, orderId, cancellationToken);
+
+        // The order id is the idempotency key: a retry, recovery on any node or a client replay asking again is the same
+        // request to the service, which fulfils it at most once. Only items the customer paid for are sent (the amount
+        // is their sum, a rule of the order).
         var result = await fulfilment.FulfilAsync(new FulfilmentRequest(order.Id, order.CustomerId, order.Amount, order.Currency,
             order.Description, order.Items, order.Id.ToString()), cancellationToken);
 
@@ -37,7 +53,6 @@ public sealed class FulfilOrderHandler(IReadStore read, IFulfilmentService fulfi
         // wallet) would otherwise come back from its change tracker as they were then, not as the lock reads them now.
         await using var scope = scopes.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(
-            new RecordFulfilmentOutcomeCommand(order.Id, result.Succeeded, result.FulfilmentId, result.FailureReason, result.Attempts),
-            cancellationToken);
+            new RecordFulfilmentOutcomeCommand(order.Id, token, result, command.Answer), cancellationToken);
     }
 }

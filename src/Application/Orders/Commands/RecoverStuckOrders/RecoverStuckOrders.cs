@@ -8,15 +8,21 @@ using Microsoft.Extensions.Options;
 namespace CleanWallet.Application.Orders.Commands.RecoverStuckOrders;
 
 /// <summary>
-/// Takes up orders left Paid for longer than <see cref="FulfilmentRecoveryOptions.RecoverAfterSeconds"/> (the process
-/// died between payment and fulfilment, or recording the outcome failed), oldest first, at most a batch of them, and
-/// fulfils each again through <see cref="FulfilOrderCommand"/>: Completed, or Failed with the payment refunded.
-/// Not an <c>ICommand</c>: each order gets its own short transaction, never one for the whole batch.
+/// The work of the <c>order-recovery</c> job: takes up orders still Fulfilling whose lease has passed (the node that
+/// placed them died, recording the outcome failed, or the service's answer was unclear and
+/// <see cref="FulfilmentRecoveryOptions.RecoverAfterSeconds"/> have gone by), oldest lease first, at most a batch of
+/// them, and asks fulfilment again for each through <see cref="FulfilOrderCommand"/> with a new claim: Completed (hold
+/// captured), Failed (hold voided), or still Fulfilling. An order another node claimed meanwhile is skipped, so two runs
+/// never call fulfilment for one order at the same time. Not an <c>ICommand</c>: each order gets its own short
+/// transactions, never one for the whole batch.
 /// </summary>
 public sealed record RecoverStuckOrdersCommand(int? BatchSize = null) : IRequest<OrderRecoveryReport>;
 
-/// <summary>What one recovery run did; <see cref="Errors"/> counts orders left Paid for the next run.</summary>
-public sealed record OrderRecoveryReport(int Found, int Completed, int Failed, int Unchanged, int Errors);
+/// <summary>
+/// What one recovery run did: <see cref="StillFulfilling"/> got no definite answer again (or were claimed by another
+/// node); <see cref="Errors"/> failed and stay Fulfilling for the next run.
+/// </summary>
+public sealed record OrderRecoveryReport(int Found, int Completed, int Failed, int StillFulfilling, int Unchanged, int Errors);
 
 public sealed class RecoverStuckOrdersHandler(
     IReadStore read,
@@ -27,16 +33,16 @@ public sealed class RecoverStuckOrdersHandler(
 {
     public async Task<OrderRecoveryReport> Handle(RecoverStuckOrdersCommand command, CancellationToken cancellationToken)
     {
-        var paidBefore = clock.GetUtcNow() - TimeSpan.FromSeconds(options.Value.RecoverAfterSeconds);
+        var now = clock.GetUtcNow();
         var batchSize = command.BatchSize ?? options.Value.RecoveryBatchSize;
-        var stuck = await read.ToListAsync(read.Orders
-            .Where(o => o.Status == OrderStatus.Paid && o.PaidAt <= paidBefore)
-            .OrderBy(o => o.PaidAt).ThenBy(o => o.Id)
+        var due = await read.ToListAsync(read.Orders
+            .Where(o => o.Status == OrderStatus.Fulfilling && (o.FulfilmentLeaseUntil == null || o.FulfilmentLeaseUntil <= now))
+            .OrderBy(o => o.FulfilmentLeaseUntil).ThenBy(o => o.Id)
             .Select(o => o.Id)
             .Take(batchSize), cancellationToken);
 
-        int completed = 0, failed = 0, unchanged = 0, errors = 0;
-        foreach (var orderId in stuck)
+        int completed = 0, failed = 0, stillFulfilling = 0, unchanged = 0, errors = 0;
+        foreach (var orderId in due)
         {
             try
             {
@@ -45,20 +51,22 @@ public sealed class RecoverStuckOrdersHandler(
                 {
                     case nameof(OrderStatus.Completed): completed++; break;
                     case nameof(OrderStatus.Failed): failed++; break;
+                    case nameof(OrderStatus.Fulfilling): stillFulfilling++; break;
                     default: unchanged++; break;
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // One order's trouble must not keep the rest of the batch waiting; it stays Paid for the next run.
+                // One order's trouble must not keep the rest of the batch waiting; it stays Fulfilling for the next run.
                 errors++;
-                logger.LogError(ex, "Recovering order {OrderId} failed; it stays Paid for the next run", orderId);
+                logger.LogError(ex, "Recovering order {OrderId} failed; it stays Fulfilling for the next run", orderId);
             }
         }
 
-        if (stuck.Count > 0)
-            logger.LogWarning("Order recovery took up {Found} stuck orders: {Completed} completed, {Failed} failed and refunded, " +
-                              "{Unchanged} already settled, {Errors} errors", stuck.Count, completed, failed, unchanged, errors);
-        return new OrderRecoveryReport(stuck.Count, completed, failed, unchanged, errors);
+        if (due.Count > 0)
+            logger.LogWarning("Order recovery took up {Found} Fulfilling orders: {Completed} completed, {Failed} failed (hold voided), " +
+                              "{StillFulfilling} still without a definite answer, {Unchanged} settled meanwhile, {Errors} errors",
+                due.Count, completed, failed, stillFulfilling, unchanged, errors);
+        return new OrderRecoveryReport(due.Count, completed, failed, stillFulfilling, unchanged, errors);
     }
 }
