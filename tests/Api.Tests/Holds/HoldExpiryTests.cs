@@ -18,8 +18,9 @@ public sealed class HoldExpiryTests(TestDatabase database) : HoldsTestBase(datab
         var ordered = await PlaceHoldAsync(customer, 7m, expiresInSeconds: 10);
         var orderId = Guid.NewGuid();
         await Database.ScalarAsync<int>("""
-            INSERT INTO orders (id, customer_id, wallet_id, amount, currency, description, status, created_at, updated_at)
-            SELECT $1, customer_id, wallet_id, amount, currency, description, 'Pending', created_at, updated_at FROM holds WHERE id = $2
+            INSERT INTO orders (id, customer_id, wallet_id, amount, currency, description, status, fulfilment_deadline, created_at, updated_at)
+            SELECT $1, customer_id, wallet_id, amount, currency, description, 'Fulfilling', created_at + interval '1 hour', created_at, updated_at
+            FROM holds WHERE id = $2
             RETURNING 1
             """, orderId, ordered);
         await Database.ScalarAsync<int>("UPDATE holds SET order_id = $1 WHERE id = $2 RETURNING 1", orderId, ordered);

@@ -235,11 +235,12 @@ public sealed class HoldTests(TestDatabase database) : HoldsTestBase(database)
         var customer = await CreateCustomerAsync();
         await TopUpAsync(customer.WalletId, 100m);
         var holdId = await PlaceHoldAsync(customer, 40m);
-        // Order holds are placed by the orders feature; here the link is made behind the API's back.
+        // An order places its hold itself (POST /orders); here the link is made behind the API's back to test the holds API alone.
         var orderId = Guid.NewGuid();
         await Database.ScalarAsync<int>("""
-            INSERT INTO orders (id, customer_id, wallet_id, amount, currency, description, status, created_at, updated_at)
-            SELECT $1, customer_id, wallet_id, amount, currency, description, 'Pending', created_at, updated_at FROM holds WHERE id = $2
+            INSERT INTO orders (id, customer_id, wallet_id, amount, currency, description, status, fulfilment_deadline, created_at, updated_at)
+            SELECT $1, customer_id, wallet_id, amount, currency, description, 'Fulfilling', created_at + interval '1 hour', created_at, updated_at
+            FROM holds WHERE id = $2
             RETURNING 1
             """, orderId, holdId);
         await Database.ScalarAsync<int>("UPDATE holds SET order_id = $1 WHERE id = $2 RETURNING 1", orderId, holdId);

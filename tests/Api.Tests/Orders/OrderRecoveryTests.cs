@@ -198,9 +198,10 @@ public sealed class OrderRecoveryTests(TestDatabase database) : OrderTestBase(da
 
         Assert.Equal(1, Fulfilment.MaxConcurrentCallsPerKey);
         Assert.Equal(3, reports.Sum(r => r.Completed));
-        // Each order was asked once in all: the run that lost the claim skipped it.
-        Assert.Equal(3, Fulfilment.CallCount);
-        Assert.Equal(orders.Select(o => o.ToString()).Order(), Fulfilment.Calls.Select(c => c.IdempotencyKey!).Order());
+        // Every order was asked, never by both runs at once. (A call slower than the 1 s client timeout on a loaded
+        // machine is an unclear answer that gives the lease up, and the other run may then ask again, one after the other:
+        // so the count of calls is not fixed, only that they never overlap and that each order is captured once.)
+        Assert.Equal(orders.Select(o => o.ToString()).Order(), Fulfilment.Calls.Select(c => c.IdempotencyKey!).Distinct().Order());
         Assert.Equal(3L, await Database.CountAsync("ledger_entries", "type = 'Payment'"));
         Assert.Equal(100m - 33m, await BalanceAsync(customer.WalletId));
         await AssertLedgerReconcilesAsync(customer.WalletId);
