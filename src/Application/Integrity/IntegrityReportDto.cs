@@ -90,6 +90,12 @@ public static class IntegrityIssueKinds
 
     /// <summary>The wallet's held total is not the sum of its Active holds.</summary>
     public const string HeldMismatch = "held_mismatch";
+
+    /// <summary>
+    /// A Captured hold and the payment its capture made do not name each other (holds.payment_id ↔ payments.hold_id), or
+    /// the payment is not of the captured amount and currency.
+    /// </summary>
+    public const string HoldCaptureMismatch = "hold_capture_mismatch";
 }
 
 /// <summary>One broken rule found by an integrity check: on which wallet, which kind, and what exactly.</summary>

@@ -307,6 +307,28 @@ internal static class IntegritySql
         """;
 
     /// <summary>
+    /// Every capture is explainable both ways: a Captured hold names a payment that names it back with the captured amount
+    /// and currency, and a payment naming a hold is the one that hold names. Two passes over the (few) linked rows.
+    /// </summary>
+    public const string HoldCaptures = $$"""
+        SELECT h.wallet_id, '{{Kinds.HoldCaptureMismatch}}',
+               format('hold %s is Captured for %s %s by payment %s, but ', h.id, h.captured_amount, h.currency, h.payment_id) ||
+               CASE WHEN p.id IS NULL THEN 'that payment does not exist'
+                    WHEN p.hold_id IS DISTINCT FROM h.id THEN format('the payment names hold %s', coalesce(p.hold_id::text, 'none'))
+                    ELSE format('the payment is of %s %s', p.amount, p.currency) END
+        FROM holds h
+        LEFT JOIN payments p ON p.id = h.payment_id
+        WHERE h.status = 'Captured'
+          AND (p.id IS NULL OR p.hold_id IS DISTINCT FROM h.id OR p.amount <> h.captured_amount OR p.currency <> h.currency)
+        UNION ALL
+        SELECT h.wallet_id, '{{Kinds.HoldCaptureMismatch}}',
+               format('payment %s names hold %s, which names payment %s', p.id, h.id, coalesce(h.payment_id::text, 'none'))
+        FROM payments p
+        JOIN holds h ON h.id = p.hold_id
+        WHERE h.payment_id IS DISTINCT FROM p.id
+        """;
+
+    /// <summary>
     /// Orders on holds: each order's hold (holds.order_id) against the order's status. Fulfilling → an Active hold of the
     /// order's amount and currency on its wallet; Completed, Cancelled, Returned → a hold Captured in full by the order's
     /// own payment (orders of the old debit-first design have no hold and are left to the payment checks); Failed with no
@@ -332,5 +354,5 @@ internal static class IntegritySql
         """;
 
     /// <summary>The checks in the order their issues are reported.</summary>
-    public static readonly IReadOnlyList<string> IssueQueries = [Ledger, Links, Payments, GatewayMismatches, VmHours, Holds, OrderHolds];
+    public static readonly IReadOnlyList<string> IssueQueries = [Ledger, Links, Payments, GatewayMismatches, VmHours, Holds, HoldCaptures, OrderHolds];
 }

@@ -57,6 +57,24 @@ public sealed class HoldIntegrityTests(TestDatabase database) : IntegrityTestBas
     }
 
     [Fact]
+    public async Task A_capture_payment_that_no_longer_names_its_hold_is_a_hold_capture_mismatch()
+    {
+        var customer = await CreateCustomerAsync();
+        await TopUpAsync(customer.WalletId, 100m);
+        var holdId = await PlaceHoldAsync(customer, 30m);
+        var capture = await Client(customer.ApiKey).SendAsync(Post($"/api/v1/holds/{holdId}/capture", new { amount = 25m }));
+        await AssertStatus(capture, HttpStatusCode.Created);
+        var paymentId = (string?)(await ReadJson(capture))["id"];
+
+        await CorruptAsync("UPDATE payments SET hold_id = NULL WHERE hold_id = $1", holdId);
+        var report = await RunCheckAsync();
+
+        Assert.Equal(["hold_capture_mismatch"], KindsOf(report, customer.WalletId));
+        Assert.Equal($"hold {holdId} is Captured for 25.00 ZAR by payment {paymentId}, but the payment names hold none",
+            (string?)IssueOf(report, customer.WalletId, "hold_capture_mismatch")["detail"]);
+    }
+
+    [Fact]
     public async Task A_hold_closed_behind_the_wallets_back_is_a_held_mismatch()
     {
         var customer = await CreateCustomerAsync();
