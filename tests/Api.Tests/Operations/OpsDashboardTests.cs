@@ -59,7 +59,7 @@ public sealed partial class OpsDashboardTests(TestDatabase database) : Operation
         Assert.NotNull(cookie);
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("path=/ops", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("path=/;", cookie + ";", StringComparison.OrdinalIgnoreCase);
         // Plain HTTP here, so SameAsRequest does not mark it Secure; a session cookie (no Expires), 8 h sliding inside the ticket.
         Assert.DoesNotContain("secure", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("expires", cookie, StringComparison.OrdinalIgnoreCase);

@@ -18,7 +18,7 @@ public static class JobsEndpoints
 
         jobs.MapGet("/", async (IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ListRecurringJobsQuery(), ct)))
-            .WithSummary("The recurring jobs with their schedule (Quartz cron, UTC), state, last and next fire time")
+            .WithSummary("The recurring jobs with their schedule (cron, UTC), state, last and next fire time")
             .Produces<IReadOnlyList<RecurringJobView>>();
 
         // No body and no Idempotency-Key: a repeated trigger is just another run, and every job is safe to re-run.
