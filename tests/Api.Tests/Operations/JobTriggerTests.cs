@@ -34,7 +34,7 @@ public sealed class JobTriggerTests(TestDatabase database) : OperationsTestBase(
         var runs = await AdminClient().GetAsync($"{Jobs}/runs?job={job}&status=succeeded");
         await AssertStatus(runs, HttpStatusCode.OK);
         var run = (await ReadJson(runs))["items"]!.AsArray().Select(r => r!.AsObject())
-            .First(r => ((string)r["triggerName"]!).StartsWith("MT_", StringComparison.Ordinal));
+            .First(r => (string)r["triggerName"]! == "manual");
         Assert.Equal(job, (string?)run["jobName"]);
         Assert.NotNull(run["finishedAt"]);
         Assert.True((long)run["durationMilliseconds"]! >= 0);
