@@ -32,7 +32,6 @@ public sealed class JobRunner(
     /// <summary>How runs queued by the jobs API or the /ops page (not by the schedule) are named in the job history.</summary>
     public const string ManualTrigger = "manual";
 
-    [JobDisplayName("{0}")]
     [AutomaticRetry(Attempts = 0, LogEvents = false)]
     public async Task RunAsync(string jobName, PerformContext? context, CancellationToken cancellationToken)
     {

@@ -36,8 +36,11 @@ public sealed class TestDatabase : IAsyncLifetime
     }
 
     /// <summary>
-    /// Empties every application table (the Respawn stand-in); the schema, its migrations, the scheduler's tables and the
-    /// Data Protection key ring (running test hosts hold its keys) stay.
+    /// Empties every application table (the Respawn stand-in); the schema, its migrations and the Data Protection key ring
+    /// (running test hosts hold its keys) stay. Hangfire's schema is not truncated: its schema version, server roll, locks
+    /// and recurring schedule must stay for servers that are running or about to start (a Respawn replacement must keep
+    /// to SchemasToInclude = public). Only its queued and finished background jobs are deleted, so a job one test queued
+    /// is never run in the next.
     /// </summary>
     public async Task ResetAsync()
     {
@@ -46,11 +49,21 @@ public sealed class TestDatabase : IAsyncLifetime
         var tables = new List<string>();
         await using (var list = new NpgsqlCommand("""
             SELECT quote_ident(tablename) FROM pg_tables
-            WHERE schemaname = 'public' AND tablename NOT IN ('schema_migrations', 'data_protection_keys') AND tablename NOT LIKE 'qrtz\_%'
+            WHERE schemaname = 'public' AND tablename NOT IN ('schema_migrations', 'data_protection_keys')
             """, connection))
         await using (var reader = await list.ExecuteReaderAsync())
             while (await reader.ReadAsync())
                 tables.Add(reader.GetString(0));
+        await using (var hangfireJobs = new NpgsqlCommand("""
+            DO $$
+            BEGIN
+                IF to_regclass('hangfire.job') IS NOT NULL THEN
+                    DELETE FROM hangfire.jobqueue;
+                    DELETE FROM hangfire.job;
+                END IF;
+            END $$
+            """, connection))
+            await hangfireJobs.ExecuteNonQueryAsync();
         if (tables.Count == 0)
             return;
         await using var truncate = new NpgsqlCommand($"TRUNCATE {string.Join(", ", tables)} RESTART IDENTITY CASCADE", connection);
