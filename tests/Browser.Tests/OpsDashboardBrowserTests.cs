@@ -82,7 +82,7 @@ public sealed class OpsDashboardBrowserTests(TestDatabase database, BrowserFixtu
         // Trigger now → the flash says so, and the run shows up as Succeeded once a node has run it.
         await page.GetByRole(AriaRole.Button, new() { Name = $"Trigger {TriggeredJob} now" }).ClickAsync();
         await Assertions.Expect(page.Locator("#flash")).ToContainTextAsync($"Job '{TriggeredJob}' was triggered");
-        var succeeded = page.Locator($"#runs tr.run[data-job='{TriggeredJob}'][data-status='Succeeded']", new() { HasText = "MT_" });
+        var succeeded = page.Locator($"#runs tr.run[data-job='{TriggeredJob}'][data-status='Succeeded']", new() { HasText = "manual" });
         var deadline = DateTime.UtcNow + RunTimeout;
         while (await succeeded.CountAsync() == 0)
         {
