@@ -54,7 +54,7 @@ public static class OpsCookie
             options.Conventions.AllowAnonymousToPage("/Ops/Login");
             options.Conventions.AddFolderApplicationModelConvention("/Ops", model => model.Filters.Add(new OpsPageHeadersFilter()));
         });
-        // The flash message after "Trigger now" travels in the TempData cookie: kept as tight as the session's.
+        // Should a page use TempData, its cookie is kept as tight as the session's.
         services.Configure<CookieTempDataProviderOptions>(options =>
         {
             // "/" and not "/ops": the Hangfire dashboard at /hangfire is behind the same session. The API never reads it.
