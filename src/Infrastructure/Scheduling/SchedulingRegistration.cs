@@ -2,6 +2,7 @@ using CleanWallet.Application.Operations;
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,21 +31,31 @@ public static class SchedulingRegistration
         services.AddTransient<JobRunner>();
         services.AddSingleton<IJobScheduler, HangfireJobScheduler>();
 
+        // Process-wide settings only: the storage is this host's own instance (below), never Hangfire's static
+        // JobStorage.Current, so two hosts in one process (the tests) on two databases never share a storage.
         services.AddHangfire(hangfire => hangfire
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(storage => storage.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
+            .UseRecommendedSerializerSettings());
+        var storageOptions = new PostgreSqlStorageOptions
+        {
+            SchemaName = Schema,
+            PrepareSchemaIfNecessary = true,
+            QueuePollInterval = TimeSpan.FromSeconds(Math.Max(1, options.QueuePollIntervalSeconds)),
+            InvisibilityTimeout = TimeSpan.FromSeconds(Math.Max(1, options.InvisibilityTimeoutSeconds)),
+            UseSlidingInvisibilityTimeout = true,
+            DistributedLockTimeout = TimeSpan.FromSeconds(Math.Max(1, options.DistributedLockTimeoutSeconds)),
+            EnableLongPolling = false,
+        };
+        services.AddSingleton<JobStorage>(provider =>
+        {
+            // Applies the process-wide settings above before the first job is written or read.
+            provider.GetRequiredService<IGlobalConfiguration>();
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions)
             {
-                SchemaName = Schema,
-                PrepareSchemaIfNecessary = true,
-                QueuePollInterval = TimeSpan.FromSeconds(Math.Max(1, options.QueuePollIntervalSeconds)),
-                InvisibilityTimeout = TimeSpan.FromSeconds(Math.Max(1, options.InvisibilityTimeoutSeconds)),
-                UseSlidingInvisibilityTimeout = true,
-                DistributedLockTimeout = TimeSpan.FromSeconds(Math.Max(1, options.DistributedLockTimeoutSeconds)),
-                EnableLongPolling = true,
-            })
-            .WithJobExpirationTimeout(TimeSpan.FromDays(Math.Max(1, options.JobExpirationDays))));
+                JobExpirationTimeout = TimeSpan.FromDays(Math.Max(1, options.JobExpirationDays)),
+            };
+        });
 
         if (options.Enabled)
             services.AddHangfireServer((provider, server) =>
