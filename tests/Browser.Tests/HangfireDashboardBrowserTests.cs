@@ -14,6 +14,7 @@ namespace CleanWallet.Browser.Tests;
 /// Hangfire's dashboard in a real headless Chromium, behind the /ops login: refused without a session, then an ops key
 /// logs in, sees the recurring jobs, triggers the integrity job from Hangfire's page and sees it succeed.
 /// </summary>
+[Collection(BrowserFixture.Sequential)]
 public sealed class HangfireDashboardBrowserTests(TestDatabase database, BrowserFixture browser)
     : IClassFixture<TestDatabase>, IClassFixture<BrowserFixture>, IAsyncLifetime
 {

@@ -17,6 +17,7 @@ namespace CleanWallet.Browser.Tests;
 /// PostgreSQL: refused without a key, logs in with an ops key, finds the jobs on Hangfire's dashboard, sees
 /// the latest integrity report after a run, and the hourly chart.
 /// </summary>
+[Collection(BrowserFixture.Sequential)]
 public sealed class OpsDashboardBrowserTests(TestDatabase database, BrowserFixture browser)
     : IClassFixture<TestDatabase>, IClassFixture<BrowserFixture>, IAsyncLifetime
 {
@@ -81,7 +82,7 @@ public sealed class OpsDashboardBrowserTests(TestDatabase database, BrowserFixtu
         {
             Assert.True(DateTime.UtcNow < deadline, $"the {TriggeredJob} report did not show within {RunTimeout.TotalSeconds} s; runs: " +
                 await database.ScalarAsync<string>("SELECT coalesce(string_agg(job_name || ' ' || trigger_name || ' ' || status || ' ' || coalesce(error, ''), '; '), 'none') FROM job_runs") +
-                "; hangfire jobs: " + await database.ScalarAsync<string>("SELECT coalesce(string_agg(id || ' ' || coalesce(statename, '-'), '; '), 'none') FROM hangfire.job") +
+                "; hangfire jobs: " + await database.ScalarAsync<string>("SELECT coalesce(string_agg(j.id || ' ' || coalesce(j.statename, '-') || ' ' || coalesce((SELECT left(coalesce(s.reason, '') || ' ' || coalesce(s.data::text, ''), 600) FROM hangfire.state s WHERE s.jobid = j.id ORDER BY s.id DESC LIMIT 1), ''), '; '), 'none') FROM hangfire.job j") +
                 "; servers: " + await database.ScalarAsync<string>("SELECT count(*)::text FROM hangfire.server"));
             await Task.Delay(500);
             await page.ReloadAsync();

@@ -45,7 +45,7 @@ public static class SchedulingRegistration
             InvisibilityTimeout = TimeSpan.FromSeconds(Math.Max(1, options.InvisibilityTimeoutSeconds)),
             UseSlidingInvisibilityTimeout = true,
             DistributedLockTimeout = TimeSpan.FromSeconds(Math.Max(1, options.DistributedLockTimeoutSeconds)),
-            EnableLongPolling = false,
+            EnableLongPolling = true,
         };
         services.AddSingleton<JobStorage>(provider =>
         {
