@@ -37,7 +37,7 @@ public static class JobsEndpoints
 
         jobs.MapGet("/nodes", async (IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ListSchedulerNodesQuery(), ct)))
-            .WithSummary("The scheduler nodes of the cluster and their last check-in")
+            .WithSummary("The Hangfire servers (one per API node) of the cluster and their last heartbeat")
             .Produces<IReadOnlyList<SchedulerNodeView>>();
     }
 }
