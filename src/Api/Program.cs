@@ -130,6 +130,7 @@ app.UseSwaggerUI(options =>
     options.SwaggerEndpoint("/openapi/v1.json", "CleanWallet v1");
     options.RoutePrefix = "swagger";
 });
+app.UseHangfireDashboardHeaders();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
@@ -142,6 +143,7 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check 
     .DisableRateLimiting();
 
 app.MapRazorPages();
+app.MapHangfireOpsDashboard();
 
 var api = app.MapGroup("/api/v1");
 api.MapCustomersEndpoints();

@@ -8,6 +8,14 @@ namespace CleanWallet.Browser.Tests;
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
+    /// <summary>
+    /// The browser tests run one class at a time: each starts an API host with a Hangfire server on its own database,
+    /// and Hangfire keeps some process-wide state (its GlobalConfiguration: job activator, logging), so two hosts on
+    /// two databases in one process must not run at once. (One process per node in production; the Api tests run on
+    /// one database, sequentially.)
+    /// </summary>
+    public const string Sequential = "browser tests, one Hangfire host at a time";
+
     public const string ChromiumPath = "/usr/bin/chromium";
 
     private IPlaywright? _playwright;

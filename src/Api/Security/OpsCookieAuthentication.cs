@@ -11,7 +11,7 @@ namespace CleanWallet.Api.Security;
 
 /// <summary>
 /// The operations dashboard's session: an admin or ops key typed into the login form once, then an encrypted cookie.
-/// The cookie is scoped to <c>/ops</c> and only the dashboard's pages read it, so the API keeps answering to Bearer keys
+/// Only the dashboards (/ops and Hangfire's at /hangfire) read the cookie, so the API keeps answering to Bearer keys
 /// alone (401/403 problem+json, never a redirect).
 /// </summary>
 public static class OpsCookie
@@ -27,7 +27,8 @@ public static class OpsCookie
         authentication.AddCookie(SchemeName, options =>
         {
             options.Cookie.Name = CookieName;
-            options.Cookie.Path = BasePath;
+            // "/" and not "/ops": the Hangfire dashboard at /hangfire is behind the same session. The API never reads it.
+            options.Cookie.Path = "/";
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Strict;
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
@@ -53,10 +54,11 @@ public static class OpsCookie
             options.Conventions.AllowAnonymousToPage("/Ops/Login");
             options.Conventions.AddFolderApplicationModelConvention("/Ops", model => model.Filters.Add(new OpsPageHeadersFilter()));
         });
-        // The flash message after "Trigger now" travels in the TempData cookie: kept as tight as the session's.
+        // Should a page use TempData, its cookie is kept as tight as the session's.
         services.Configure<CookieTempDataProviderOptions>(options =>
         {
-            options.Cookie.Path = BasePath;
+            // "/" and not "/ops": the Hangfire dashboard at /hangfire is behind the same session. The API never reads it.
+            options.Cookie.Path = "/";
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Strict;
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;

@@ -24,12 +24,6 @@ public sealed record JobRunView(
     JsonElement? Summary,
     string? Error);
 
-/// <summary>How many runs the history holds in each state (for the dashboard's tabs).</summary>
-public sealed record JobRunCounts(long Running, long Succeeded, long Failed)
-{
-    public long Total => Running + Succeeded + Failed;
-}
-
 public sealed record BillingRunView(
     Guid Id,
     DateTimeOffset BilledUpTo,
@@ -56,12 +50,6 @@ public interface IOperationsReadStore
     /// <summary>Newest first. <paramref name="status"/> and <paramref name="jobName"/> filter when given.</summary>
     Task<(IReadOnlyList<JobRunView> Items, int TotalCount)> ListJobRunsAsync(JobRunStatus? status, string? jobName, int offset, int limit,
         DateTimeOffset now, CancellationToken cancellationToken);
-
-    Task<JobRunCounts> CountJobRunsAsync(string? jobName, CancellationToken cancellationToken);
-
-    /// <summary>The most recent run of each of these jobs that has run at all, whatever fired it (schedule, "trigger now", recovery).</summary>
-    Task<IReadOnlyList<JobRunView>> ListLatestRunPerJobAsync(IReadOnlyCollection<string> jobNames, DateTimeOffset now,
-        CancellationToken cancellationToken);
 
     Task<IReadOnlyList<BillingRunView>> ListRecentBillingRunsAsync(int limit, CancellationToken cancellationToken);
 

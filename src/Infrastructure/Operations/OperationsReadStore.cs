@@ -38,21 +38,6 @@ internal sealed class OperationsReadStore(NpgsqlDataSource dataSource) : IOperat
         return (await ReadRunsAsync(list, now, cancellationToken), (int)Math.Min(total, int.MaxValue));
     }
 
-    public async Task<IReadOnlyList<JobRunView>> ListLatestRunPerJobAsync(IReadOnlyCollection<string> jobNames, DateTimeOffset now,
-        CancellationToken cancellationToken)
-    {
-        // One index probe per job (job_name, started_at DESC), however long the history grows.
-        await using var command = dataSource.CreateCommand($"""
-            SELECT latest.*
-            FROM unnest($1::text[]) AS job (name)
-            CROSS JOIN LATERAL (
-                SELECT {RunColumns} FROM job_runs WHERE job_name = job.name ORDER BY started_at DESC, id DESC LIMIT 1
-            ) AS latest
-            """);
-        command.Parameters.AddWithValue(jobNames.ToArray());
-        return await ReadRunsAsync(command, now, cancellationToken);
-    }
-
     private static async Task<IReadOnlyList<JobRunView>> ReadRunsAsync(NpgsqlCommand command, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var runs = new List<JobRunView>();
@@ -77,20 +62,6 @@ internal sealed class OperationsReadStore(NpgsqlDataSource dataSource) : IOperat
                 reader.IsDBNull(9) ? null : reader.GetString(9)));
         }
         return runs;
-    }
-
-    public async Task<JobRunCounts> CountJobRunsAsync(string? jobName, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("""
-            SELECT count(*) FILTER (WHERE status = 'Running'),
-                   count(*) FILTER (WHERE status = 'Succeeded'),
-                   count(*) FILTER (WHERE status = 'Failed')
-            FROM job_runs WHERE ($1::text IS NULL OR job_name = $1)
-            """);
-        command.Parameters.AddWithValue((object?)jobName ?? DBNull.Value);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return new JobRunCounts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
     }
 
     public async Task<IReadOnlyList<BillingRunView>> ListRecentBillingRunsAsync(int limit, CancellationToken cancellationToken)

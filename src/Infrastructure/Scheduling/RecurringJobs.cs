@@ -1,84 +1,92 @@
-using Quartz;
+using CleanWallet.Application.Billing.RunBilling;
+using CleanWallet.Application.Holds.Commands.ExpireHolds;
+using CleanWallet.Application.Housekeeping.RunHousekeeping;
+using CleanWallet.Application.Integrity.Commands.RunScheduledIntegrityCheck;
+using CleanWallet.Application.Orders.Commands.RecoverStuckOrders;
+using CleanWallet.Application.Payments.Commands.ReconcileCardPayments;
+using MediatR;
 
 namespace CleanWallet.Infrastructure.Scheduling;
 
-/// <summary>One recurring job: its Quartz identity, what it is for and when it runs.</summary>
+/// <summary>What a job's command is built from: the node that runs it.</summary>
+public sealed record JobContext(string NodeId);
+
+/// <summary>
+/// One recurring job: its name (the Hangfire recurring job id, the name in the jobs API), what it is for, when it runs
+/// and the one Application request it sends. What the request returns becomes the run's summary in the job history.
+/// </summary>
 public sealed class RecurringJob
 {
-    private readonly Action<IQuartzBuilder, SchedulingOptions> _register;
+    private readonly Func<IMediator, JobContext, CancellationToken, Task<JobOutcome>> _run;
 
-    private RecurringJob(string name, string description, Func<SchedulingOptions, string> cron, Action<IQuartzBuilder, SchedulingOptions> register)
+    private RecurringJob(string name, string description, Func<SchedulingOptions, string> cron,
+        Func<IMediator, JobContext, CancellationToken, Task<JobOutcome>> run)
     {
         Name = name;
         Description = description;
         Cron = cron;
-        _register = register;
+        _run = run;
     }
 
     public string Name { get; }
     public string Description { get; }
     public Func<SchedulingOptions, string> Cron { get; }
-    public JobKey JobKey => new(Name, RecurringJobs.Group);
-    public TriggerKey TriggerKey => new(Name + ".schedule", RecurringJobs.Group);
 
-    public static RecurringJob Create<TJob>(string name, string description, Func<SchedulingOptions, string> cron) where TJob : IJob
-    {
-        RecurringJob? job = null;
-        job = new RecurringJob(name, description, cron, (quartz, options) =>
+    /// <summary>
+    /// A job that sends <paramref name="request"/>. <paramref name="failure"/> turns a returned summary into a failure
+    /// message when the request reports one without throwing (the run is then recorded as failed, with its summary).
+    /// </summary>
+    public static RecurringJob Send<TResponse>(string name, string description, Func<SchedulingOptions, string> cron,
+        Func<JobContext, IRequest<TResponse>> request, Func<TResponse, string?>? failure = null) =>
+        new(name, description, cron, async (mediator, context, cancellationToken) =>
         {
-            quartz.AddJob<TJob>(configure => configure
-                .WithIdentity(job!.JobKey)
-                .WithDescription(description)
-                .StoreDurably()
-                // A node that dies mid-run has the job re-run elsewhere; every job is safe to re-run.
-                .RequestRecovery()
-                .DisallowConcurrentExecution());
-            quartz.AddTrigger<TJob>(trigger => trigger
-                .ForJob(job!.JobKey)
-                .WithIdentity(job.TriggerKey)
-                .WithDescription(description)
-                // A run missed while every node was down fires once when one comes back; the job itself catches up.
-                .WithSchedule(CronScheduleBuilder.Create(cron(options)).InTimeZone(TimeZoneInfo.Utc)
-                    .WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+            var response = await mediator.Send(request(context), cancellationToken);
+            return new JobOutcome(response, failure?.Invoke(response));
         });
-        return job;
-    }
 
-    public void Register(IQuartzBuilder quartz, SchedulingOptions options) => _register(quartz, options);
+    internal Task<JobOutcome> RunAsync(IMediator mediator, JobContext context, CancellationToken cancellationToken) =>
+        _run(mediator, context, cancellationToken);
 }
 
-/// <summary>Every recurring job of the service, in the order the dashboard lists them.</summary>
+/// <summary>What a run returned (its summary) and, when it reports a failure, why.</summary>
+internal sealed record JobOutcome(object? Summary, string? Failure);
+
+/// <summary>
+/// Every recurring job of the service, in the order the jobs API lists them. Adding a job is one line here: name,
+/// description, cron setting, the request to send.
+/// </summary>
 public static class RecurringJobs
 {
-    public const string Group = "cleanwallet";
-
-    public static readonly RecurringJob Billing = RecurringJob.Create<Jobs.BillingJob>("billing",
+    public static readonly RecurringJob Billing = RecurringJob.Send("billing",
         "Charges every running VM for each ended hour not yet billed (missed hours included) and suspends the VMs of overdrawn wallets.",
-        options => options.BillingCron);
+        options => options.BillingCron, context => new RunBillingCommand(context.NodeId),
+        summary => summary.Status == BillingRunSummary.Failed ? $"Billing run {summary.RunId} failed: {string.Join(" | ", summary.Errors)}" : null);
 
-    public static readonly RecurringJob Integrity = RecurringJob.Create<Jobs.IntegrityJob>("integrity",
+    public static readonly RecurringJob Integrity = RecurringJob.Send("integrity",
         "Verifies every wallet's ledger and the payments, refunds, transfers, adjustments and usage behind it; read-only, reports issues.",
-        options => options.IntegrityCron);
+        options => options.IntegrityCron, _ => new RunScheduledIntegrityCheckCommand());
 
-    public static readonly RecurringJob Housekeeping = RecurringJob.Create<Jobs.HousekeepingJob>("housekeeping",
+    public static readonly RecurringJob Housekeeping = RecurringJob.Send("housekeeping",
         "Expires old idempotency keys and closes runs of lost nodes.",
-        options => options.HousekeepingCron);
+        options => options.HousekeepingCron, _ => new RunHousekeepingCommand());
 
-    public static readonly RecurringJob CardReconciliation = RecurringJob.Create<Jobs.CardReconciliationJob>("card-reconciliation",
+    public static readonly RecurringJob CardReconciliation = RecurringJob.Send("card-reconciliation",
         "Asks the card processor about card payments still Pending after CardGateway:ReconcileAfterSeconds and records the outcome " +
         "(approved: Paid and credited once; declined or unknown to it: Failed; other amount: flagged).",
-        options => options.CardReconciliationCron);
+        options => options.CardReconciliationCron, _ => new ReconcileCardPaymentsCommand());
 
-    public static readonly RecurringJob HoldExpiry = RecurringJob.Create<Jobs.HoldExpiryJob>("hold-expiry",
+    public static readonly RecurringJob HoldExpiry = RecurringJob.Send("hold-expiry",
         "Releases Active holds past their expiry time that no order owns (Expired), Holds:ExpiryBatchSize at a time, each in its own " +
         "transaction under the hold's and its wallet's row lock.",
-        options => options.HoldExpiryCron);
+        options => options.HoldExpiryCron, _ => new ExpireHoldsCommand(),
+        report => report.Errors > 0 ? $"{report.Errors} of {report.Found} expired hold(s) could not be released; the next run retries them." : null);
 
 
-    public static readonly RecurringJob OrderRecovery = RecurringJob.Create<Jobs.OrderRecoveryJob>("order-recovery",
+    public static readonly RecurringJob OrderRecovery = RecurringJob.Send("order-recovery",
         "Asks the fulfilment service again about orders still Fulfilling whose lease passed and records the answer (fulfilled: hold " +
         "captured, Completed; refused: hold voided, Failed; past the deadline without an answer: voided, Failed, needs attention).",
-        options => options.OrderRecoveryCron);
+        options => options.OrderRecoveryCron, _ => new RecoverStuckOrdersCommand(),
+        report => report.Errors > 0 ? $"{report.Errors} of {report.Found} order(s) could not be recovered; they stay Fulfilling for the next run." : null);
 
     public static IReadOnlyList<RecurringJob> All { get; } = [Billing, Integrity, Housekeeping, CardReconciliation, HoldExpiry, OrderRecovery];
 

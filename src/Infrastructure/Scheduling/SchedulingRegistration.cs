@@ -1,60 +1,126 @@
 using CleanWallet.Application.Operations;
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Hangfire.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Quartz;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace CleanWallet.Infrastructure.Scheduling;
 
 public static class SchedulingRegistration
 {
-    public const string SchedulerName = "CleanWallet";
+    /// <summary>Hangfire's tables live in this schema of the service's database, created by Hangfire when missing.</summary>
+    public const string Schema = "hangfire";
 
     /// <summary>
-    /// Quartz with its persistent job store on the service's own PostgreSQL, clustered: every node shares the
-    /// schedule, each firing runs on one node only, and a job a dead node was running is recovered elsewhere.
-    /// The store's tables are created when missing.
+    /// Hangfire with its PostgreSQL storage in the service's own database: every node that has Scheduling:Enabled
+    /// runs a Hangfire server; each occurrence of a recurring job is queued once and run by one node; a job whose node
+    /// died is fetched again by another once its invisibility timeout passes.
     /// </summary>
     public static IServiceCollection AddScheduling(this IServiceCollection services, IConfiguration configuration, string connectionString)
     {
         var options = configuration.GetSection("Scheduling").Get<SchedulingOptions>() ?? new SchedulingOptions();
         services.AddSingleton(options);
-        services.AddSingleton<IJobScheduler, QuartzJobScheduler>();
+        services.AddSingleton<SchedulerNode>();
+        services.AddSingleton<JobRunHistory>();
+        services.AddTransient<JobRunner>();
+        services.AddSingleton<IJobScheduler, HangfireJobScheduler>();
 
-        services.AddQuartz(quartz =>
+        // Process-wide settings only: the storage is this host's own instance (below), never Hangfire's static
+        // JobStorage.Current, so two hosts in one process (the tests) on two databases never share a storage.
+        services.AddHangfire(hangfire => hangfire
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+        var storageOptions = new PostgreSqlStorageOptions
         {
-            quartz.ConfigureScheduler(scheduler =>
-            {
-                scheduler.InstanceName = SchedulerName;
-                scheduler.DefaultMisfireHandling = DefaultMisfireHandling.FireAndProceed;
-            });
-            // Scheduling runs on real time even when a test swaps the application's clock.
-            quartz.UseTimeProvider(TimeProvider.System);
-            quartz.UseDefaultThreadPool(Math.Max(1, options.ThreadCount));
-            quartz.UsePersistentStore(store =>
-            {
-                store.UsePostgres(connectionString);
-                store.ProvisionSchema();
-                store.UseClustering(clustering =>
-                {
-                    clustering.CheckinInterval = TimeSpan.FromSeconds(options.CheckInIntervalSeconds);
-                    clustering.CheckinMisfireThreshold = TimeSpan.FromSeconds(options.CheckInMisfireThresholdSeconds);
-                });
-                store.ConfigureStore(adoStore => adoStore.MisfireThreshold = TimeSpan.FromSeconds(options.MisfireThresholdSeconds));
-            });
-
-            foreach (var job in RecurringJobs.All)
-                job.Register(quartz, options);
-
-            quartz.AddJobListener<JobRunHistoryListener>();
-            // Readiness covers the scheduler too: unhealthy when it cannot reach its store, degraded on a node that
-            // does not fire jobs (Scheduling:Enabled=false) or whose cluster check-in has stalled.
-            quartz.AddQuartzHealthChecks(health => health.Tags.Add("ready"));
-        });
-        services.AddQuartzHostedService(hosted =>
+            SchemaName = Schema,
+            PrepareSchemaIfNecessary = true,
+            QueuePollInterval = TimeSpan.FromSeconds(Math.Max(1, options.QueuePollIntervalSeconds)),
+            InvisibilityTimeout = TimeSpan.FromSeconds(Math.Max(1, options.InvisibilityTimeoutSeconds)),
+            UseSlidingInvisibilityTimeout = true,
+            DistributedLockTimeout = TimeSpan.FromSeconds(Math.Max(1, options.DistributedLockTimeoutSeconds)),
+            EnableLongPolling = true,
+        };
+        services.AddSingleton<JobStorage>(provider =>
         {
-            hosted.WaitForJobsToComplete = true;
-            hosted.AutoStart = options.Enabled;
+            // Applies the process-wide settings above before the first job is written or read.
+            provider.GetRequiredService<IGlobalConfiguration>();
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions)
+            {
+                JobExpirationTimeout = TimeSpan.FromDays(Math.Max(1, options.JobExpirationDays)),
+            };
         });
+
+        if (options.Enabled)
+            services.AddHangfireServer((provider, server) =>
+            {
+                server.ServerName = provider.GetRequiredService<SchedulerNode>().Id;
+                server.WorkerCount = Math.Max(1, options.WorkerCount);
+                server.SchedulePollingInterval = TimeSpan.FromSeconds(Math.Max(1, options.SchedulePollingIntervalSeconds));
+                server.HeartbeatInterval = TimeSpan.FromSeconds(Math.Max(1, options.HeartbeatIntervalSeconds));
+                server.ServerTimeout = TimeSpan.FromSeconds(Math.Max(1, options.ServerTimeoutSeconds));
+                server.ServerCheckInterval = TimeSpan.FromSeconds(Math.Max(1, options.ServerCheckIntervalSeconds));
+            });
+
+        // Registered before the server so the schedule is in place when it starts.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, RecurringJobRegistration>());
+
+        // Readiness covers the scheduler too: unhealthy when its storage is unreachable, degraded on a node that runs no
+        // Hangfire server (Scheduling:Enabled=false) or whose server is not on the roll.
+        services.AddHealthChecks().AddCheck<SchedulerHealthCheck>("scheduler", tags: ["ready"]);
         return services;
+    }
+}
+
+/// <summary>
+/// Puts every job of the registry on Hangfire's recurring schedule (UTC) at start-up, on every node (idempotent), and
+/// removes recurring jobs the registry no longer has.
+/// </summary>
+internal sealed class RecurringJobRegistration(IRecurringJobManager manager, JobStorage storage, SchedulingOptions options,
+    ILogger<RecurringJobRegistration> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var job in RecurringJobs.All)
+        {
+            var name = job.Name;
+            manager.AddOrUpdate(name, Job.FromExpression<JobRunner>(runner => runner.RunAsync(name, null, CancellationToken.None)),
+                job.Cron(options), new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc, MisfireHandling = MisfireHandlingMode.Relaxed });
+        }
+        using var connection = storage.GetConnection();
+        foreach (var stale in connection.GetRecurringJobs().Where(stored => RecurringJobs.Find(stored.Id) is null))
+        {
+            logger.LogInformation("Removing recurring job {Job}: no longer registered", stale.Id);
+            manager.RemoveIfExists(stale.Id);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+internal sealed class SchedulerHealthCheck(JobStorage storage, SchedulerNode node, SchedulingOptions options) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var servers = storage.GetMonitoringApi().Servers();
+            if (!options.Enabled)
+                return Task.FromResult(HealthCheckResult.Degraded("This node runs no Hangfire server (Scheduling:Enabled=false)."));
+            return Task.FromResult(servers.Any(server => node.Owns(server.Name))
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Degraded("This node's Hangfire server is not on the roll (starting, or its heartbeat stalled)."));
+        }
+        catch (Exception ex)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("The Hangfire storage cannot be read.", ex));
+        }
     }
 }

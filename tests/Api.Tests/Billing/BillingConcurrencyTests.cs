@@ -68,7 +68,7 @@ public sealed class BillingConcurrencyTests(TestDatabase database) : BillingTest
 
         Assert.Equal(2L, await Database.CountAsync("job_runs", "job_name = 'billing' AND status = 'Succeeded'"));
         Assert.Equal(2L, await Database.CountAsync("billing_runs", "status = 'Succeeded'"));
-        // Each run is named after the Quartz instance that ran it, not a direct caller.
+        // Each run is named after the scheduler node that ran it, not a direct caller.
         Assert.Equal(0L, await Database.CountAsync("billing_runs", "node_id LIKE 'direct:%'"));
         Assert.Equal(vms.Count * 3L, await Database.ScalarAsync<long>("SELECT sum(hours_billed) FROM billing_runs"));
         await AssertEachHourBilledOnceAsync(vms, CurrentHour.AddHours(-3), CurrentHour);

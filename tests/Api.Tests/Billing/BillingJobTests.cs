@@ -5,7 +5,7 @@ using Npgsql;
 
 namespace CleanWallet.Api.Tests.Billing;
 
-/// <summary>The billing run as the scheduler runs it: a Quartz job whose summary lands in the job history.</summary>
+/// <summary>The billing run as the scheduler runs it: a Hangfire job whose summary lands in the job history.</summary>
 public sealed class BillingJobTests(TestDatabase database) : BillingTestBase(database)
 {
     protected override IReadOnlyDictionary<string, string?> Settings =>

@@ -82,9 +82,11 @@ public sealed class HousekeepingTests(TestDatabase database) : ApiTestBase(datab
         await EnsureSchedulerSchemaAsync();
         var lostNode = $"lost-node-{Guid.NewGuid():N}";
         var liveNode = $"live-node-{Guid.NewGuid():N}";
+        var serverData = "{\"WorkerCount\":1,\"Queues\":[\"default\"],\"StartedAt\":\"" + DateTime.UtcNow.ToString("O") + "\"}";
+        // A live node is on Hangfire's server roll under its id, ':' and what Hangfire appends.
         await Execute($"""
-            INSERT INTO qrtz_scheduler_state (sched_name, instance_name, last_checkin_time, checkin_interval)
-            VALUES ('CleanWallet', '{liveNode}', {DateTimeOffset.UtcNow.Ticks}, 10000)
+            INSERT INTO hangfire.server (id, data, lastheartbeat)
+            VALUES ('{liveNode}:4242:{Guid.NewGuid()}', '{serverData}', now() AT TIME ZONE 'utc')
             """);
         try
         {
@@ -114,8 +116,8 @@ public sealed class HousekeepingTests(TestDatabase database) : ApiTestBase(datab
         }
         finally
         {
-            // The Quartz tables survive the per-test reset: leave no phantom node for the next scheduler to recover.
-            await Execute($"DELETE FROM qrtz_scheduler_state WHERE instance_name = '{liveNode}'");
+            // Hangfire's tables survive the per-test reset: leave no phantom node on the roll.
+            await Execute($"DELETE FROM hangfire.server WHERE starts_with(id, '{liveNode}:')");
         }
     }
 
@@ -143,8 +145,7 @@ public sealed class HousekeepingTests(TestDatabase database) : ApiTestBase(datab
             summary.Select(p => p.Key).Order(StringComparer.Ordinal));
         // The node that ran it is a live member of the cluster, under its own (generated) instance id.
         var node = (string)run["node_id"]!;
-        Assert.Equal(1L, await Database.CountAsync("qrtz_scheduler_state", "instance_name = $1", node));
-        Assert.NotEqual("NON_CLUSTERED", node);
+        Assert.Equal(1L, await Database.CountAsync("hangfire.server", "starts_with(id, $1 || ':')", node));
 
         // A scheduled (or misfire catch-up) run may have done part of the work first: the history adds up to all of it.
         var totals = await SucceededHousekeepingTotalsAsync();
@@ -272,11 +273,11 @@ public sealed class HousekeepingTests(TestDatabase database) : ApiTestBase(datab
             FROM {table} WHERE id = $1
             """, id);
 
-    /// <summary>Quartz creates its tables when a scheduler is first built; make sure they exist before writing to one.</summary>
+    /// <summary>Hangfire creates its schema when its storage is first used at start-up; make sure it exists before writing to it.</summary>
     private async Task EnsureSchedulerSchemaAsync()
     {
-        var exists = await Database.ScalarAsync<bool>("SELECT to_regclass('qrtz_scheduler_state') IS NOT NULL");
-        Assert.True(exists, "The Quartz schema should have been provisioned at start-up.");
+        var exists = await Database.ScalarAsync<bool>("SELECT to_regclass('hangfire.server') IS NOT NULL");
+        Assert.True(exists, "The Hangfire schema should have been created at start-up.");
     }
 
     private async Task Execute(string sql)

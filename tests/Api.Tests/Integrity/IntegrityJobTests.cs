@@ -72,9 +72,9 @@ public sealed class IntegrityJobTests(TestDatabase database) : IntegrityTestBase
     /// <summary>The run fired by "trigger now" (not by the job's own schedule, should its cron come round meanwhile).</summary>
     private async Task<JobRun> WaitForFinishedRunAsync(string jobName)
     {
-        const string Finished = "job_name = $1 AND trigger_name <> $2 AND status <> 'Running'";
+        const string Finished = "job_name = $1 AND trigger_name = $2 AND status <> 'Running'";
         const string Latest = $"FROM job_runs WHERE {Finished} ORDER BY started_at DESC LIMIT 1";
-        var scheduleTrigger = RecurringJobs.Find(jobName)!.TriggerKey.Name;
+        var scheduleTrigger = JobRunner.ManualTrigger;
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {

@@ -33,12 +33,12 @@ public abstract partial class OperationsTestBase(TestDatabase database) : ApiTes
     }
 
     /// <summary>
-    /// Polls the job history until a run of the job fired by "trigger now" (Quartz names those triggers MT_…; schedule
-    /// and recovery runs have other names) started since <paramref name="since"/> has finished; returns its outcome.
+    /// Polls the job history until a run of the job queued by "trigger now" (trigger name "manual"; schedule runs are
+    /// named "&lt;job&gt;.schedule") started since <paramref name="since"/> has finished; returns its outcome.
     /// </summary>
     protected async Task<string> WaitForManualRunAsync(string job, DateTimeOffset since, TimeSpan timeout)
     {
-        const string manualRun = "job_name = $1 AND trigger_name LIKE 'MT\\_%' AND started_at >= $2 AND status <> 'Running'";
+        const string manualRun = "job_name = $1 AND trigger_name = 'manual' AND started_at >= $2 AND status <> 'Running'";
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
@@ -82,7 +82,7 @@ public abstract partial class OperationsTestBase(TestDatabase database) : ApiTes
                  NULL, 'NpgsqlException: boom <script>alert(1)</script>'),
                 ('018f0000-0000-7000-8000-000000000003', 'housekeeping', 'fire-3', 'housekeeping.schedule', 'node-a', now() - interval '1 minute',
                  now() - interval '1 minute', NULL, 'Running', NULL, NULL),
-                ('018f0000-0000-7000-8000-000000000004', 'integrity', 'fire-4', 'MT_manual', 'node-a', NULL,
+                ('018f0000-0000-7000-8000-000000000004', 'integrity', 'fire-4', 'manual', 'node-a', NULL,
                  now() - interval '30 minutes', now() - interval '30 minutes' + interval '800 milliseconds', 'Succeeded',
                  '{"walletsChecked": 1, "entriesChecked": 1, "issueCount": 2}', NULL)
             """);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using CleanWallet.Api.Tests.Infrastructure;
+using CleanWallet.Infrastructure.Scheduling;
 
 namespace CleanWallet.Api.Tests.Orders;
 
@@ -43,6 +44,6 @@ public sealed class OrderSettingsTests(TestDatabase database) : ApiTestBase(data
         await AssertStatus(response, HttpStatusCode.OK);
         var job = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray()
             .Single(j => (string?)j!["name"] == "order-recovery")!;
-        Assert.Equal("0/30 * * * * ?", (string?)job["schedule"]);
+        Assert.Equal(new SchedulingOptions().OrderRecoveryCron, (string?)job["schedule"]);
     }
 }

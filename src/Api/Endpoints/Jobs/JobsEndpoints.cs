@@ -18,7 +18,7 @@ public static class JobsEndpoints
 
         jobs.MapGet("/", async (IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ListRecurringJobsQuery(), ct)))
-            .WithSummary("The recurring jobs with their schedule (Quartz cron, UTC), state, last and next fire time")
+            .WithSummary("The recurring jobs with their schedule (cron, UTC), state, last and next fire time")
             .Produces<IReadOnlyList<RecurringJobView>>();
 
         // No body and no Idempotency-Key: a repeated trigger is just another run, and every job is safe to re-run.
@@ -37,7 +37,7 @@ public static class JobsEndpoints
 
         jobs.MapGet("/nodes", async (IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ListSchedulerNodesQuery(), ct)))
-            .WithSummary("The scheduler nodes of the cluster and their last check-in")
+            .WithSummary("The Hangfire servers (one per API node) of the cluster and their last heartbeat")
             .Produces<IReadOnlyList<SchedulerNodeView>>();
     }
 }

@@ -31,8 +31,8 @@ public sealed record BillingRunSummary(
 /// The hourly billing run: every running VM is charged, in arrears, for each clock hour that has ended since its
 /// billed-through instant, missed hours included, the first at the largest size the VM had in it; a VM stopped or
 /// suspended during its unbilled hour is charged for that hour at its largest size. Not one transaction: each batch commits on its own, so a crash
-/// half-way keeps what was billed and the next run bills the rest. <see cref="NodeId"/> names who runs it (the Quartz
-/// instance id when the scheduler does; <c>direct:&lt;machine&gt;</c> otherwise).
+/// half-way keeps what was billed and the next run bills the rest. <see cref="NodeId"/> names who runs it (the scheduler
+/// node's id when a Hangfire server does; <c>direct:&lt;machine&gt;</c> otherwise).
 /// </summary>
 public sealed record RunBillingCommand(string? NodeId = null) : IRequest<BillingRunSummary>;
 

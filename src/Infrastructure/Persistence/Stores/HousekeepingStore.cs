@@ -17,19 +17,20 @@ internal sealed class HousekeepingStore(WalletDbContext db) : IHousekeepingStore
     public async Task<int> CloseRunsOfLostNodesAsync(DateTimeOffset now, CancellationToken ct)
     {
         var startedBefore = now - LostRunGrace;
-        // qrtz_scheduler_state is the cluster's roll of live nodes; a node recovered by the others leaves it.
+        // hangfire.server is the cluster's roll of live nodes (a server id is the node id, ':' and what Hangfire appends);
+        // a node whose heartbeat stops is removed from it by the others after Scheduling:ServerTimeoutSeconds.
         var closed = await db.Database.SqlQuery<long>($"""
             WITH lost_jobs AS (
                 UPDATE job_runs SET status = 'Failed', finished_at = {now},
                        error = 'The node running it stopped checking in; the job was recovered on another node.'
                 WHERE status = 'Running' AND started_at < {startedBefore}
-                  AND node_id NOT IN (SELECT instance_name FROM qrtz_scheduler_state)
+                  AND NOT EXISTS (SELECT 1 FROM hangfire.server s WHERE s.id = node_id OR starts_with(s.id, node_id || ':'))
                 RETURNING 1
             ), lost_billing AS (
                 UPDATE billing_runs SET status = 'Failed', finished_at = {now},
                        error = 'The node running it stopped checking in; hours it did not bill are billed by the next run.'
                 WHERE status = 'Running' AND started_at < {startedBefore}
-                  AND node_id NOT IN (SELECT instance_name FROM qrtz_scheduler_state)
+                  AND NOT EXISTS (SELECT 1 FROM hangfire.server s WHERE s.id = node_id OR starts_with(s.id, node_id || ':'))
                 RETURNING 1
             )
             SELECT (SELECT count(*) FROM lost_jobs) + (SELECT count(*) FROM lost_billing) AS "Value"

@@ -1,7 +1,5 @@
-using CleanWallet.Application.Common;
 using CleanWallet.Application.Common.Messaging;
 using CleanWallet.Application.Integrity;
-using CleanWallet.Application.Operations.Queries.ListJobRuns;
 using MediatR;
 
 namespace CleanWallet.Application.Operations.Queries.GetOperationsDashboard;
@@ -9,19 +7,15 @@ namespace CleanWallet.Application.Operations.Queries.GetOperationsDashboard;
 /// <summary>Everything the operations dashboard shows on one page, read at one moment.</summary>
 public sealed record OperationsDashboard(
     DateTimeOffset GeneratedAt,
-    IReadOnlyList<RecurringJobView> Jobs,
-    IReadOnlyDictionary<string, JobRunView> LatestRunByJob,
-    IReadOnlyList<SchedulerNodeView> Nodes,
-    JobRunCounts RunCounts,
-    PagedResult<JobRunView> Runs,
     IReadOnlyList<BillingRunView> BillingRuns,
     IntegrityReportDto? LatestIntegrityReport,
     IReadOnlyList<HourlyBilledAmount> BilledPerHour);
 
-/// <summary>The dashboard: jobs, nodes, the run history (filtered like <see cref="ListJobRunsQuery"/>), recent billing
-/// runs, the latest integrity report and the amount billed in each of the last <see cref="ChartHours"/> clock hours.</summary>
-public sealed record GetOperationsDashboardQuery(int Page, int PageSize, string? Status, string? Job)
-    : IQuery<OperationsDashboard>, IPagedQuery
+/// <summary>
+/// The dashboard: recent billing runs with their figures, the latest integrity report and the amount billed in each of
+/// the last <see cref="ChartHours"/> clock hours. The job list, the runs and the nodes are Hangfire's dashboard's.
+/// </summary>
+public sealed record GetOperationsDashboardQuery : IQuery<OperationsDashboard>
 {
     public const int ChartHours = 48;
     public const int BillingRunsShown = 10;
@@ -29,20 +23,12 @@ public sealed record GetOperationsDashboardQuery(int Page, int PageSize, string?
     public const int IntegrityIssuesShown = 200;
 }
 
-public sealed class GetOperationsDashboardHandler(IJobScheduler scheduler, IOperationsReadStore store, IIntegrityStore integrityReports,
-    TimeProvider clock)
+public sealed class GetOperationsDashboardHandler(IOperationsReadStore store, IIntegrityStore integrityReports, TimeProvider clock)
     : IRequestHandler<GetOperationsDashboardQuery, OperationsDashboard>
 {
     public async Task<OperationsDashboard> Handle(GetOperationsDashboardQuery query, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var job = JobRunFilter.NormaliseJob(query.Job);
-        var jobs = await scheduler.ListRecurringJobsAsync(cancellationToken);
-        var latestRuns = await store.ListLatestRunPerJobAsync(jobs.Select(j => j.Name).ToList(), now, cancellationToken);
-        var nodes = await scheduler.ListNodesAsync(cancellationToken);
-        var counts = await store.CountJobRunsAsync(job, cancellationToken);
-        var (runs, total) = await store.ListJobRunsAsync(JobRunFilter.ParseStatus(query.Status), job,
-            (query.Page - 1) * query.PageSize, query.PageSize, now, cancellationToken);
         var billingRuns = await store.ListRecentBillingRunsAsync(GetOperationsDashboardQuery.BillingRunsShown, cancellationToken);
         var integrity = await integrityReports.FindLatestReportAsync(cancellationToken);
         if (integrity is not null)
@@ -54,7 +40,6 @@ public sealed class GetOperationsDashboardHandler(IJobScheduler scheduler, IOper
         var perHour = await store.SumBilledPerHourAsync(currentHour.AddHours(1 - GetOperationsDashboardQuery.ChartHours), currentHour,
             cancellationToken);
 
-        return new OperationsDashboard(now, jobs, latestRuns.ToDictionary(run => run.JobName, StringComparer.OrdinalIgnoreCase), nodes,
-            counts, new PagedResult<JobRunView>(runs, query.Page, query.PageSize, total), billingRuns, integrity, perHour);
+        return new OperationsDashboard(now, billingRuns, integrity, perHour);
     }
 }

@@ -3,7 +3,7 @@ using MediatR;
 
 namespace CleanWallet.Application.Operations.Queries.ListSchedulerNodes;
 
-/// <summary>The scheduler nodes of the cluster and their last check-in.</summary>
+/// <summary>The Hangfire servers (one per API node) of the cluster and their last heartbeat.</summary>
 public sealed record ListSchedulerNodesQuery : IQuery<IReadOnlyList<SchedulerNodeView>>;
 
 public sealed class ListSchedulerNodesHandler(IJobScheduler scheduler) : IRequestHandler<ListSchedulerNodesQuery, IReadOnlyList<SchedulerNodeView>>

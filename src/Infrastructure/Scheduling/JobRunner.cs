@@ -1,0 +1,137 @@
+using CleanWallet.Domain.Common;
+using Hangfire;
+using Hangfire.Server;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace CleanWallet.Infrastructure.Scheduling;
+
+/// <summary>The failure a job reports without throwing (a billing run whose batches partly failed).</summary>
+public sealed class JobReportedFailureException(string message) : Exception(message);
+
+/// <summary>
+/// The one method Hangfire runs for every recurring job. Its only argument is the job's name (no secret ever travels
+/// in Hangfire's job data); the registry says what to send. A run:
+/// <list type="number">
+/// <item>waits for the job's PostgreSQL advisory lock, so two runs of one job never overlap on any nodes (the lock is
+/// held by a connection of the running node: it goes when the node dies);</item>
+/// <item>records itself in <c>job_runs</c>, sends the job's request in its own DI scope, records the outcome.</item>
+/// </list>
+/// When the node stops mid-run the cancellation propagates: Hangfire puts the job back in the queue and another node
+/// runs it again (every job is safe to re-run; billing is exactly-once per VM-hour by its database key).
+/// </summary>
+public sealed class JobRunner(
+    IServiceScopeFactory scopes,
+    SchedulerNode node,
+    JobRunHistory history,
+    NpgsqlDataSource dataSource,
+    ILogger<JobRunner> logger)
+{
+    /// <summary>How runs queued by the jobs API or the /ops page (not by the schedule) are named in the job history.</summary>
+    public const string ManualTrigger = "manual";
+
+    [AutomaticRetry(Attempts = 0, LogEvents = false)]
+    public async Task RunAsync(string jobName, PerformContext? context, CancellationToken cancellationToken)
+    {
+        var job = RecurringJobs.Find(jobName)
+            ?? throw new DomainException(DomainErrorCodes.NotFound, $"There is no job named '{jobName}'.", DomainErrorKind.NotFound);
+
+        await using var exclusive = await JobLock.AcquireAsync(dataSource, job.Name, cancellationToken);
+
+        var fromSchedule = context?.GetJobParameter<string>("RecurringJobId") is not null;
+        var runKey = $"{context?.BackgroundJob.Id ?? "direct"}:{Guid.CreateVersion7():N}";
+        await history.StartedAsync(runKey, job.Name, fromSchedule ? job.Name + ".schedule" : ManualTrigger, node.Id,
+            context?.BackgroundJob.CreatedAt is { } created ? new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) : null,
+            cancellationToken);
+
+        JobOutcome outcome;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
+            outcome = await job.RunAsync(mediator, new JobContext(node.Id), cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            var stopping = cancellationToken.IsCancellationRequested;
+            await history.FinishedAsync(runKey, job.Name, null,
+                stopping ? new OperationCanceledException("The node stopped during the run; the job is run again by a node of the cluster.") : ex);
+            if (stopping)
+                throw new OperationCanceledException("The node is stopping.", ex, cancellationToken);
+            logger.LogError(ex, "Job {Job} failed on {Node}", job.Name, node.Id);
+            throw;
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped while the request was winding down: what it did is committed, the rest is done by the re-run.
+            await history.FinishedAsync(runKey, job.Name, outcome.Summary,
+                new OperationCanceledException("The node stopped during the run; the job is run again by a node of the cluster."));
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        if (outcome.Failure is not null)
+        {
+            var failure = new JobReportedFailureException(outcome.Failure);
+            await history.FinishedAsync(runKey, job.Name, outcome.Summary, failure);
+            logger.LogError("Job {Job} failed on {Node}: {Failure}", job.Name, node.Id, outcome.Failure);
+            throw failure;
+        }
+        await history.FinishedAsync(runKey, job.Name, outcome.Summary, null);
+    }
+}
+
+/// <summary>A session-level PostgreSQL advisory lock per job name, on a connection of its own.</summary>
+internal sealed class JobLock : IAsyncDisposable
+{
+    private readonly NpgsqlConnection _connection;
+    private readonly string _key;
+
+    private JobLock(NpgsqlConnection connection, string key)
+    {
+        _connection = connection;
+        _key = key;
+    }
+
+    public static async Task<JobLock> AcquireAsync(NpgsqlDataSource dataSource, string jobName, CancellationToken cancellationToken)
+    {
+        var key = "cleanwallet.job:" + jobName.ToLowerInvariant();
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = new NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended($1, 0))", connection)
+            {
+                // Waiting for the run on another node to finish can take as long as that run.
+                CommandTimeout = 0,
+            };
+            command.Parameters.AddWithValue(key);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return new JobLock(connection, key);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtextextended($1, 0))", _connection);
+            command.Parameters.AddWithValue(_key);
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            // A broken connection has lost its session, and its lock with it.
+        }
+        finally
+        {
+            await _connection.DisposeAsync();
+        }
+    }
+}
