@@ -155,7 +155,7 @@ internal sealed class SqlUsageBillingEngine(
         command.Parameters.AddWithValue(batch.BilledUpTo);
         command.Parameters.AddWithValue(vmIds);
         command.Parameters.AddWithValue(batch.Prices.SizeNames.Select(name => name.ToLowerInvariant()).ToArray());
-        command.Parameters.AddWithValue(batch.Prices.HourAmounts.ToArray());
+        command.Parameters.AddWithValue(batch.Prices.HourAmounts.Select(ToCents).ToArray());
         command.Parameters.AddWithValue(batch.Prices.HoursPerMonth);
         command.Parameters.AddWithValue(now);
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -169,9 +169,13 @@ internal sealed class SqlUsageBillingEngine(
             UnpricedVmIds: reader.GetFieldValue<Guid[]>(4));
     }
 
+    /// <summary>An hour amount (whole cents by construction) as the bigint the SQL looks up.</summary>
+    private static long ToCents(decimal amount) =>
+        decimal.Round(amount, 2) == amount ? decimal.ToInt64(amount * 100m) : throw new InvalidOperationException($"{amount} is not a whole number of cents.");
+
     /// <summary>
     /// $1 run id, $2 billed up to, $3 the locked VM ids, $4 the catalogue's size names (lower case), $5 the hour amounts
-    /// the domain priced (<see cref="BillingPriceList"/>: one cycle of $6 hours per size, end to end), $7 now (read after
+    /// in cents the domain priced (<see cref="BillingPriceList"/>: one cycle of $6 hours per size, end to end), $7 now (read after
     /// the locks). The same rule as <c>VirtualMachine.SettleEndedHours</c>:
     /// the hour at billed_through is billed at the VM's peak size (the largest it had in that hour), and a Running VM's
     /// later hours up to the cutoff at its current size (nothing changed in them, or a request would have settled them);
@@ -234,8 +238,9 @@ internal sealed class SqlUsageBillingEngine(
             -- only ever grows.
             WHERE NOT EXISTS (SELECT 1 FROM vm_usage u WHERE u.vm_id = vm.id AND u.hour_start = h.hour_start OFFSET 0)
         ), priced AS MATERIALIZED (
+            -- In cents: a bigint[] subscript is a constant-time offset, where a numeric[] one walks the array from its start.
             SELECT d.vm_id, d.wallet_id, d.size, d.entry_id, d.hour_start,
-                   ($5::numeric[])[(d.price_index - 1) * $6 + ((d.n - 1) % $6) + 1] AS amount
+                   (($5::bigint[])[(d.price_index - 1) * $6 + ((d.n - 1) % $6) + 1] / 100.0)::numeric(19,2) AS amount
             FROM due d
         ), usage AS (
             INSERT INTO vm_usage (vm_id, hour_start, size, amount, wallet_id, ledger_entry_id, billing_run_id, created_at)

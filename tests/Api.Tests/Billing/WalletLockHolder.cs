@@ -9,6 +9,8 @@ namespace CleanWallet.Api.Tests.Billing;
 /// </summary>
 public sealed class WalletLockHolder : IAsyncDisposable
 {
+    private const string LockQuery = "SELECT 1 FROM wallets WHERE id = $1 FOR UPDATE";
+
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
     private readonly Guid _walletId;
@@ -26,16 +28,22 @@ public sealed class WalletLockHolder : IAsyncDisposable
         await connection.OpenAsync();
         var transaction = await connection.BeginTransactionAsync();
         var holder = new WalletLockHolder(connection, transaction, walletId);
-        await holder.ExecuteAsync("SELECT 1 FROM wallets WHERE id = $1 FOR UPDATE", walletId);
+        await holder.ExecuteAsync(LockQuery, walletId);
         return holder;
     }
 
-    /// <summary>Returns once some session waits for a lock (the writer the test started after taking this one).</summary>
+    /// <summary>Returns once some session waits for a wallet lock holder (the writer the test started after taking this one).</summary>
     public static async Task WaitForAWaiterAsync(TestDatabase database)
     {
         for (var i = 0; i < 300; i++)
         {
-            if (await database.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'") > 0)
+            // A session blocked by a wallet lock holder, not any lock wait: Hangfire's servers wait on locks of their own.
+            if (await database.ScalarAsync<long>($"""
+                    SELECT count(*) FROM pg_stat_activity waiter
+                    WHERE waiter.wait_event_type = 'Lock'
+                      AND EXISTS (SELECT 1 FROM pg_stat_activity holder
+                                  WHERE holder.pid = ANY (pg_blocking_pids(waiter.pid)) AND holder.query = '{LockQuery}')
+                    """) > 0)
                 return;
             await Task.Delay(50);
         }
