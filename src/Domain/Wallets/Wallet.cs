@@ -62,6 +62,7 @@ public sealed class Wallet
             CustomerId = customer.Id,
             Currency = currency,
             Balance = 0.00m,
+            Held = 0.00m,
             CreditLimit = Money.Normalize(creditLimit),
             Status = WalletStatus.Active,
             LastSequence = 0,
