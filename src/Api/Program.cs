@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using CleanWallet.Api.Endpoints.Administration;
 using CleanWallet.Api.Endpoints.ApiKeys;
 using CleanWallet.Api.Endpoints.Customers;
+using CleanWallet.Api.Endpoints.Me;
 using CleanWallet.Api.Endpoints.Jobs;
 using CleanWallet.Api.Endpoints.Holds;
 using CleanWallet.Api.Endpoints.Integrity;
@@ -146,6 +147,7 @@ app.MapRazorPages();
 app.MapHangfireOpsDashboard();
 
 var api = app.MapGroup("/api/v1");
+api.MapMeEndpoints();
 api.MapCustomersEndpoints();
 api.MapWalletsEndpoints();
 api.MapPaymentsEndpoints();

@@ -26,6 +26,8 @@ public sealed class HttpCallerContext(IHttpContextAccessor accessor) : ICallerCo
         }
         : CallerRole.Customer;
 
+    public string? KeyId => User.FindFirstValue(ApiClaims.KeyId);
+
     public Guid? CustomerId => Guid.TryParse(User.FindFirstValue(ApiClaims.CustomerId), out var id) ? id : null;
 
     public string? IdempotencyKey

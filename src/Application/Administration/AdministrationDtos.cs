@@ -54,6 +54,7 @@ public static class AdministrationAudit
     public const string WalletTarget = "wallet";
     public const string Freeze = "wallet.freeze";
     public const string Unfreeze = "wallet.unfreeze";
+    public const string Open = "wallet.open";
 
     public static string AdjustmentAction(LedgerDirection direction) =>
         $"wallet.adjustment.{direction.ToString().ToLowerInvariant()}";

@@ -41,4 +41,5 @@ public static class DomainErrorCodes
     public const string InvalidState = "conflict";
     public const string NotFound = "not_found";
     public const string InvalidArgument = "invalid_argument";
+    public const string WalletExists = "wallet_exists";
 }

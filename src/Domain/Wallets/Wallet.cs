@@ -62,11 +62,26 @@ public sealed class Wallet
             CustomerId = customer.Id,
             Currency = currency,
             Balance = 0.00m,
+            Held = 0.00m,
             CreditLimit = Money.Normalize(creditLimit),
             Status = WalletStatus.Active,
             LastSequence = 0,
             CreatedAt = now,
         };
+    }
+
+    /// <summary>
+    /// Opens a further wallet of <paramref name="customer"/> in <paramref name="currency"/>: a customer holds at most one
+    /// wallet per currency (409 wallet_exists otherwise; the unique (customer_id, currency) constraint is the backstop).
+    /// It starts empty, Active and without credit.
+    /// </summary>
+    public static Wallet OpenAnother(Customer customer, IReadOnlyCollection<string> currenciesHeld, string currency, DateTimeOffset now)
+    {
+        Money.EnsureValidCurrency(currency);
+        if (currenciesHeld.Contains(currency, StringComparer.Ordinal))
+            throw new DomainException(DomainErrorCodes.WalletExists, $"Customer {customer.Id} already has a {currency} wallet.",
+                DomainErrorKind.Conflict, new Dictionary<string, object?> { ["currency"] = currency });
+        return Open(customer, currency, creditLimit: 0m, now);
     }
 
     /// <summary>

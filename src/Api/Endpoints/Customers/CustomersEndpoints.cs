@@ -4,6 +4,8 @@ using CleanWallet.Application.Customers;
 using CleanWallet.Application.Customers.Commands.CreateCustomer;
 using CleanWallet.Application.Customers.Queries.GetCustomer;
 using CleanWallet.Application.Customers.Queries.ListCustomers;
+using CleanWallet.Application.Wallets;
+using CleanWallet.Application.Wallets.Commands.OpenWallet;
 using MediatR;
 
 namespace CleanWallet.Api.Endpoints.Customers;
@@ -12,8 +14,22 @@ public static class CustomersEndpoints
 {
     public sealed record CreateCustomerRequest(string? Name, string? BillingModel, decimal? CreditLimit, string? Currency);
 
+    public sealed record OpenWalletRequest(string? Currency);
+
     public static void MapCustomersEndpoints(this IEndpointRouteBuilder api)
     {
+        // Outside the admin-only group: the customer itself may open its own wallets too (money movers: never ops).
+        api.MapPost("/customers/{id:guid}/wallets", async (Guid id, OpenWalletRequest body, IMediator mediator, CancellationToken ct) =>
+            {
+                var wallet = await mediator.Send(new OpenWalletCommand(id, body.Currency ?? string.Empty), ct);
+                return TypedResults.Created($"/api/v1/wallets/{wallet.Id}", wallet);
+            })
+            .WithTags("Customers")
+            .RequireAuthorization(Policies.MoneyMovers)
+            .AcceptsIdempotencyKey()
+            .WithSummary("Open the customer's wallet in another currency: one wallet per currency (409 wallet_exists)")
+            .Produces<WalletDto>(StatusCodes.Status201Created);
+
         var customers = api.MapGroup("/customers").WithTags("Customers").RequireAuthorization(Policies.Admin);
 
         customers.MapPost("/", async (CreateCustomerRequest body, IMediator mediator, CancellationToken ct) =>

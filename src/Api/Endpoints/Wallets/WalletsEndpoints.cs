@@ -7,6 +7,7 @@ using CleanWallet.Application.Wallets.Commands.PayFromWallet;
 using CleanWallet.Application.Wallets.Commands.TopUpWallet;
 using CleanWallet.Application.Wallets.Queries.GetWallet;
 using CleanWallet.Application.Wallets.Queries.GetWalletTransaction;
+using CleanWallet.Application.Wallets.Queries.ListWallets;
 using CleanWallet.Application.Wallets.Queries.ListWalletTransactions;
 using MediatR;
 
@@ -21,6 +22,11 @@ public static class WalletsEndpoints
     public static void MapWalletsEndpoints(this IEndpointRouteBuilder api)
     {
         var wallets = api.MapGroup("/wallets").WithTags("Wallets");
+
+        wallets.MapGet("/", async (IMediator mediator, CancellationToken ct, int? page, int? pageSize, Guid? customerId) =>
+                TypedResults.Ok(await mediator.Send(new ListWalletsQuery(page ?? 1, pageSize ?? Paging.DefaultPageSize, customerId), ct)))
+            .WithSummary("Wallets oldest first: a customer's own (a customerId filter of another customer matches none); staff see all")
+            .Produces<PagedResult<WalletDto>>();
 
         wallets.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetWalletQuery(id), ct)))

@@ -12,6 +12,9 @@ public interface IWalletStore
 
     void Add(Wallet wallet);
 
+    /// <summary>The currencies the customer already holds a wallet in, read inside the current transaction.</summary>
+    Task<IReadOnlyCollection<string>> CurrenciesOfCustomerAsync(Guid customerId, CancellationToken ct);
+
     void AddEntry(LedgerEntry entry);
 }
 
@@ -26,6 +29,9 @@ public interface IPaymentStore
 public interface ICustomerStore
 {
     void Add(Customer customer);
+
+    /// <summary>Loads the customer and holds a row lock on it until the transaction ends (serialises opening its wallets).</summary>
+    Task<Customer?> FindForUpdateAsync(Guid customerId, CancellationToken ct);
 }
 
 public interface IApiKeyStore

@@ -18,6 +18,9 @@ public interface ICallerContext
 
     CallerRole Role { get; }
 
+    /// <summary>The id of the API key the request authenticated with ("bootstrap" for the configured admin key); null when unauthenticated.</summary>
+    string? KeyId { get; }
+
     /// <summary>Set for customer keys only.</summary>
     Guid? CustomerId { get; }
 

@@ -14,6 +14,9 @@ internal sealed class WalletStore(WalletDbContext db) : IWalletStore
 
     public void Add(Wallet wallet) => db.Wallets.Add(wallet);
 
+    public async Task<IReadOnlyCollection<string>> CurrenciesOfCustomerAsync(Guid customerId, CancellationToken ct) =>
+        await db.Wallets.Where(w => w.CustomerId == customerId).Select(w => w.Currency).ToListAsync(ct);
+
     public void AddEntry(LedgerEntry entry) => db.LedgerEntries.Add(entry);
 }
 
@@ -28,6 +31,9 @@ internal sealed class PaymentStore(WalletDbContext db) : IPaymentStore
 internal sealed class CustomerStore(WalletDbContext db) : ICustomerStore
 {
     public void Add(Customer customer) => db.Customers.Add(customer);
+
+    public Task<Customer?> FindForUpdateAsync(Guid customerId, CancellationToken ct) =>
+        db.Customers.FromSql($"SELECT * FROM customers WHERE id = {customerId} FOR UPDATE").SingleOrDefaultAsync(ct);
 }
 
 internal sealed class ApiKeyStore(WalletDbContext db) : IApiKeyStore
