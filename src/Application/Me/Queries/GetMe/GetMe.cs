@@ -2,6 +2,7 @@ using CleanWallet.Application.Common.Errors;
 using CleanWallet.Application.Common.Messaging;
 using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Application.Common.Security;
+using CleanWallet.Application.Wallets;
 using MediatR;
 
 namespace CleanWallet.Application.Me.Queries.GetMe;
@@ -25,10 +26,11 @@ public sealed class GetMeHandler(IReadStore read, ICallerContext caller) : IRequ
         var customer = await read.FirstOrDefaultAsync(
             read.Customers.Where(c => c.Id == customerId).Select(c => new { c.Id, c.Name, BillingModel = c.BillingModel.ToString() }),
             cancellationToken) ?? throw new NotFoundException("Customer", customerId);
+        // The wallet projection every wallet query uses, so "available" is computed in one place.
         var wallets = await read.ToListAsync(
-            read.Wallets.Where(w => w.CustomerId == customerId).OrderBy(w => w.CreatedAt).ThenBy(w => w.Id)
-                .Select(w => new MeWalletDto(w.Id, w.Currency, w.Balance, w.Held, w.Balance + w.CreditLimit - w.Held, w.Status.ToString())),
+            read.Wallets.Where(w => w.CustomerId == customerId).OrderBy(w => w.CreatedAt).ThenBy(w => w.Id).Select(WalletDto.Projection),
             cancellationToken);
-        return new MeDto(caller.KeyId, caller.Role.ToString(), new MeCustomerDto(customer.Id, customer.Name, customer.BillingModel, wallets));
+        return new MeDto(caller.KeyId, caller.Role.ToString(), new MeCustomerDto(customer.Id, customer.Name, customer.BillingModel,
+            wallets.Select(w => new MeWalletDto(w.Id, w.Currency, w.Balance, w.Held, w.Available, w.Status)).ToList()));
     }
 }
