@@ -70,6 +70,8 @@ builder.Services.AddOpsDashboard();
 builder.Services.Configure<JsonOptions>(options =>
 {
     // Strict input: unknown fields and numbers sent as strings are a 400, never silently ignored or coerced.
+    // Names match exactly: {"Amount":5} is an unknown field, not the amount (the web defaults would accept any casing).
+    options.SerializerOptions.PropertyNameCaseInsensitive = false;
     options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
     options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
     options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
@@ -93,6 +95,7 @@ builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = 
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 
 builder.Services.AddApiRateLimiting(builder.Configuration);
+builder.Services.AddTrustedForwardedHeaders(builder.Configuration);
 builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>().KeepTextFieldsTypedAsStrings());
 builder.Services.AddHealthChecks()
     .AddDbContextCheck<WalletDbContext>("database", tags: ["ready"]);
@@ -105,6 +108,9 @@ if (localCluster is not null)
 if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
     await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync();
 
+// First: behind a known proxy, the client's address and scheme replace the proxy's for everything after this.
+app.UseTrustedForwardedHeaders();
+app.UseNoStoreForApi();
 app.Use(async (context, next) =>
 {
     // Set when the response starts, so error answers written by the exception handler carry it too.
@@ -124,7 +130,7 @@ app.UseSerilogRequestLogging(options =>
     options.EnrichDiagnosticContext = (diagnostics, context) => diagnostics.Set("RequestId", context.TraceIdentifier);
 });
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseApiStatusCodeProblems();
 // The Swagger UI is static documentation: served before authentication, like the OpenAPI document.
 app.UseSwaggerUI(options =>
 {
@@ -135,6 +141,7 @@ app.UseHangfireDashboardHeaders();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
+app.UseJsonBodiesOnly();
 app.UseNulCharacterRefusal();
 
 app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

@@ -57,9 +57,23 @@ public sealed class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        Errors.ProblemResponses.WriteAsync(Context, StatusCodes.Status401Unauthorized, "unauthorized",
+    /// <summary>The realm named in the <c>WWW-Authenticate</c> challenge of every 401.</summary>
+    public const string Realm = "CleanWallet API";
+
+    /// <summary>
+    /// 401 problem+json with the RFC 6750 challenge: <c>Bearer realm="…"</c>, plus <c>error="invalid_token"</c> when a
+    /// Bearer key was sent but is unknown or revoked. No error code when no Bearer credentials were sent at all (none,
+    /// or another scheme), as §3.1 asks.
+    /// </summary>
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var sentBearer = Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+        Response.Headers.WWWAuthenticate = sentBearer
+            ? $"Bearer realm=\"{Realm}\", error=\"invalid_token\", error_description=\"The API key is unknown or revoked.\""
+            : $"Bearer realm=\"{Realm}\"";
+        return Errors.ProblemResponses.WriteAsync(Context, StatusCodes.Status401Unauthorized, "unauthorized",
             "A valid API key is required: send 'Authorization: Bearer <api key>'.");
+    }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         Errors.ProblemResponses.WriteAsync(Context, StatusCodes.Status403Forbidden, "forbidden",

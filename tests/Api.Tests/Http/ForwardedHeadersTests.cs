@@ -1,0 +1,149 @@
+using System.Net;
+using CleanWallet.Api.Tests.Infrastructure;
+using CleanWallet.Api.Tests.Operations;
+
+namespace CleanWallet.Api.Tests.Http;
+
+/// <summary>
+/// The requests of these tests come from 127.0.0.1: configured as a known proxy, they stand for a reverse proxy in
+/// front of the API; not configured, for anyone on the internet writing X-Forwarded-* headers themselves.
+/// </summary>
+public abstract class ForwardedHeadersTestBase(TestDatabase database) : OperationsTestBase(database)
+{
+    protected const int Permits = 3;
+
+    protected abstract IReadOnlyDictionary<string, string?> ProxySettings { get; }
+
+    protected override ApiFactory CreateFactory()
+    {
+        var settings = new Dictionary<string, string?>(ProxySettings)
+        {
+            ["RateLimiting:PermitsPerMinute"] = Permits.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RateLimiting:WindowSeconds"] = "600",
+        };
+        return ApiFactory.StartOnKestrel(Database.ConnectionString, settings: settings);
+    }
+
+    /// <summary>An anonymous call counted in the caller's per-IP bucket: a 401, or a 429 once the bucket is empty.</summary>
+    protected async Task<HttpStatusCode> AnonymousCallAsync(string forwardedFor)
+    {
+        using var client = Client(apiKey: null);
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/customers");
+        request.Headers.Add("X-Forwarded-For", forwardedFor);
+        return (await client.SendAsync(request)).StatusCode;
+    }
+
+    protected async Task UseUpTheBucketOfAsync(string forwardedFor)
+    {
+        for (var i = 0; i < Permits; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, await AnonymousCallAsync(forwardedFor));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await AnonymousCallAsync(forwardedFor));
+    }
+
+    /// <summary>Logs in to /ops with the admin key, every request claiming X-Forwarded-Proto: https; returns the Set-Cookie.</summary>
+    protected async Task<string> LoginClaimingHttpsAsync()
+    {
+        using var dashboard = Dashboard();
+        dashboard.Http.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
+        dashboard.Http.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.50");
+        var response = await dashboard.LoginAsync(ApiFactory.AdminKey);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return DashboardSession.SessionCookieHeader(response) ?? throw new InvalidOperationException("The login set no session cookie.");
+    }
+}
+
+public sealed class ForwardedHeadersFromAKnownProxyTests(TestDatabase database) : ForwardedHeadersTestBase(database)
+{
+    protected override IReadOnlyDictionary<string, string?> ProxySettings => new Dictionary<string, string?>
+    {
+        ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1",
+        ["ForwardedHeaders:KnownNetworks:0"] = "::1/128",
+    };
+
+    [Fact]
+    public async Task Two_clients_behind_a_known_proxy_get_separate_rate_limit_buckets()
+    {
+        await UseUpTheBucketOfAsync("203.0.113.10");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await AnonymousCallAsync("203.0.113.20"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await AnonymousCallAsync("203.0.113.10"));
+    }
+
+    [Fact]
+    public async Task A_client_cannot_borrow_another_clients_address_by_writing_x_forwarded_for_itself()
+    {
+        await UseUpTheBucketOfAsync("203.0.113.10");
+
+        // The client wrote "198.51.100.1"; the proxy appended the address it really came from. Only the proxy's entry counts.
+        Assert.Equal(HttpStatusCode.TooManyRequests, await AnonymousCallAsync("198.51.100.1, 203.0.113.10"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await AnonymousCallAsync("203.0.113.10, 198.51.100.2"));
+    }
+
+    [Fact]
+    public async Task The_dashboard_cookie_is_secure_when_the_proxy_says_the_client_used_https()
+    {
+        var cookie = await LoginClaimingHttpsAsync();
+
+        Assert.Contains("secure", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task The_dashboard_cookie_is_not_secure_when_the_proxy_says_the_client_used_plain_http()
+    {
+        using var dashboard = Dashboard();
+        dashboard.Http.DefaultRequestHeaders.Add("X-Forwarded-Proto", "http");
+        dashboard.Http.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.50");
+
+        var response = await dashboard.LoginAsync(ApiFactory.AdminKey);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.DoesNotContain("secure", DashboardSession.SessionCookieHeader(response)!, StringComparison.OrdinalIgnoreCase);
+    }
+}
+
+public sealed class ForwardedHeadersFromAnUnknownSourceTests(TestDatabase database) : ForwardedHeadersTestBase(database)
+{
+    // Nothing configured: the default of appsettings.json.
+    protected override IReadOnlyDictionary<string, string?> ProxySettings => new Dictionary<string, string?>();
+
+    [Fact]
+    public async Task Without_known_proxies_x_forwarded_for_is_ignored_and_callers_share_the_bucket_of_their_real_address()
+    {
+        await UseUpTheBucketOfAsync("203.0.113.10");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, await AnonymousCallAsync("203.0.113.20"));
+    }
+
+    [Fact]
+    public async Task Without_known_proxies_x_forwarded_proto_https_does_not_make_the_dashboard_cookie_secure()
+    {
+        var cookie = await LoginClaimingHttpsAsync();
+
+        Assert.DoesNotContain("secure", cookie, StringComparison.OrdinalIgnoreCase);
+    }
+}
+
+public sealed class ForwardedHeadersFromAPeerOutsideTheKnownNetworksTests(TestDatabase database) : ForwardedHeadersTestBase(database)
+{
+    protected override IReadOnlyDictionary<string, string?> ProxySettings => new Dictionary<string, string?>
+    {
+        ["ForwardedHeaders:KnownProxies:0"] = "10.20.30.40",
+        ["ForwardedHeaders:KnownNetworks:0"] = "192.168.0.0/16, fd00::/8",
+    };
+
+    [Fact]
+    public async Task X_forwarded_for_from_a_peer_that_is_not_a_configured_proxy_is_ignored()
+    {
+        await UseUpTheBucketOfAsync("203.0.113.10");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, await AnonymousCallAsync("203.0.113.20"));
+    }
+
+    [Fact]
+    public async Task X_forwarded_proto_from_a_peer_that_is_not_a_configured_proxy_is_ignored()
+    {
+        Assert.DoesNotContain("secure", await LoginClaimingHttpsAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+}
