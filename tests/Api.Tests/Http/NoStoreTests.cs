@@ -91,10 +91,10 @@ public sealed class NoStoreTests(TestDatabase database) : ApiTestBase(database)
     }
 
     [Fact]
-    public async Task The_public_openapi_document_and_health_probe_are_not_marked_no_store()
+    public async Task The_public_openapi_document_and_swagger_ui_are_not_marked_no_store()
     {
         using var anonymous = Client(apiKey: null);
-        foreach (var url in new[] { "/openapi/v1.json", "/health/live" })
+        foreach (var url in new[] { "/openapi/v1.json", "/swagger/index.html" })
         {
             var response = await anonymous.GetAsync(url);
             await AssertStatus(response, HttpStatusCode.OK);
