@@ -19,7 +19,8 @@ public static class RateLimiting
 {
     /// <summary>
     /// A fixed window per API key (per client IP for unauthenticated calls). Runs after authentication so the key,
-    /// not a spoofable header, picks the partition; health endpoints opt out.
+    /// not a spoofable header, picks the partition; health endpoints opt out. The client IP is the connection's remote
+    /// address, which behind a configured known proxy is the client's own (see <see cref="TrustedProxies"/>).
     /// </summary>
     public static IServiceCollection AddApiRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
