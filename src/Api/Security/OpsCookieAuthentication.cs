@@ -63,6 +63,10 @@ public static class OpsCookie
             options.Cookie.SameSite = SameSiteMode.Strict;
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
+        // The forms' antiforgery cookie likewise: Secure whenever the page was served over HTTPS (directly or behind a
+        // known proxy), instead of the framework's default of never.
+        services.Configure<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>(options =>
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         return services;
     }
 

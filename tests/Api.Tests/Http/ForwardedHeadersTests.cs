@@ -1,6 +1,6 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using CleanWallet.Api.Tests.Infrastructure;
-using CleanWallet.Api.Tests.Operations;
 
 namespace CleanWallet.Api.Tests.Http;
 
@@ -8,7 +8,7 @@ namespace CleanWallet.Api.Tests.Http;
 /// The requests of these tests come from 127.0.0.1: configured as a known proxy, they stand for a reverse proxy in
 /// front of the API; not configured, for anyone on the internet writing X-Forwarded-* headers themselves.
 /// </summary>
-public abstract class ForwardedHeadersTestBase(TestDatabase database) : OperationsTestBase(database)
+public abstract partial class ForwardedHeadersTestBase(TestDatabase database) : ApiTestBase(database)
 {
     protected const int Permits = 3;
 
@@ -40,16 +40,54 @@ public abstract class ForwardedHeadersTestBase(TestDatabase database) : Operatio
         Assert.Equal(HttpStatusCode.TooManyRequests, await AnonymousCallAsync(forwardedFor));
     }
 
-    /// <summary>Logs in to /ops with the admin key, every request claiming X-Forwarded-Proto: https; returns the Set-Cookie.</summary>
+    protected sealed record DashboardLogin(HttpStatusCode Status, string AntiforgeryCookie, string SessionCookie);
+
+    /// <summary>
+    /// Logs in to /ops with the admin key as a browser behind the proxy would, every request saying it came from
+    /// 203.0.113.50 over <paramref name="forwardedProto"/>. Cookies are carried by hand: a Secure one would not be sent
+    /// back over this test's plain HTTP by a cookie container (a browser talks HTTPS to the proxy).
+    /// </summary>
+    protected async Task<DashboardLogin> LoginThroughProxyAsync(string forwardedProto)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+        {
+            BaseAddress = Client(apiKey: null).BaseAddress,
+        };
+        http.DefaultRequestHeaders.Add("X-Forwarded-Proto", forwardedProto);
+        http.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.50");
+
+        var page = await http.GetAsync("/ops/login");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var antiforgery = page.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".AspNetCore.Antiforgery.", StringComparison.Ordinal));
+        var token = AntiforgeryToken().Match(await page.Content.ReadAsStringAsync());
+        Assert.True(token.Success, "the login page has no antiforgery token");
+
+        var post = new HttpRequestMessage(HttpMethod.Post, "/ops/login")
+        {
+            Content = new FormUrlEncodedContent([
+                new("apiKey", ApiFactory.AdminKey),
+                new("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value)),
+            ]),
+        };
+        post.Headers.Add("Cookie", antiforgery.Split(';')[0]);
+        var login = await http.SendAsync(post);
+        var session = login.Headers.TryGetValues("Set-Cookie", out var cookies)
+            ? cookies.FirstOrDefault(c => c.StartsWith("cw_ops=", StringComparison.Ordinal)) ?? ""
+            : "";
+        return new DashboardLogin(login.StatusCode, antiforgery, session);
+    }
+
+    /// <summary>Logs in claiming https and returns the session cookie's Set-Cookie.</summary>
     protected async Task<string> LoginClaimingHttpsAsync()
     {
-        using var dashboard = Dashboard();
-        dashboard.Http.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
-        dashboard.Http.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.50");
-        var response = await dashboard.LoginAsync(ApiFactory.AdminKey);
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        return DashboardSession.SessionCookieHeader(response) ?? throw new InvalidOperationException("The login set no session cookie.");
+        var login = await LoginThroughProxyAsync("https");
+        Assert.Equal(HttpStatusCode.Redirect, login.Status);
+        Assert.StartsWith("cw_ops=", login.SessionCookie);
+        return login.SessionCookie;
     }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryToken();
 }
 
 public sealed class ForwardedHeadersFromAKnownProxyTests(TestDatabase database) : ForwardedHeadersTestBase(database)
@@ -80,26 +118,26 @@ public sealed class ForwardedHeadersFromAKnownProxyTests(TestDatabase database) 
     }
 
     [Fact]
-    public async Task The_dashboard_cookie_is_secure_when_the_proxy_says_the_client_used_https()
+    public async Task The_dashboard_cookies_are_secure_when_the_proxy_says_the_client_used_https()
     {
-        var cookie = await LoginClaimingHttpsAsync();
+        var login = await LoginThroughProxyAsync("https");
 
-        Assert.Contains("secure", cookie, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.Redirect, login.Status);
+        Assert.Contains("; secure", login.SessionCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("; httponly", login.SessionCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("; samesite=strict", login.SessionCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("; secure", login.AntiforgeryCookie, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
-    public async Task The_dashboard_cookie_is_not_secure_when_the_proxy_says_the_client_used_plain_http()
+    public async Task The_dashboard_cookies_are_not_secure_when_the_proxy_says_the_client_used_plain_http()
     {
-        using var dashboard = Dashboard();
-        dashboard.Http.DefaultRequestHeaders.Add("X-Forwarded-Proto", "http");
-        dashboard.Http.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.50");
+        var login = await LoginThroughProxyAsync("http");
 
-        var response = await dashboard.LoginAsync(ApiFactory.AdminKey);
-
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.DoesNotContain("secure", DashboardSession.SessionCookieHeader(response)!, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.Redirect, login.Status);
+        Assert.StartsWith("cw_ops=", login.SessionCookie);
+        Assert.DoesNotContain("secure", login.SessionCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("secure", login.AntiforgeryCookie, StringComparison.OrdinalIgnoreCase);
     }
 }
 
