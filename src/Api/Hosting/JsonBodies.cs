@@ -31,9 +31,13 @@ public static class JsonBodies
                 "Send the body as application/json (optionally with charset=utf-8).");
         });
 
-    /// <summary>A Content-Length above zero or a chunked body: there is something to read.</summary>
+    /// <summary>
+    /// Whether the request carries a body: the server's own answer (a Content-Length above zero, a chunked HTTP/1.1 body,
+    /// an HTTP/2 or HTTP/3 stream that has data), else judged from the headers.
+    /// </summary>
     private static bool HasBody(HttpRequest request) =>
-        request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+        request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>()?.CanHaveBody
+        ?? (request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0));
 
     public static bool IsAccepted(string? contentType)
     {

@@ -185,3 +185,20 @@ public sealed class ForwardedHeadersFromAPeerOutsideTheKnownNetworksTests(TestDa
         Assert.DoesNotContain("secure", await LoginClaimingHttpsAsync(), StringComparison.OrdinalIgnoreCase);
     }
 }
+
+public sealed class ForwardedHeadersSettingsTests(TestDatabase database) : ApiTestBase(database)
+{
+    [Theory]
+    [InlineData("ForwardedHeaders:KnownProxies:0", "proxy.internal")]
+    [InlineData("ForwardedHeaders:KnownNetworks:0", "10.0.0.0")]
+    [InlineData("ForwardedHeaders:KnownNetworks:0", "10.0.0.0/33")]
+    public void A_known_proxy_or_network_that_does_not_parse_stops_the_start_instead_of_trusting_nobody_silently(string key, string value)
+    {
+        var failure = Assert.ThrowsAny<Exception>(() =>
+        {
+            using var node = ApiFactory.StartOnKestrel(Database.ConnectionString, settings: new Dictionary<string, string?> { [key] = value });
+        });
+
+        Assert.Contains($"'{value}'", failure.GetBaseException().Message);
+    }
+}
