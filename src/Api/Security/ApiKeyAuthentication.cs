@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using CleanWallet.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using CleanWallet.Domain.Common;
 
 namespace CleanWallet.Api.Security;
 
@@ -58,10 +59,10 @@ public sealed class ApiKeyAuthenticationHandler(
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        Errors.ProblemResponses.WriteAsync(Context, StatusCodes.Status401Unauthorized, "unauthorized",
+        Errors.ProblemResponses.WriteAsync(Context, StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized,
             "A valid API key is required: send 'Authorization: Bearer <api key>'.");
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        Errors.ProblemResponses.WriteAsync(Context, StatusCodes.Status403Forbidden, "forbidden",
+        Errors.ProblemResponses.WriteAsync(Context, StatusCodes.Status403Forbidden, ErrorCodes.Forbidden,
             "This API key's role may not use this endpoint.");
 }

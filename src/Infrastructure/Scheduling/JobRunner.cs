@@ -36,7 +36,7 @@ public sealed class JobRunner(
     public async Task RunAsync(string jobName, PerformContext? context, CancellationToken cancellationToken)
     {
         var job = RecurringJobs.Find(jobName)
-            ?? throw new DomainException(DomainErrorCodes.NotFound, $"There is no job named '{jobName}'.", DomainErrorKind.NotFound);
+            ?? throw new DomainException(ErrorCodes.NotFound, $"There is no job named '{jobName}'.", DomainErrorKind.NotFound);
 
         await using var exclusive = await JobLock.AcquireAsync(dataSource, job.Name, cancellationToken);
 

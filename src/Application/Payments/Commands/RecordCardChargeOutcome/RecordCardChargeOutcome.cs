@@ -5,6 +5,7 @@ using CleanWallet.Application.Common.Errors;
 using CleanWallet.Application.Common.Messaging;
 using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Application.Payments.Gateway;
+using CleanWallet.Domain.Common;
 using CleanWallet.Domain.Payments;
 using CleanWallet.Domain.Wallets;
 using MediatR;
@@ -50,7 +51,7 @@ public sealed class RecordCardChargeOutcomeHandler(
         var outcome = command.Outcome;
 
         if (!outcome.Approved)
-            payment.MarkDeclined(outcome.DeclineCode, CardDeclineCodes.CardDeclined, now);
+            payment.MarkDeclined(outcome.DeclineCode, ErrorCodes.CardDeclined, now);
         else if (outcome.Amount is { } charged && !payment.ConfirmProcessorCharge(charged, outcome.Currency ?? string.Empty, now))
             logger.LogError("Card payment {PaymentId} is left Pending and flagged: {Mismatch}", payment.Id, payment.GatewayMismatch);
         else if (wallet is not null)
