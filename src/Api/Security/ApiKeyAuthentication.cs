@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using CleanWallet.Infrastructure.Persistence;
+using CleanWallet.Application.ApiKeys;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using CleanWallet.Domain.Common;
@@ -38,7 +38,7 @@ public sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IOptions<AuthOptions> authOptions,
-    WalletDbContext db) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    IApiKeyStore keys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
 
@@ -51,7 +51,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The Authorization header must be 'Bearer <api key>'.");
 
         var key = header["Bearer ".Length..].Trim();
-        var validated = await ApiKeyValidator.ValidateAsync(key, authOptions.Value, db, Context.RequestAborted);
+        var validated = await ApiKeyValidator.ValidateAsync(key, authOptions.Value, keys, Context.RequestAborted);
         if (validated is null)
             return AuthenticateResult.Fail("Invalid API key.");
         var identity = new ClaimsIdentity(validated.ToClaims(), SchemeName);

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using CleanWallet.Api.Pages.Ops;
+using CleanWallet.Application.ApiKeys;
 using CleanWallet.Domain.Access;
-using CleanWallet.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
@@ -79,7 +79,7 @@ public static class OpsCookie
 /// Checks the key behind the cookie on every request, so revoking a key (or removing the bootstrap key) ends the
 /// sessions opened with it at once rather than when the cookie expires.
 /// </summary>
-public sealed class OpsCookieEvents(IOptions<AuthOptions> authOptions, WalletDbContext db, ILogger<OpsCookieEvents> logger)
+public sealed class OpsCookieEvents(IOptions<AuthOptions> authOptions, IApiKeyStore keys, ILogger<OpsCookieEvents> logger)
     : CookieAuthenticationEvents
 {
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
@@ -87,7 +87,7 @@ public sealed class OpsCookieEvents(IOptions<AuthOptions> authOptions, WalletDbC
         var keyId = context.Principal?.FindFirstValue(ApiClaims.KeyId);
         var key = keyId is null
             ? null
-            : await ApiKeyValidator.FindActiveAsync(keyId, authOptions.Value, db, context.HttpContext.RequestAborted);
+            : await ApiKeyValidator.FindActiveAsync(keyId, authOptions.Value, keys, context.HttpContext.RequestAborted);
         if (key is { IsStaff: true })
             return;
 

@@ -1,4 +1,3 @@
-using CleanWallet.Domain.Access;
 using CleanWallet.Domain.Customers;
 using CleanWallet.Domain.Payments;
 using CleanWallet.Domain.Wallets;
@@ -32,11 +31,6 @@ public interface ICustomerStore
 
     /// <summary>Loads the customer and holds a row lock on it until the transaction ends (serialises opening its wallets).</summary>
     Task<Customer?> FindForUpdateAsync(Guid customerId, CancellationToken ct);
-}
-
-public interface IApiKeyStore
-{
-    void Add(ApiKey apiKey);
 }
 
 /// <summary>

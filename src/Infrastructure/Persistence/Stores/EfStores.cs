@@ -1,5 +1,4 @@
 using CleanWallet.Application.Common.Persistence;
-using CleanWallet.Domain.Access;
 using CleanWallet.Domain.Customers;
 using CleanWallet.Domain.Payments;
 using CleanWallet.Domain.Wallets;
@@ -34,11 +33,6 @@ internal sealed class CustomerStore(WalletDbContext db) : ICustomerStore
 
     public Task<Customer?> FindForUpdateAsync(Guid customerId, CancellationToken ct) =>
         db.Customers.FromSql($"SELECT * FROM customers WHERE id = {customerId} FOR UPDATE").SingleOrDefaultAsync(ct);
-}
-
-internal sealed class ApiKeyStore(WalletDbContext db) : IApiKeyStore
-{
-    public void Add(ApiKey apiKey) => db.ApiKeys.Add(apiKey);
 }
 
 internal sealed class AuditStore(WalletDbContext db) : Application.Audit.IAuditStore

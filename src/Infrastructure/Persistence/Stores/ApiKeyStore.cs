@@ -4,8 +4,22 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CleanWallet.Infrastructure.Persistence.Stores;
 
-internal sealed class ScopedApiKeyStore(WalletDbContext db) : IScopedApiKeyStore
+internal sealed class ApiKeyStore(WalletDbContext db) : IApiKeyStore
 {
+    public void Add(ApiKey apiKey) => db.ApiKeys.Add(apiKey);
+
+    public Task<ActiveApiKey?> FindActiveByHashAsync(string keyHash, CancellationToken ct) =>
+        db.ApiKeys.AsNoTracking()
+            .Where(k => k.KeyHash == keyHash && k.RevokedAt == null)
+            .Select(k => new ActiveApiKey(k.Id, k.Role, k.CustomerId, k.Name))
+            .FirstOrDefaultAsync(ct);
+
+    public Task<ActiveApiKey?> FindActiveAsync(Guid id, CancellationToken ct) =>
+        db.ApiKeys.AsNoTracking()
+            .Where(k => k.Id == id && k.RevokedAt == null)
+            .Select(k => new ActiveApiKey(k.Id, k.Role, k.CustomerId, k.Name))
+            .FirstOrDefaultAsync(ct);
+
     public IQueryable<ApiKey> Keys(Guid? customerId) => customerId is { } customer
         ? db.ApiKeys.AsNoTracking().Where(k => k.CustomerId == customer)
         : db.ApiKeys.AsNoTracking().Where(k => k.Role != ApiKeyRole.Customer);

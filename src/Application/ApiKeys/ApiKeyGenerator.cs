@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace CleanWallet.Application.Access;
+namespace CleanWallet.Application.ApiKeys;
 
 /// <summary>Makes and hashes API keys. Keys carry 256 random bits, so a plain SHA-256 is a safe way to store them.</summary>
 public static class ApiKeyGenerator
