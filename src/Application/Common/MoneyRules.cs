@@ -3,13 +3,6 @@ using FluentValidation;
 
 namespace CleanWallet.Application.Common;
 
-/// <summary>Limits on what a single request may move; every one is a setting.</summary>
-public sealed class MoneyOptions
-{
-    /// <summary>The currency of a new customer's wallet when none is given.</summary>
-    public string DefaultCurrency { get; set; } = "ZAR";
-}
-
 public static class MoneyRules
 {
     /// <summary>Positive with at most two decimals. The per-transaction maximum is a business limit (422), checked by <see cref="TransactionLimits"/>.</summary>
@@ -23,14 +16,4 @@ public static class MoneyRules
     public static IRuleBuilderOptions<T, string> RequiredText<T>(this IRuleBuilder<T, string> rule, string field, int maxLength) =>
         rule.NotEmpty().WithMessage($"'{field}' is required.")
             .MaximumLength(maxLength).WithMessage($"'{field}' may have at most {maxLength} characters.");
-}
-
-public static class EnumRules
-{
-    /// <summary>The name of one <typeparamref name="TEnum"/> value, any case; numbers are refused so clients cannot depend on ordinals.</summary>
-    public static IRuleBuilderOptions<T, string?> ValidEnumName<T, TEnum>(this IRuleBuilder<T, string?> rule, string field)
-        where TEnum : struct, Enum =>
-        // Exact names only: Enum.TryParse would also take "Deposit,Payment" (flags) or " 1 ".
-        rule.Must(value => Enum.GetNames<TEnum>().Any(name => string.Equals(name, value, StringComparison.OrdinalIgnoreCase)))
-            .WithMessage($"'{field}' must be one of {string.Join(", ", Enum.GetNames<TEnum>())}.");
 }

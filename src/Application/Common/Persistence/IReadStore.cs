@@ -4,35 +4,6 @@ using CleanWallet.Domain.Wallets;
 
 namespace CleanWallet.Application.Common.Persistence;
 
-public interface IWalletStore
-{
-    /// <summary>Loads the wallet and holds a row lock on it until the transaction ends.</summary>
-    Task<Wallet?> FindForUpdateAsync(Guid walletId, CancellationToken ct);
-
-    void Add(Wallet wallet);
-
-    /// <summary>The currencies the customer already holds a wallet in, read inside the current transaction.</summary>
-    Task<IReadOnlyCollection<string>> CurrenciesOfCustomerAsync(Guid customerId, CancellationToken ct);
-
-    void AddEntry(LedgerEntry entry);
-}
-
-public interface IPaymentStore
-{
-    void Add(PaymentRecord payment);
-
-    /// <summary>Loads the payment and holds a row lock on it until the transaction ends.</summary>
-    Task<PaymentRecord?> FindForUpdateAsync(Guid paymentId, CancellationToken ct);
-}
-
-public interface ICustomerStore
-{
-    void Add(Customer customer);
-
-    /// <summary>Loads the customer and holds a row lock on it until the transaction ends (serialises opening its wallets).</summary>
-    Task<Customer?> FindForUpdateAsync(Guid customerId, CancellationToken ct);
-}
-
 /// <summary>
 /// Read side: queryable, untracked views of the tables for query handlers to project into DTOs.
 /// The runner executes them, so Application never names the ORM.

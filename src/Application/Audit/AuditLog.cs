@@ -6,16 +6,6 @@ using Microsoft.Extensions.Options;
 
 namespace CleanWallet.Application.Audit;
 
-public interface IAuditStore
-{
-    /// <summary>Adds the entry to the current unit of work: it commits, or vanishes, with the action it describes.</summary>
-    void Add(AuditEntry entry);
-}
-
-/// <summary>What an admin action reports about itself.</summary>
-public sealed record AuditRecord(string Action, string TargetType, Guid TargetId, decimal? Amount = null, string? Currency = null,
-    string? Reason = null, object? Before = null, object? After = null);
-
 /// <summary>Writes audit entries for admin actions, filling in who, when and from which request.</summary>
 public sealed class AuditLog(IAuditStore store, ICallerContext caller, IOptions<LimitOptions> limits, TimeProvider clock)
 {

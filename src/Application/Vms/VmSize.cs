@@ -1,0 +1,8 @@
+using CleanWallet.Domain.Common;
+using CleanWallet.Domain.VirtualMachines;
+using Microsoft.Extensions.Options;
+
+namespace CleanWallet.Application.Vms;
+
+/// <summary>A size of the catalogue with its price.</summary>
+public sealed record VmSize(string Name, int Vcpus, int MemoryGb, decimal MonthlyPrice);

@@ -1,0 +1,12 @@
+using CleanWallet.Domain.Common;
+using CleanWallet.Domain.VirtualMachines;
+using Microsoft.Extensions.Options;
+
+namespace CleanWallet.Application.Vms;
+
+public sealed class VmSizeOptions
+{
+    public int Vcpus { get; set; }
+    public int MemoryGb { get; set; }
+    public decimal MonthlyPrice { get; set; }
+}
