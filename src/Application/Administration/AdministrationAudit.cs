@@ -1,6 +1,4 @@
-using System.Text.Json;
 using CleanWallet.Application.Wallets;
-using CleanWallet.Domain.Audit;
 using CleanWallet.Domain.Wallets;
 
 namespace CleanWallet.Application.Administration;

@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using CleanWallet.Domain.Access;
 
 namespace CleanWallet.Application.ApiKeys;

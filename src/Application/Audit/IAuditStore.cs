@@ -1,8 +1,6 @@
-using System.Text.Json;
 using CleanWallet.Application.Common;
 using CleanWallet.Application.Common.Security;
 using CleanWallet.Domain.Audit;
-using Microsoft.Extensions.Options;
 
 namespace CleanWallet.Application.Audit;
 

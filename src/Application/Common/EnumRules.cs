@@ -1,4 +1,3 @@
-using CleanWallet.Domain.Common;
 using FluentValidation;
 
 namespace CleanWallet.Application.Common;

@@ -1,5 +1,3 @@
-using FluentValidation;
-
 namespace CleanWallet.Application.Common;
 
 /// <summary>Implemented by list queries so one rule set validates every page request.</summary>

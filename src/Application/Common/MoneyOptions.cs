@@ -1,6 +1,3 @@
-using CleanWallet.Domain.Common;
-using FluentValidation;
-
 namespace CleanWallet.Application.Common;
 
 /// <summary>Limits on what a single request may move; every one is a setting.</summary>

@@ -1,9 +1,7 @@
-using System.Linq.Expressions;
 using CleanWallet.Application.Common.Errors;
 using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Application.Common.Security;
 using CleanWallet.Domain.Orders;
-using CleanWallet.Domain.Payments;
 
 namespace CleanWallet.Application.Orders;
 

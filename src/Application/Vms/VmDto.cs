@@ -1,6 +1,4 @@
 using System.Linq.Expressions;
-using CleanWallet.Application.Common.Errors;
-using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Application.Common.Security;
 using CleanWallet.Domain.VirtualMachines;
 

@@ -1,7 +1,3 @@
-using CleanWallet.Domain.Common;
-using CleanWallet.Domain.VirtualMachines;
-using Microsoft.Extensions.Options;
-
 namespace CleanWallet.Application.Vms;
 
 /// <summary>Settings under <c>Vms</c>: the size catalogue and its prices.</summary>

@@ -1,7 +1,3 @@
-using CleanWallet.Domain.Common;
-using CleanWallet.Domain.VirtualMachines;
-using Microsoft.Extensions.Options;
-
 namespace CleanWallet.Application.Vms;
 
 public sealed class VmSizeOptions

@@ -1,5 +1,4 @@
 using CleanWallet.Domain.Adjustments;
-using CleanWallet.Domain.Payments;
 
 namespace CleanWallet.Domain.Wallets;
 

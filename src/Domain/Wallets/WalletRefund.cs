@@ -1,4 +1,3 @@
-using CleanWallet.Domain.Adjustments;
 using CleanWallet.Domain.Payments;
 
 namespace CleanWallet.Domain.Wallets;

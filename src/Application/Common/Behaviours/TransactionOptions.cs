@@ -1,9 +1,4 @@
 using System.Diagnostics;
-using CleanWallet.Application.Common.Messaging;
-using CleanWallet.Application.Common.Persistence;
-using MediatR;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace CleanWallet.Application.Common.Behaviours;
 

@@ -1,5 +1,3 @@
-using MediatR;
-
 namespace CleanWallet.Application.Common.Messaging;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using CleanWallet.Domain.Customers;
-using CleanWallet.Domain.Payments;
 using CleanWallet.Domain.Wallets;
 
 namespace CleanWallet.Application.Common.Persistence;
