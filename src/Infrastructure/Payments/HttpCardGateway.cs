@@ -9,18 +9,6 @@ using Polly.Timeout;
 
 namespace CleanWallet.Infrastructure.Payments;
 
-public sealed class CardGatewayOptions
-{
-    /// <summary>Base URL of a card processor speaking the JSON contract below; empty uses the built-in simulator.</summary>
-    public string? BaseUrl { get; set; }
-
-    public int TimeoutSeconds { get; set; } = 5;
-
-    public int MaxRetries { get; set; } = 2;
-
-    public int RetryBaseDelayMilliseconds { get; set; } = 200;
-}
-
 /// <summary>
 /// Talks to a card processor over HTTP, every call with an <c>Idempotency-Key</c> header and answered 200
 /// <c>{approved, reference, declineCode}</c>: <c>POST {base}/charges</c> with <c>{cardToken, amount, currency,

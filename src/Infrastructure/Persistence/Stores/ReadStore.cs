@@ -6,40 +6,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CleanWallet.Infrastructure.Persistence.Stores;
 
-internal sealed class WalletStore(WalletDbContext db) : IWalletStore
-{
-    public Task<Wallet?> FindForUpdateAsync(Guid walletId, CancellationToken ct) =>
-        db.Wallets.FromSql($"SELECT * FROM wallets WHERE id = {walletId} FOR UPDATE").SingleOrDefaultAsync(ct);
-
-    public void Add(Wallet wallet) => db.Wallets.Add(wallet);
-
-    public async Task<IReadOnlyCollection<string>> CurrenciesOfCustomerAsync(Guid customerId, CancellationToken ct) =>
-        await db.Wallets.Where(w => w.CustomerId == customerId).Select(w => w.Currency).ToListAsync(ct);
-
-    public void AddEntry(LedgerEntry entry) => db.LedgerEntries.Add(entry);
-}
-
-internal sealed class PaymentStore(WalletDbContext db) : IPaymentStore
-{
-    public void Add(PaymentRecord payment) => db.Payments.Add(payment);
-
-    public Task<PaymentRecord?> FindForUpdateAsync(Guid paymentId, CancellationToken ct) =>
-        db.Payments.FromSql($"SELECT * FROM payments WHERE id = {paymentId} FOR UPDATE").SingleOrDefaultAsync(ct);
-}
-
-internal sealed class CustomerStore(WalletDbContext db) : ICustomerStore
-{
-    public void Add(Customer customer) => db.Customers.Add(customer);
-
-    public Task<Customer?> FindForUpdateAsync(Guid customerId, CancellationToken ct) =>
-        db.Customers.FromSql($"SELECT * FROM customers WHERE id = {customerId} FOR UPDATE").SingleOrDefaultAsync(ct);
-}
-
-internal sealed class AuditStore(WalletDbContext db) : Application.Audit.IAuditStore
-{
-    public void Add(Domain.Audit.AuditEntry entry) => db.AuditEntries.Add(entry);
-}
-
 internal sealed class ReadStore(WalletDbContext db) : IReadStore
 {
     public IQueryable<Customer> Customers => db.Customers.AsNoTracking();
