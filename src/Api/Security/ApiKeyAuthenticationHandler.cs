@@ -7,28 +7,6 @@ using CleanWallet.Domain.Common;
 
 namespace CleanWallet.Api.Security;
 
-public sealed class AuthOptions
-{
-    /// <summary>An admin key taken from configuration, so a fresh installation can create its first customers.</summary>
-    public string? BootstrapAdminKey { get; set; }
-}
-
-public static class ApiClaims
-{
-    public const string KeyId = "cw:key_id";
-    public const string CustomerId = "cw:customer_id";
-    public const string BootstrapKeyId = "bootstrap";
-}
-
-public static class Policies
-{
-    public const string Admin = "admin";
-    /// <summary>Admin or operations staff: dashboards, jobs, integrity reports.</summary>
-    public const string Staff = "staff";
-    /// <summary>Whoever may move money: the owning customer or an admin, never an ops key.</summary>
-    public const string MoneyMovers = "money-movers";
-}
-
 /// <summary>
 /// <c>Authorization: Bearer &lt;key&gt;</c>. Keys are looked up by their SHA-256 hash; the bootstrap admin key
 /// from configuration is compared in constant time. Keys in the query string are never read.
