@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using CleanWallet.Application;
-using CleanWallet.Application.Billing.RunBilling;
+using CleanWallet.Application.Billing.Commands.RunBilling;
 using CleanWallet.Application.Common.Security;
 using CleanWallet.Infrastructure;
 using CleanWallet.Infrastructure.Persistence.Migrations;

@@ -40,7 +40,7 @@ public static class DependencyInjection
         services.AddScoped<Application.Operations.IOperationsReadStore, Operations.OperationsReadStore>();
         services.AddScoped<Application.Vms.IVmStore, VmStore>();
         services.AddOrders(configuration);
-        services.AddScoped<Application.Payments.Commands.RefundPayment.IRefundStore, RefundStore>();
+        services.AddScoped<Application.Payments.IRefundStore, RefundStore>();
         services.AddScoped<Application.Transfers.ITransferStore, TransferStore>();
         services.AddScoped<Application.Administration.IAdjustmentStore, AdjustmentStore>();
         services.AddScoped<Application.Audit.IAuditStore, AuditStore>();

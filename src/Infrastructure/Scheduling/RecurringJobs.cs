@@ -1,6 +1,6 @@
-using CleanWallet.Application.Billing.RunBilling;
+using CleanWallet.Application.Billing.Commands.RunBilling;
 using CleanWallet.Application.Holds.Commands.ExpireHolds;
-using CleanWallet.Application.Housekeeping.RunHousekeeping;
+using CleanWallet.Application.Housekeeping.Commands.RunHousekeeping;
 using CleanWallet.Application.Integrity.Commands.RunScheduledIntegrityCheck;
 using CleanWallet.Application.Orders.Commands.RecoverStuckOrders;
 using CleanWallet.Application.Payments.Commands.ReconcileCardPayments;

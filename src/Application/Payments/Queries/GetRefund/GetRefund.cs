@@ -4,7 +4,7 @@ using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Application.Common.Security;
 using MediatR;
 
-namespace CleanWallet.Application.Payments.Commands.RefundPayment;
+namespace CleanWallet.Application.Payments.Queries.GetRefund;
 
 /// <summary>One refund of a payment: what the Location of a new refund points at.</summary>
 public sealed record GetRefundQuery(Guid PaymentId, Guid RefundId) : IQuery<RefundDto>;

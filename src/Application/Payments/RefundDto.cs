@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using CleanWallet.Domain.Payments;
 
-namespace CleanWallet.Application.Payments.Commands.RefundPayment;
+namespace CleanWallet.Application.Payments;
 
 /// <summary>
 /// A refund as the API shows it, with the state of its payment: in the answer to the refund, the payment right

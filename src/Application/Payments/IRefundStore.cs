@@ -1,6 +1,6 @@
 using CleanWallet.Domain.Payments;
 
-namespace CleanWallet.Application.Payments.Commands.RefundPayment;
+namespace CleanWallet.Application.Payments;
 
 public interface IRefundStore
 {

@@ -1,7 +1,7 @@
 using MediatR;
 using Microsoft.Extensions.Options;
 
-namespace CleanWallet.Application.Housekeeping.RunHousekeeping;
+namespace CleanWallet.Application.Housekeeping.Commands.RunHousekeeping;
 
 public sealed record HousekeepingSummary(int IdempotencyKeysExpired, int LostRunsClosed);
 

@@ -1,6 +1,6 @@
 using FluentValidation;
 
-namespace CleanWallet.Application.Billing.RunBilling;
+namespace CleanWallet.Application.Billing.Commands.RunBilling;
 
 public sealed class RunBillingValidator : AbstractValidator<RunBillingCommand>
 {

@@ -5,7 +5,7 @@ using MediatR;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace CleanWallet.Application.Billing.RunBilling;
+namespace CleanWallet.Application.Billing.Commands.RunBilling;
 
 /// <summary>
 /// What one billing run did. <see cref="Status"/> is Failed when any batch failed (it was rolled back alone; the next
