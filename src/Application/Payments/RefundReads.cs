@@ -1,8 +1,6 @@
 using CleanWallet.Application.Common.Errors;
-using CleanWallet.Application.Common.Messaging;
 using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Application.Common.Security;
-using MediatR;
 
 namespace CleanWallet.Application.Payments;
 

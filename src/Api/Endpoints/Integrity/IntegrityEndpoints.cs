@@ -3,6 +3,7 @@ using CleanWallet.Api.Security;
 using CleanWallet.Application.Integrity;
 using CleanWallet.Application.Integrity.Commands.RunIntegrityCheck;
 using CleanWallet.Application.Integrity.Queries.GetIntegrityReport;
+using CleanWallet.Application.Integrity.Queries.GetLatestIntegrityReport;
 using MediatR;
 using CleanWallet.Domain.Common;
 

@@ -13,9 +13,6 @@ using Microsoft.Extensions.Logging;
 
 namespace CleanWallet.Application.Payments.Commands.RecordCardChargeOutcome;
 
-/// <summary>The client's idempotency key whose stored answer becomes the final one once the outcome is recorded.</summary>
-public sealed record IdempotentAnswer(string Owner, string Key);
-
 /// <summary>
 /// The second phase of a card charge, in its own transaction: what the card processor answered is recorded on the Pending
 /// payment — approved: Paid, and for a top-up the Deposit entry crediting the wallet; declined: Failed. Sent by the

@@ -1,4 +1,3 @@
-using CleanWallet.Application.Common.Errors;
 using CleanWallet.Application.Common.Messaging;
 using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Application.Common.Security;
