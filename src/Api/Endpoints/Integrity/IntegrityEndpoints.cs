@@ -5,7 +5,6 @@ using CleanWallet.Application.Integrity.Commands.RunIntegrityCheck;
 using CleanWallet.Application.Integrity.Queries.GetIntegrityReport;
 using CleanWallet.Application.Integrity.Queries.GetLatestIntegrityReport;
 using MediatR;
-using CleanWallet.Domain.Common;
 
 namespace CleanWallet.Api.Endpoints.Integrity;
 
@@ -30,7 +29,7 @@ public static class IntegrityEndpoints
         checks.MapGet("/latest", async (IMediator mediator, HttpContext http, CancellationToken ct) =>
                 await mediator.Send(new GetLatestIntegrityReportQuery(), ct) is { } report
                     ? Results.Ok(report)
-                    : ProblemResponses.Result(http, StatusCodes.Status404NotFound, ErrorCodes.NotFound, "No integrity check has run yet."))
+                    : ProblemResponses.Result(http, StatusCodes.Status404NotFound, "not_found", "No integrity check has run yet."))
             .WithSummary("The report of the integrity check that finished last")
             .Produces<IntegrityReportDto>();
 

@@ -1,46 +1,9 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Text.RegularExpressions;
-using CleanWallet.Application.Payments.Gateway;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace CleanWallet.Api.Tests.Payments;
-
-/// <summary>The stand-in for a process dying at a chosen instant: the request stops there and nothing after it runs.</summary>
-public sealed class SimulatedCrashException(string message) : Exception(message);
-
-/// <summary>Where a <see cref="CrashingCardGateway"/> makes the process "die" on the next charge.</summary>
-public enum CardCrashPoint
-{
-    None,
-    /// <summary>The Pending payment is committed; the charge never reaches the processor.</summary>
-    BeforeCharge,
-    /// <summary>The processor charged (and approved or declined) the card; its answer is never recorded.</summary>
-    AfterCharge,
-}
-
-/// <summary>Wraps the real card gateway (HTTP or simulated) and "kills the process" around the next charge, once.</summary>
-public sealed class CrashingCardGateway(ICardGateway inner) : ICardGateway
-{
-    private int _crashPoint;
-
-    public void CrashNextCharge(CardCrashPoint point) => Interlocked.Exchange(ref _crashPoint, (int)point);
-
-    public async Task<CardChargeResult> ChargeAsync(CardChargeRequest request, CancellationToken ct)
-    {
-        var point = (CardCrashPoint)Interlocked.Exchange(ref _crashPoint, (int)CardCrashPoint.None);
-        if (point == CardCrashPoint.BeforeCharge)
-            throw new SimulatedCrashException("The process died before calling the card processor.");
-        var result = await inner.ChargeAsync(request, ct);
-        if (point == CardCrashPoint.AfterCharge)
-            throw new SimulatedCrashException("The process died after the card processor answered.");
-        return result;
-    }
-
-    public Task<CardChargeResult?> FindChargeAsync(string idempotencyKey, CancellationToken ct) => inner.FindChargeAsync(idempotencyKey, ct);
-
-    public Task<CardRefundResult> RefundAsync(CardRefundRequest request, CancellationToken ct) => inner.RefundAsync(request, ct);
-}
 
 /// <summary>
 /// Makes the commit of the next transaction that ran a matching statement fail, once: before the server commits
