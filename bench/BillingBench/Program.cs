@@ -296,6 +296,7 @@ internal sealed class SystemCaller : ICallerContext
     public string CallerId => "system:billing-bench";
     public string Actor => "system:billing-bench";
     public CallerRole Role => CallerRole.Admin;
+    public string? KeyId => null;
     public Guid? CustomerId => null;
     public string? IdempotencyKey => null;
     public string? RequestId => null;
