@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using CleanWallet.Application;
-using CleanWallet.Application.Billing.RunBilling;
+using CleanWallet.Application.Billing.Commands.RunBilling;
 using CleanWallet.Application.Common.Security;
 using CleanWallet.Infrastructure;
 using CleanWallet.Infrastructure.Persistence.Migrations;
@@ -296,6 +296,7 @@ internal sealed class SystemCaller : ICallerContext
     public string CallerId => "system:billing-bench";
     public string Actor => "system:billing-bench";
     public CallerRole Role => CallerRole.Admin;
+    public string? KeyId => null;
     public Guid? CustomerId => null;
     public string? IdempotencyKey => null;
     public string? RequestId => null;

@@ -17,7 +17,7 @@ using CleanWallet.Api.Errors;
 using CleanWallet.Api.Hosting;
 using CleanWallet.Api.Security;
 using CleanWallet.Application;
-using CleanWallet.Application.Access;
+using CleanWallet.Application.ApiKeys;
 using CleanWallet.Application.Common.Security;
 using CleanWallet.Domain.Access;
 using CleanWallet.Infrastructure;

@@ -33,15 +33,14 @@ public static class DependencyInjection
         services.AddScoped<IPaymentStore, PaymentStore>();
         services.AddScoped<Application.Holds.IHoldStore, HoldStore>();
         services.AddScoped<ICustomerStore, CustomerStore>();
-        services.AddScoped<IApiKeyStore, ApiKeyStore>();
+        services.AddScoped<Application.ApiKeys.IApiKeyStore, ApiKeyStore>();
         services.AddScoped<IReadStore, ReadStore>();
         services.AddUsageBilling(configuration);
         services.AddScoped<Application.Integrity.IIntegrityStore, Integrity.IntegrityStore>();
         services.AddScoped<Application.Operations.IOperationsReadStore, Operations.OperationsReadStore>();
         services.AddScoped<Application.Vms.IVmStore, VmStore>();
-        services.AddScoped<Application.ApiKeys.IScopedApiKeyStore, ScopedApiKeyStore>();
         services.AddOrders(configuration);
-        services.AddScoped<Application.Payments.Commands.RefundPayment.IRefundStore, RefundStore>();
+        services.AddScoped<Application.Payments.IRefundStore, RefundStore>();
         services.AddScoped<Application.Transfers.ITransferStore, TransferStore>();
         services.AddScoped<Application.Administration.IAdjustmentStore, AdjustmentStore>();
         services.AddScoped<Application.Audit.IAuditStore, AuditStore>();

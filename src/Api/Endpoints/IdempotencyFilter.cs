@@ -1,6 +1,7 @@
 using CleanWallet.Api.Errors;
 using CleanWallet.Api.Security;
 using CleanWallet.Application.Common.Security;
+using CleanWallet.Domain.Common;
 
 namespace CleanWallet.Api.Endpoints;
 
@@ -17,7 +18,7 @@ public sealed class IdempotencyFilter : IEndpointFilter
         var http = context.HttpContext;
         var values = http.Request.Headers[HttpCallerContext.IdempotencyHeader];
         if (values.Count > 1 || (values.Count == 1 && !IsValidKey(values[0])))
-            return ProblemResponses.Result(http, 400, "invalid_idempotency_key",
+            return ProblemResponses.Result(http, 400, ErrorCodes.InvalidIdempotencyKey,
                 $"The Idempotency-Key header must be one value of 1 to {MaxKeyLength} visible ASCII characters.");
 
         var result = await next(context);

@@ -23,7 +23,7 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
                 var errors = validation.Errors
                     .GroupBy(e => JsonFieldName(e.PropertyName))
                     .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
-                await ProblemResponses.WriteAsync(context, 400, "validation_failed", "One or more fields are invalid.", errors);
+                await ProblemResponses.WriteAsync(context, 400, ErrorCodes.ValidationFailed, "One or more fields are invalid.", errors);
                 return true;
 
             case BadHttpRequestException badRequest:
@@ -42,7 +42,7 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
 
             case CardGatewayUnavailableException gateway:
                 logger.LogWarning(gateway, "Card gateway unavailable");
-                await ProblemResponses.WriteAsync(context, 503, "payment_gateway_unavailable",
+                await ProblemResponses.WriteAsync(context, 503, ErrorCodes.PaymentGatewayUnavailable,
                     "The card processor could not be reached or did not answer in time; nothing was recorded. " +
                     "Retry with the same Idempotency-Key: the processor recognises it and never acts twice.");
                 return true;
@@ -50,7 +50,7 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
             case CommitOutcomeUnknownException:
                 logger.LogError(exception, "The outcome of a commit is unknown for {Method} {Path}", context.Request.Method, context.Request.Path);
                 context.Response.Headers.RetryAfter = RetryAfterSeconds;
-                await ProblemResponses.WriteAsync(context, 503, "commit_outcome_unknown",
+                await ProblemResponses.WriteAsync(context, 503, ErrorCodes.CommitOutcomeUnknown,
                     "The database stopped answering while this request was being committed, so it may or may not have taken effect. " +
                     "Retrying with the same Idempotency-Key is safe: the request is then applied once. Without a key, look it up before retrying.");
                 return true;
@@ -59,7 +59,7 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
                 logger.LogWarning("Database unavailable for {Method} {Path}: {Error}", context.Request.Method, context.Request.Path,
                     exception.GetBaseException().Message);
                 context.Response.Headers.RetryAfter = RetryAfterSeconds;
-                await ProblemResponses.WriteAsync(context, 503, "database_unavailable",
+                await ProblemResponses.WriteAsync(context, 503, ErrorCodes.DatabaseUnavailable,
                     "The database is unavailable or restarting, so the request was not completed. Try again shortly.");
                 return true;
 
@@ -68,7 +68,7 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
 
             default:
                 logger.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method, context.Request.Path);
-                await ProblemResponses.WriteAsync(context, 500, "internal_error",
+                await ProblemResponses.WriteAsync(context, 500, ErrorCodes.InternalError,
                     "Something went wrong on our side; nothing was applied. Quote the requestId when you contact support.");
                 return true;
         }
@@ -77,9 +77,9 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
     private static Task WriteBadRequestAsync(HttpContext context, BadHttpRequestException exception)
     {
         if (exception.StatusCode == 413)
-            return ProblemResponses.WriteAsync(context, 413, "payload_too_large", "The request body is too large.");
+            return ProblemResponses.WriteAsync(context, 413, ErrorCodes.PayloadTooLarge, "The request body is too large.");
         if (exception.StatusCode == 415)
-            return ProblemResponses.WriteAsync(context, 415, "unsupported_media_type", "Send the body as application/json.");
+            return ProblemResponses.WriteAsync(context, 415, ErrorCodes.UnsupportedMediaType, "Send the body as application/json.");
 
         // JSON errors name the offending field ($.amount) but never echo internals.
         if (exception.InnerException is JsonException json)
@@ -89,11 +89,11 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
                 : json.Message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase) ? "The field appears more than once."
                 : NulCharacters.IsRefusal(json) ? NulCharacters.Message
                 : "The value is malformed or of the wrong type.";
-            return ProblemResponses.WriteAsync(context, 400, "malformed_request", "The request body is not valid JSON for this endpoint.",
+            return ProblemResponses.WriteAsync(context, 400, ErrorCodes.MalformedRequest, "The request body is not valid JSON for this endpoint.",
                 new Dictionary<string, string[]> { [field] = [message] });
         }
 
-        return ProblemResponses.WriteAsync(context, 400, "malformed_request",
+        return ProblemResponses.WriteAsync(context, 400, ErrorCodes.MalformedRequest,
             exception.Message.Contains("body", StringComparison.OrdinalIgnoreCase)
                 ? "The request body is missing or not valid JSON."
                 : "The request is malformed.");

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using CleanWallet.Domain.Common;
 
 namespace CleanWallet.Api.Errors;
 
@@ -40,18 +41,18 @@ public static class ProblemResponses
 
     public static string CodeForStatus(int status) => status switch
     {
-        400 => "bad_request",
-        401 => "unauthorized",
-        403 => "forbidden",
-        404 => "not_found",
-        405 => "method_not_allowed",
-        409 => "conflict",
-        413 => "payload_too_large",
-        415 => "unsupported_media_type",
-        422 => "unprocessable",
-        429 => "rate_limited",
-        503 => "service_unavailable",
-        _ => status >= 500 ? "internal_error" : "error",
+        400 => ErrorCodes.BadRequest,
+        401 => ErrorCodes.Unauthorized,
+        403 => ErrorCodes.Forbidden,
+        404 => ErrorCodes.NotFound,
+        405 => ErrorCodes.MethodNotAllowed,
+        409 => ErrorCodes.Conflict,
+        413 => ErrorCodes.PayloadTooLarge,
+        415 => ErrorCodes.UnsupportedMediaType,
+        422 => ErrorCodes.Unprocessable,
+        429 => ErrorCodes.RateLimited,
+        503 => ErrorCodes.ServiceUnavailable,
+        _ => status >= 500 ? ErrorCodes.InternalError : ErrorCodes.Error,
     };
 
     private static string TitleFor(int status) => status switch

@@ -1,3 +1,4 @@
+using CleanWallet.Domain.Common;
 using CleanWallet.Api.Errors;
 using Microsoft.Net.Http.Headers;
 
@@ -27,7 +28,7 @@ public static class JsonBodies
                 await next();
                 return;
             }
-            await ProblemResponses.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type",
+            await ProblemResponses.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType,
                 "Send the body as application/json (optionally with charset=utf-8).");
         });
 

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using CleanWallet.Api.Errors;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using CleanWallet.Domain.Common;
 
 namespace CleanWallet.Api.Hosting;
 
@@ -64,7 +65,7 @@ public static class NulCharacters
                 await next();
                 return;
             }
-            await ProblemResponses.WriteAsync(context, StatusCodes.Status400BadRequest, "malformed_request", "The request is malformed.",
+            await ProblemResponses.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.MalformedRequest, "The request is malformed.",
                 new Dictionary<string, string[]> { [field] = [Message] });
         });
 

@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using CleanWallet.Api.Errors;
 using CleanWallet.Api.Security;
 using Microsoft.AspNetCore.RateLimiting;
+using CleanWallet.Domain.Common;
 
 namespace CleanWallet.Api.Hosting;
 
@@ -40,7 +41,7 @@ public static class RateLimiting
                     ? (int)Math.Ceiling(wait.TotalSeconds)
                     : options.WindowSeconds;
                 context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, retryAfter).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await ProblemResponses.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "rate_limited",
+                await ProblemResponses.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited,
                     $"Too many requests: at most {options.PermitsPerMinute} per {options.WindowSeconds} s for each API key. Retry after the Retry-After seconds.");
             };
         });

@@ -1,42 +1,20 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
-using CleanWallet.Application.Access;
+using CleanWallet.Application.ApiKeys;
 using CleanWallet.Domain.Access;
-using CleanWallet.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
 
 namespace CleanWallet.Api.Security;
 
-/// <summary>A key that was found valid: which key it is and what it may do.</summary>
-public sealed record ValidatedApiKey(string KeyId, ApiKeyRole Role, Guid? CustomerId, string Name)
-{
-    public bool IsStaff => Role is ApiKeyRole.Admin or ApiKeyRole.Ops;
-
-    /// <summary>The claims every authenticated caller carries, whether it came with a Bearer key or a dashboard cookie.</summary>
-    public List<Claim> ToClaims()
-    {
-        var claims = new List<Claim>
-        {
-            new(ApiClaims.KeyId, KeyId),
-            new(ClaimTypes.Role, Role.ToString()),
-            new(ClaimTypes.Name, Name),
-        };
-        if (CustomerId is { } id)
-            claims.Add(new Claim(ApiClaims.CustomerId, id.ToString()));
-        return claims;
-    }
-}
-
 /// <summary>
 /// The one place API keys are checked, for the Bearer scheme and the dashboard login alike. Keys are looked up by
-/// their SHA-256 hash; the bootstrap admin key from configuration is compared in constant time; revoked keys are invalid.
+/// their SHA-256 hash through the Application port <see cref="IApiKeyStore"/>; the bootstrap admin key from configuration is compared in constant time; revoked keys are invalid.
 /// </summary>
 public static class ApiKeyValidator
 {
     private const string BootstrapName = "bootstrap admin";
 
-    public static async Task<ValidatedApiKey?> ValidateAsync(string key, AuthOptions options, WalletDbContext db,
+    public static async Task<ValidatedApiKey?> ValidateAsync(string key, AuthOptions options, IApiKeyStore keys,
         CancellationToken cancellationToken)
     {
         if (key.Length is 0 or > 200)
@@ -47,18 +25,14 @@ public static class ApiKeyValidator
             CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(hash), Encoding.ASCII.GetBytes(ApiKeyGenerator.Hash(bootstrap))))
             return new ValidatedApiKey(ApiClaims.BootstrapKeyId, ApiKeyRole.Admin, null, BootstrapName);
 
-        var stored = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.KeyHash == hash && k.RevokedAt == null)
-            .Select(k => new { k.Id, k.Role, k.CustomerId, k.Name })
-            .FirstOrDefaultAsync(cancellationToken);
-        return stored is null ? null : new ValidatedApiKey(stored.Id.ToString(), stored.Role, stored.CustomerId, stored.Name);
+        return From(await keys.FindActiveByHashAsync(hash, cancellationToken));
     }
 
     /// <summary>
     /// The key behind a session opened earlier, if it is still valid now (not revoked; for the bootstrap key, still
     /// configured). Null otherwise.
     /// </summary>
-    public static async Task<ValidatedApiKey?> FindActiveAsync(string keyId, AuthOptions options, WalletDbContext db,
+    public static async Task<ValidatedApiKey?> FindActiveAsync(string keyId, AuthOptions options, IApiKeyStore keys,
         CancellationToken cancellationToken)
     {
         if (keyId == ApiClaims.BootstrapKeyId)
@@ -68,10 +42,9 @@ public static class ApiKeyValidator
         if (!Guid.TryParse(keyId, out var id))
             return null;
 
-        var stored = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.Id == id && k.RevokedAt == null)
-            .Select(k => new { k.Id, k.Role, k.CustomerId, k.Name })
-            .FirstOrDefaultAsync(cancellationToken);
-        return stored is null ? null : new ValidatedApiKey(stored.Id.ToString(), stored.Role, stored.CustomerId, stored.Name);
+        return From(await keys.FindActiveAsync(id, cancellationToken));
     }
+
+    private static ValidatedApiKey? From(ActiveApiKey? stored) =>
+        stored is null ? null : new ValidatedApiKey(stored.Id.ToString(), stored.Role, stored.CustomerId, stored.Name);
 }

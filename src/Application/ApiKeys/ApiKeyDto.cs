@@ -13,22 +13,3 @@ public sealed record ApiKeyDto(Guid Id, string Name, string Role, string Prefix,
 
     public static ApiKeyDto From(ApiKey key) => Map(key);
 }
-
-/// <summary>What the audit log keeps of a key: who it is for and whether it still works, never the secret or its hash.</summary>
-public sealed record ApiKeyAuditSnapshot(string Name, string Role, Guid? CustomerId, string Prefix, DateTimeOffset? RevokedAt)
-{
-    public static ApiKeyAuditSnapshot Of(ApiKey key) => new(key.Name, key.Role.ToString(), key.CustomerId, key.Prefix, key.RevokedAt);
-}
-
-public static class ApiKeyRules
-{
-    /// <summary>The api_keys.name column holds this many characters.</summary>
-    public const int MaxNameLength = 200;
-
-    /// <summary>The roles a staff key may have; customer keys are issued under their customer.</summary>
-    public static readonly IReadOnlyList<ApiKeyRole> StaffRoles = [ApiKeyRole.Ops, ApiKeyRole.Admin];
-
-    public const string AuditTarget = "api_key";
-    public const string CreateAction = "api_key.create";
-    public const string RevokeAction = "api_key.revoke";
-}

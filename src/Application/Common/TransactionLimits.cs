@@ -12,8 +12,6 @@ namespace CleanWallet.Application.Common;
 /// </summary>
 public sealed class TransactionLimits(IOptions<LimitOptions> options)
 {
-    public const string AmountOverLimit = SpendingLimits.AmountOverLimit;
-
     /// <summary>The limits as the wallet aggregate takes them: its spending methods (holds today) check them themselves.</summary>
     public SpendingLimits Current => new(options.Value.MaxTransactionAmount, options.Value.DailyDebitLimit);
 

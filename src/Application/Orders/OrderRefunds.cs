@@ -1,5 +1,5 @@
 using CleanWallet.Application.Common.Persistence;
-using CleanWallet.Application.Payments.Commands.RefundPayment;
+using CleanWallet.Application.Payments;
 using CleanWallet.Domain.Common;
 using CleanWallet.Domain.Orders;
 using CleanWallet.Domain.Payments;

@@ -1,6 +1,4 @@
 using System.Linq.Expressions;
-using CleanWallet.Application.Common.Errors;
-using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Application.Common.Security;
 using CleanWallet.Domain.VirtualMachines;
 
@@ -35,26 +33,4 @@ public sealed record VmDto(
     public static readonly Expression<Func<VirtualMachine, VmDto>> Projection = vm => new VmDto(
         vm.Id, vm.CustomerId, vm.WalletId, vm.Name, vm.Size, vm.Status.ToString(), vm.BilledThrough, vm.PeakSize, vm.SizeHoursBilled,
         vm.CreatedAt, vm.UpdatedAt, vm.DeletedAt, null);
-}
-
-/// <summary>
-/// Hours one request settled at once: [<see cref="From"/>, <see cref="To"/>), <see cref="Amount"/> charged by the
-/// UsageCharge entry <see cref="LedgerEntryId"/> (null when the hours cost 0.00).
-/// </summary>
-public sealed record VmSettlementDto(
-    long Hours,
-    decimal Amount,
-    string Currency,
-    DateTimeOffset From,
-    DateTimeOffset To,
-    Guid? LedgerEntryId);
-
-internal static class VmReads
-{
-    /// <summary>Another customer's VM is reported as missing, like every other resource.</summary>
-    public static async Task<VmDto> ReadableAsync(IReadStore read, ICallerContext caller, Guid vmId, CancellationToken ct)
-    {
-        var vm = await read.FirstOrDefaultAsync(read.Vms.Where(v => v.Id == vmId).Select(VmDto.Projection), ct);
-        return vm is not null && caller.CanAccess(vm.CustomerId) ? vm : throw new NotFoundException("VM", vmId);
-    }
 }

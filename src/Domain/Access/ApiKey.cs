@@ -2,11 +2,6 @@ using CleanWallet.Domain.Common;
 
 namespace CleanWallet.Domain.Access;
 
-public static class AccessErrorCodes
-{
-    public const string LastActiveKey = "last_active_key";
-}
-
 public enum ApiKeyRole
 {
     Customer,
@@ -40,7 +35,7 @@ public sealed class ApiKey
     public static ApiKey ForStaff(ApiKeyRole role, string name, string keyHash, string prefix, DateTimeOffset now)
     {
         if (role == ApiKeyRole.Customer)
-            throw new DomainException(DomainErrorCodes.InvalidArgument, "A staff key must have the ops or admin role.");
+            throw new DomainException(ErrorCodes.InvalidArgument, "A staff key must have the ops or admin role.");
         return Create(role, null, name, keyHash, prefix, now);
     }
 
@@ -50,7 +45,7 @@ public sealed class ApiKey
     public void Revoke(DateTimeOffset now)
     {
         if (!IsActive)
-            throw new DomainException(DomainErrorCodes.InvalidState, "The key is already revoked.", DomainErrorKind.Conflict);
+            throw new DomainException(ErrorCodes.Conflict, "The key is already revoked.", DomainErrorKind.Conflict);
         RevokedAt = now;
     }
 
@@ -62,9 +57,9 @@ public sealed class ApiKey
     public void RevokeByItsCustomer(IEnumerable<ApiKey> customersActiveKeys, DateTimeOffset now)
     {
         if (CustomerId is null)
-            throw new DomainException(DomainErrorCodes.InvalidArgument, "Only a customer's key can be revoked by a customer.");
+            throw new DomainException(ErrorCodes.InvalidArgument, "Only a customer's key can be revoked by a customer.");
         if (IsActive && !customersActiveKeys.Any(k => k.Id != Id && k.CustomerId == CustomerId && k.IsActive))
-            throw new DomainException(AccessErrorCodes.LastActiveKey,
+            throw new DomainException(ErrorCodes.LastActiveKey,
                 "This is the customer's last active key: issue a new key before revoking it, or ask an admin.", DomainErrorKind.Conflict);
         Revoke(now);
     }

@@ -31,7 +31,7 @@ public sealed class Adjustment
     public static void EnsureValidReason(string reason)
     {
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > MaxReasonLength)
-            throw new DomainException(DomainErrorCodes.InvalidArgument, $"An adjustment needs a reason of 1 to {MaxReasonLength} characters.");
+            throw new DomainException(ErrorCodes.InvalidArgument, $"An adjustment needs a reason of 1 to {MaxReasonLength} characters.");
     }
 
     /// <summary>Records the adjustment <see cref="Wallet.Adjust"/> made with <paramref name="entry"/>, the only way one is created.</summary>

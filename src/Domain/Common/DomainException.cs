@@ -30,16 +30,3 @@ public class DomainException : Exception
     public DomainErrorKind Kind { get; }
     public IReadOnlyDictionary<string, object?> Details { get; }
 }
-
-public static class DomainErrorCodes
-{
-    public const string InsufficientFunds = "insufficient_funds";
-    public const string DailyLimitExceeded = "daily_limit_exceeded";
-    public const string WalletFrozen = "wallet_frozen";
-    public const string InvalidAmount = "invalid_amount";
-    public const string CurrencyMismatch = "currency_mismatch";
-    public const string InvalidState = "conflict";
-    public const string NotFound = "not_found";
-    public const string InvalidArgument = "invalid_argument";
-    public const string WalletExists = "wallet_exists";
-}

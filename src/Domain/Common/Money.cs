@@ -43,7 +43,7 @@ public readonly record struct Money
     public void EnsureCurrency(string currency)
     {
         if (!string.Equals(Currency, currency, StringComparison.Ordinal))
-            throw new DomainException(DomainErrorCodes.CurrencyMismatch,
+            throw new DomainException(ErrorCodes.CurrencyMismatch,
                 $"An amount in {Currency} cannot be used where {currency} is held.",
                 details: new Dictionary<string, object?> { ["currency"] = Currency, ["expectedCurrency"] = currency });
     }
@@ -62,9 +62,9 @@ public readonly record struct Money
     public static void EnsureValidAmount(decimal amount)
     {
         if (amount <= 0m)
-            throw new DomainException(DomainErrorCodes.InvalidAmount, $"Amount must be greater than zero, was {amount}.");
+            throw new DomainException(ErrorCodes.InvalidAmount, $"Amount must be greater than zero, was {amount}.");
         if (!HasAtMostTwoDecimals(amount))
-            throw new DomainException(DomainErrorCodes.InvalidAmount, $"Amount must have at most two decimals, was {amount}.");
+            throw new DomainException(ErrorCodes.InvalidAmount, $"Amount must have at most two decimals, was {amount}.");
     }
 
     /// <summary>An active ISO 4217 currency code, in capitals (ZAR, USD, EUR). The one currency rule of the service.</summary>
@@ -73,7 +73,7 @@ public readonly record struct Money
     public static void EnsureValidCurrency(string currency)
     {
         if (!IsValidCurrency(currency))
-            throw new DomainException(DomainErrorCodes.InvalidArgument, $"Currency must be an active ISO 4217 code in capitals, was '{currency}'.");
+            throw new DomainException(ErrorCodes.InvalidArgument, $"Currency must be an active ISO 4217 code in capitals, was '{currency}'.");
     }
 
     /// <summary>

@@ -33,7 +33,7 @@ public sealed class Customer
     {
         var trimmed = name?.Trim() ?? string.Empty;
         if (trimmed.Length == 0 || trimmed.Length > MaxNameLength)
-            throw new DomainException(DomainErrorCodes.InvalidArgument, $"A customer name must have 1 to {MaxNameLength} characters.");
+            throw new DomainException(ErrorCodes.InvalidArgument, $"A customer name must have 1 to {MaxNameLength} characters.");
 
         return new Customer
         {

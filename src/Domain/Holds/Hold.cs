@@ -14,18 +14,6 @@ public enum HoldStatus
     Expired,
 }
 
-public static class HoldErrorCodes
-{
-    /// <summary>A capture asked for more than the hold reserves (422).</summary>
-    public const string CaptureExceedsHold = "capture_exceeds_hold";
-    /// <summary>The hold passed its expiry time (409), whether or not the expiry job has released it yet.</summary>
-    public const string HoldExpired = "hold_expired";
-    /// <summary>The hold was captured or voided already (409).</summary>
-    public const string HoldNotActive = "hold_not_active";
-    /// <summary>The hold reserves an order's amount; only the order's own life cycle captures or voids it (409).</summary>
-    public const string HoldBelongsToOrder = "hold_belongs_to_order";
-}
-
 /// <summary>
 /// Money reserved on a wallet now and settled later (authorise, then capture or void). An Active hold lowers the
 /// wallet's available funds and leaves its balance and ledger alone; it ends exactly once, as Captured (one Payment
@@ -90,11 +78,11 @@ public sealed class Hold
         DateTimeOffset expiresAt, DateOnly spendingDay, string actor, DateTimeOffset now, OrderId? order)
     {
         if (string.IsNullOrWhiteSpace(description) || description.Length > MaxDescriptionLength)
-            throw new DomainException(DomainErrorCodes.InvalidArgument, $"A hold needs a description of 1 to {MaxDescriptionLength} characters.");
+            throw new DomainException(ErrorCodes.InvalidArgument, $"A hold needs a description of 1 to {MaxDescriptionLength} characters.");
         if (reference is { Length: > MaxReferenceLength })
-            throw new DomainException(DomainErrorCodes.InvalidArgument, $"A reference may have at most {MaxReferenceLength} characters.");
+            throw new DomainException(ErrorCodes.InvalidArgument, $"A reference may have at most {MaxReferenceLength} characters.");
         if (expiresAt <= now)
-            throw new DomainException(DomainErrorCodes.InvalidArgument, "A hold must expire after it is placed.");
+            throw new DomainException(ErrorCodes.InvalidArgument, "A hold must expire after it is placed.");
         if (string.IsNullOrWhiteSpace(actor))
             throw new ArgumentException("A hold needs an actor.", nameof(actor));
 
@@ -122,7 +110,7 @@ public sealed class Hold
     public void EnsureSettledByClient()
     {
         if (OrderId is { } order)
-            throw new DomainException(HoldErrorCodes.HoldBelongsToOrder,
+            throw new DomainException(ErrorCodes.HoldBelongsToOrder,
                 $"The hold reserves order {order}'s amount and is settled by that order.", DomainErrorKind.Conflict,
                 new Dictionary<string, object?> { ["orderId"] = order });
     }
@@ -132,7 +120,7 @@ public sealed class Hold
     {
         EnsureActive("captured");
         if (IsExpiredAt(now))
-            throw new DomainException(HoldErrorCodes.HoldExpired,
+            throw new DomainException(ErrorCodes.HoldExpired,
                 $"The hold expired at {ExpiresAt:O} and can no longer be captured.", DomainErrorKind.Conflict,
                 new Dictionary<string, object?> { ["holdStatus"] = HoldStatus.Expired.ToString(), ["expiresAt"] = ExpiresAt });
     }
@@ -144,7 +132,7 @@ public sealed class Hold
             return Money;
         amount.EnsureCurrency(Currency);
         if (amount.Amount > Amount)
-            throw new DomainException(HoldErrorCodes.CaptureExceedsHold,
+            throw new DomainException(ErrorCodes.CaptureExceedsHold,
                 $"A capture of {amount} exceeds the hold's {Money}.",
                 details: new Dictionary<string, object?> { ["requested"] = amount.Amount, ["held"] = Amount, ["currency"] = Currency });
         return amount;
@@ -169,7 +157,7 @@ public sealed class Hold
     {
         EnsureActive("expired");
         if (!IsExpiredAt(now))
-            throw new DomainException(DomainErrorCodes.InvalidState, $"The hold does not expire before {ExpiresAt:O}.", DomainErrorKind.Conflict);
+            throw new DomainException(ErrorCodes.Conflict, $"The hold does not expire before {ExpiresAt:O}.", DomainErrorKind.Conflict);
         Close(HoldStatus.Expired, now);
     }
 
@@ -184,7 +172,7 @@ public sealed class Hold
     {
         if (Status == HoldStatus.Active)
             return;
-        var code = Status == HoldStatus.Expired ? HoldErrorCodes.HoldExpired : HoldErrorCodes.HoldNotActive;
+        var code = Status == HoldStatus.Expired ? ErrorCodes.HoldExpired : ErrorCodes.HoldNotActive;
         throw new DomainException(code, $"The hold is {Status} and cannot be {action}.", DomainErrorKind.Conflict,
             new Dictionary<string, object?> { ["holdStatus"] = Status.ToString() });
     }

@@ -17,15 +17,6 @@ public enum OrderStatus
     Returned,
 }
 
-public static class OrderErrorCodes
-{
-    /// <summary>The items' sum of price × quantity is not the order's amount (422).</summary>
-    public const string AmountMismatch = "amount_mismatch";
-
-    /// <summary>The order is still being fulfilled; it cannot be cancelled until the outcome is known (409).</summary>
-    public const string OrderInFulfilment = "order_in_fulfilment";
-}
-
 /// <summary>
 /// The order aggregate, on a hold: placed Fulfilling (its amount held on the wallet, in the same transaction) →
 /// Completed (fulfilled; the hold captured by one Wallet payment, whose id the order names) | Failed (fulfilment
@@ -109,21 +100,21 @@ public sealed class Order
         Money.EnsureValidAmount(amount);
         Money.EnsureValidCurrency(currency);
         if (string.IsNullOrWhiteSpace(description) || description.Length > MaxDescriptionLength)
-            throw new DomainException(DomainErrorCodes.InvalidArgument, $"An order needs a description of 1 to {MaxDescriptionLength} characters.");
+            throw new DomainException(ErrorCodes.InvalidArgument, $"An order needs a description of 1 to {MaxDescriptionLength} characters.");
         var lines = items?.ToArray() ?? [];
         if (lines.Length > MaxItems)
-            throw new DomainException(DomainErrorCodes.InvalidArgument, $"An order may have at most {MaxItems} items.");
+            throw new DomainException(ErrorCodes.InvalidArgument, $"An order may have at most {MaxItems} items.");
         foreach (var item in lines)
         {
             if (item is null)
-                throw new DomainException(DomainErrorCodes.InvalidArgument, "An order item cannot be empty.");
+                throw new DomainException(ErrorCodes.InvalidArgument, "An order item cannot be empty.");
             item.EnsureValid();
         }
         if (lines.Length > 0)
         {
             var total = lines.Sum(i => i.UnitPrice * i.Quantity);
             if (total != amount)
-                throw new DomainException(OrderErrorCodes.AmountMismatch,
+                throw new DomainException(ErrorCodes.AmountMismatch,
                     $"The order's amount {amount:0.00} {currency} is not the sum of its items' price × quantity, {total:0.00} {currency}.",
                     details: new Dictionary<string, object?> { ["amount"] = amount, ["itemsTotal"] = total, ["currency"] = currency });
         }
@@ -209,7 +200,7 @@ public sealed class Order
     public void EnsureCanCancel(DateTimeOffset now, TimeSpan window)
     {
         if (Status == OrderStatus.Fulfilling)
-            throw new DomainException(OrderErrorCodes.OrderInFulfilment,
+            throw new DomainException(ErrorCodes.OrderInFulfilment,
                 "The order is being fulfilled; it can be cancelled (or returned) once it is Completed.", DomainErrorKind.Conflict,
                 new Dictionary<string, object?> { ["orderStatus"] = Status.ToString() });
         if (!CanCancel(now, window))
@@ -219,7 +210,7 @@ public sealed class Order
                     ? "part of it has been returned already; return the rest instead"
                     : $"its cancellation window of {window.TotalMinutes:0} minutes after payment has passed; return it instead"
                 : $"it is {Status}";
-            throw new DomainException(DomainErrorCodes.InvalidState, $"The order cannot be cancelled: {why}.", DomainErrorKind.Conflict,
+            throw new DomainException(ErrorCodes.Conflict, $"The order cannot be cancelled: {why}.", DomainErrorKind.Conflict,
                 new Dictionary<string, object?> { ["orderStatus"] = Status.ToString() });
         }
     }
@@ -236,7 +227,7 @@ public sealed class Order
     public void EnsureReturnable()
     {
         if (Status != OrderStatus.Completed)
-            throw new DomainException(DomainErrorCodes.InvalidState,
+            throw new DomainException(ErrorCodes.Conflict,
                 $"Only a completed order can be returned; this order is {Status}.", DomainErrorKind.Conflict,
                 new Dictionary<string, object?> { ["orderStatus"] = Status.ToString() });
     }
@@ -250,7 +241,7 @@ public sealed class Order
         EnsureReturnable();
         Money.EnsureValidAmount(amount);
         if (amount > ReturnableAmount)
-            throw new DomainException(PaymentErrorCodes.RefundExceedsPayment,
+            throw new DomainException(ErrorCodes.RefundExceedsPayment,
                 $"A return of {amount:0.00} {Currency} exceeds what is left on this order: {ReturnableAmount:0.00} {Currency} " +
                 $"of {Amount:0.00} {Currency} ({ReturnedAmount:0.00} already returned).",
                 details: new Dictionary<string, object?>
@@ -284,7 +275,7 @@ public sealed class Order
     private void EnsureStatus(OrderStatus expected, string action)
     {
         if (Status != expected)
-            throw new DomainException(DomainErrorCodes.InvalidState,
+            throw new DomainException(ErrorCodes.Conflict,
                 $"Cannot {action} an order that is {Status}; it must be {expected}.", DomainErrorKind.Conflict,
                 new Dictionary<string, object?> { ["orderStatus"] = Status.ToString() });
     }

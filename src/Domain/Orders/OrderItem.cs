@@ -18,10 +18,10 @@ public sealed record OrderItem(string Sku, int Quantity, decimal UnitPrice)
     internal void EnsureValid()
     {
         if (!IsValidSku(Sku))
-            throw new DomainException(DomainErrorCodes.InvalidArgument, $"An item's sku must have 1 to {MaxSkuLength} characters.");
+            throw new DomainException(ErrorCodes.InvalidArgument, $"An item's sku must have 1 to {MaxSkuLength} characters.");
         if (!IsValidQuantity(Quantity))
-            throw new DomainException(DomainErrorCodes.InvalidArgument, $"An item's quantity must be between 1 and {MaxQuantity}.");
+            throw new DomainException(ErrorCodes.InvalidArgument, $"An item's quantity must be between 1 and {MaxQuantity}.");
         if (!IsValidUnitPrice(UnitPrice))
-            throw new DomainException(DomainErrorCodes.InvalidArgument, "An item's unit price must be zero or positive, with at most two decimals.");
+            throw new DomainException(ErrorCodes.InvalidArgument, "An item's unit price must be zero or positive, with at most two decimals.");
     }
 }

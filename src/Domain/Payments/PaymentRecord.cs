@@ -100,9 +100,9 @@ public sealed class PaymentRecord
         Money.EnsureValidAmount(amount);
         Money.EnsureValidCurrency(currency);
         if (description.Length > MaxDescriptionLength)
-            throw new DomainException(DomainErrorCodes.InvalidArgument, $"A description may have at most {MaxDescriptionLength} characters.");
+            throw new DomainException(ErrorCodes.InvalidArgument, $"A description may have at most {MaxDescriptionLength} characters.");
         if (externalReference is { Length: > MaxReferenceLength })
-            throw new DomainException(DomainErrorCodes.InvalidArgument, $"A reference may have at most {MaxReferenceLength} characters.");
+            throw new DomainException(ErrorCodes.InvalidArgument, $"A reference may have at most {MaxReferenceLength} characters.");
 
         return new PaymentRecord
         {
@@ -192,13 +192,13 @@ public sealed class PaymentRecord
     /// Records that <paramref name="amount"/> of the payment was given back. Only money actually taken can be
     /// returned: a Pending or Failed payment is a conflict (409); a refund beyond what is still refundable,
     /// including any refund of an already fully Refunded payment, is refused with
-    /// <see cref="PaymentErrorCodes.RefundExceedsPayment"/> (422), so the sum of refunds never exceeds the paid amount.
+    /// <see cref="ErrorCodes.RefundExceedsPayment"/> (422), so the sum of refunds never exceeds the paid amount.
     /// Where the money goes (wallet credit or card refund) is the caller's job, in the same transaction.
     /// </summary>
     public void RegisterRefund(decimal amount, DateTimeOffset now)
     {
         if (Status is PaymentStatus.Pending or PaymentStatus.Failed)
-            throw new DomainException(DomainErrorCodes.InvalidState,
+            throw new DomainException(ErrorCodes.Conflict,
                 $"Cannot refund a payment that is {Status}; only a Paid or PartiallyRefunded payment took money that can be given back.",
                 DomainErrorKind.Conflict);
         // A Refunded payment has nothing left, whatever was asked (also a "refund the rest" of 0.00): the same
@@ -217,7 +217,7 @@ public sealed class PaymentRecord
     }
 
     private DomainException RefundExceeds(decimal requested, string message) =>
-        new(PaymentErrorCodes.RefundExceedsPayment, message, details: new Dictionary<string, object?>
+        new(ErrorCodes.RefundExceedsPayment, message, details: new Dictionary<string, object?>
         {
             ["requested"] = requested,
             ["refundable"] = RefundableAmount,
@@ -229,7 +229,7 @@ public sealed class PaymentRecord
     private void EnsureStatus(PaymentStatus expected, string action)
     {
         if (Status != expected)
-            throw new DomainException(DomainErrorCodes.InvalidState,
+            throw new DomainException(ErrorCodes.Conflict,
                 $"Cannot {action} a payment that is {Status}; it must be {expected}.", DomainErrorKind.Conflict);
     }
 }

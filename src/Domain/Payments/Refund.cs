@@ -68,9 +68,9 @@ public sealed class Refund
         if (payment.Status is not (PaymentStatus.PartiallyRefunded or PaymentStatus.Refunded) || amount > payment.RefundedAmount)
             throw new InvalidOperationException("Register the refund on the payment (RegisterRefund) before recording it.");
         if (string.IsNullOrWhiteSpace(reason))
-            throw new DomainException(DomainErrorCodes.InvalidArgument, "A refund needs a reason.");
+            throw new DomainException(ErrorCodes.InvalidArgument, "A refund needs a reason.");
         if (reason.Length > MaxReasonLength)
-            throw new DomainException(DomainErrorCodes.InvalidArgument, $"A refund reason may have at most {MaxReasonLength} characters.");
+            throw new DomainException(ErrorCodes.InvalidArgument, $"A refund reason may have at most {MaxReasonLength} characters.");
         // Every movement is explainable: who gave the money back.
         if (string.IsNullOrWhiteSpace(actor))
             throw new ArgumentException("A refund needs an actor.", nameof(actor));

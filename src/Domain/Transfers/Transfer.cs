@@ -34,9 +34,9 @@ public sealed class Transfer
     public static void EnsureCanConnect(Wallet from, Wallet to)
     {
         if (from.Id == to.Id)
-            throw new DomainException(DomainErrorCodes.InvalidArgument, "A transfer needs two different wallets.");
+            throw new DomainException(ErrorCodes.InvalidArgument, "A transfer needs two different wallets.");
         if (!string.Equals(from.Currency, to.Currency, StringComparison.Ordinal))
-            throw new DomainException(DomainErrorCodes.CurrencyMismatch,
+            throw new DomainException(ErrorCodes.CurrencyMismatch,
                 $"The source wallet holds {from.Currency} but the destination wallet holds {to.Currency}; a transfer needs one currency.",
                 details: new Dictionary<string, object?> { ["fromCurrency"] = from.Currency, ["toCurrency"] = to.Currency });
     }
@@ -53,7 +53,7 @@ public sealed class Transfer
         EnsureCanConnect(from, to);
         from.EnsureCanSpend(amount, limits, now);
         if (description.Length > MaxDescriptionLength)
-            throw new DomainException(DomainErrorCodes.InvalidArgument, $"A description may have at most {MaxDescriptionLength} characters.");
+            throw new DomainException(ErrorCodes.InvalidArgument, $"A description may have at most {MaxDescriptionLength} characters.");
         if (string.IsNullOrWhiteSpace(actor))
             throw new ArgumentException("A transfer needs an actor.", nameof(actor));
 

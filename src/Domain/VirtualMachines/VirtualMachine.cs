@@ -81,7 +81,7 @@ public sealed class VirtualMachine
         if (customerId == Guid.Empty || walletId == Guid.Empty)
             throw new ArgumentException("A VM belongs to a customer and is paid from a wallet.");
         if (string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength)
-            throw new DomainException(DomainErrorCodes.InvalidArgument, $"A VM needs a name of 1 to {MaxNameLength} characters.");
+            throw new DomainException(ErrorCodes.InvalidArgument, $"A VM needs a name of 1 to {MaxNameLength} characters.");
         EnsureValidSize(size);
 
         return new VirtualMachine
@@ -248,16 +248,16 @@ public sealed class VirtualMachine
     private static void EnsureValidSize(string size)
     {
         if (string.IsNullOrWhiteSpace(size) || size.Length > MaxSizeLength)
-            throw new DomainException(DomainErrorCodes.InvalidArgument, $"A VM size is a catalogue name of 1 to {MaxSizeLength} characters.");
+            throw new DomainException(ErrorCodes.InvalidArgument, $"A VM size is a catalogue name of 1 to {MaxSizeLength} characters.");
     }
 
     private void EnsureNotDeleted(string action)
     {
         if (Status == VmStatus.Deleted)
-            throw new DomainException(VmErrorCodes.Deleted, $"Cannot {action} VM {Id}: it is deleted.", DomainErrorKind.Conflict);
+            throw new DomainException(ErrorCodes.VmDeleted, $"Cannot {action} VM {Id}: it is deleted.", DomainErrorKind.Conflict);
     }
 
     private DomainException WrongState(string action, string requirement) =>
-        new(VmErrorCodes.InvalidState, $"Cannot {action} VM {Id} while it is {Status}; {requirement}.", DomainErrorKind.Conflict,
+        new(ErrorCodes.Conflict, $"Cannot {action} VM {Id} while it is {Status}; {requirement}.", DomainErrorKind.Conflict,
             new Dictionary<string, object?> { ["vmStatus"] = Status.ToString() });
 }

@@ -10,8 +10,6 @@ namespace CleanWallet.Domain.Wallets;
 /// </summary>
 public sealed record SpendingLimits(decimal MaxTransaction, decimal? DailyLimit)
 {
-    public const string AmountOverLimit = "amount_over_limit";
-
     /// <summary>No limit at all: for tests and tools that exercise other rules.</summary>
     public static SpendingLimits None { get; } = new(decimal.MaxValue, null);
 
@@ -19,7 +17,7 @@ public sealed record SpendingLimits(decimal MaxTransaction, decimal? DailyLimit)
     public void EnsureWithinMaximum(decimal amount)
     {
         if (amount > MaxTransaction)
-            throw new DomainException(AmountOverLimit, $"One transaction may move at most {MaxTransaction:0.00}; {amount:0.00} was asked.",
+            throw new DomainException(ErrorCodes.AmountOverLimit, $"One transaction may move at most {MaxTransaction:0.00}; {amount:0.00} was asked.",
                 details: new Dictionary<string, object?> { ["limit"] = MaxTransaction, ["amount"] = amount });
     }
 }

@@ -52,9 +52,9 @@ public sealed class Wallet
     {
         Money.EnsureValidCurrency(currency);
         if (creditLimit < 0m || !Money.HasAtMostTwoDecimals(creditLimit))
-            throw new DomainException(DomainErrorCodes.InvalidArgument, "A credit limit must be zero or positive, with at most two decimals.");
+            throw new DomainException(ErrorCodes.InvalidArgument, "A credit limit must be zero or positive, with at most two decimals.");
         if (customer.BillingModel == BillingModel.Payg && creditLimit != 0m)
-            throw new DomainException(DomainErrorCodes.InvalidArgument, "A prepaid (PAYG) wallet cannot have a credit limit.");
+            throw new DomainException(ErrorCodes.InvalidArgument, "A prepaid (PAYG) wallet cannot have a credit limit.");
 
         return new Wallet
         {
@@ -79,7 +79,7 @@ public sealed class Wallet
     {
         Money.EnsureValidCurrency(currency);
         if (currenciesHeld.Contains(currency, StringComparer.Ordinal))
-            throw new DomainException(DomainErrorCodes.WalletExists, $"Customer {customer.Id} already has a {currency} wallet.",
+            throw new DomainException(ErrorCodes.WalletExists, $"Customer {customer.Id} already has a {currency} wallet.",
                 DomainErrorKind.Conflict, new Dictionary<string, object?> { ["currency"] = currency });
         return Open(customer, currency, creditLimit: 0m, now);
     }
@@ -301,7 +301,7 @@ public sealed class Wallet
         // Checked against the day the debit's entry will be stamped on, which is never before the last entry's.
         var spentToday = SpentOn(EntryTimeAt(now));
         if (spentToday + amount > dailyLimit)
-            throw new DomainException(DomainErrorCodes.DailyLimitExceeded,
+            throw new DomainException(ErrorCodes.DailyLimitExceeded,
                 $"The wallet may spend {dailyLimit:0.00} {Currency} a day; {spentToday:0.00} is spent today, so {amount:0.00} is too much.",
                 details: new Dictionary<string, object?> { ["limit"] = dailyLimit, ["spentToday"] = spentToday, ["amount"] = amount });
     }
@@ -312,27 +312,27 @@ public sealed class Wallet
     public void Freeze()
     {
         if (Status == WalletStatus.Frozen)
-            throw new DomainException(DomainErrorCodes.InvalidState, "The wallet is already frozen.", DomainErrorKind.Conflict);
+            throw new DomainException(ErrorCodes.Conflict, "The wallet is already frozen.", DomainErrorKind.Conflict);
         Status = WalletStatus.Frozen;
     }
 
     public void Unfreeze()
     {
         if (Status != WalletStatus.Frozen)
-            throw new DomainException(DomainErrorCodes.InvalidState, "The wallet is not frozen.", DomainErrorKind.Conflict);
+            throw new DomainException(ErrorCodes.Conflict, "The wallet is not frozen.", DomainErrorKind.Conflict);
         Status = WalletStatus.Active;
     }
 
     public void EnsureNotFrozen()
     {
         if (Status == WalletStatus.Frozen)
-            throw new DomainException(DomainErrorCodes.WalletFrozen, "The wallet is frozen and refuses debits.");
+            throw new DomainException(ErrorCodes.WalletFrozen, "The wallet is frozen and refuses debits.");
     }
 
     public void EnsureFundsFor(decimal amount)
     {
         if (amount > Available)
-            throw new DomainException(DomainErrorCodes.InsufficientFunds,
+            throw new DomainException(ErrorCodes.InsufficientFunds,
                 $"The wallet has {Available:0.00} {Currency} available; {amount:0.00} {Currency} is required.",
                 details: new Dictionary<string, object?> { ["required"] = amount, ["available"] = Available, ["currency"] = Currency });
     }
@@ -346,7 +346,7 @@ public sealed class Wallet
         if (string.IsNullOrWhiteSpace(reference.Type) || reference.Id == Guid.Empty)
             throw new ArgumentException("A ledger entry needs a reference to what caused it.", nameof(reference));
         if (description.Length > LedgerEntry.MaxDescriptionLength)
-            throw new DomainException(DomainErrorCodes.InvalidArgument, $"A description may have at most {LedgerEntry.MaxDescriptionLength} characters.");
+            throw new DomainException(ErrorCodes.InvalidArgument, $"A description may have at most {LedgerEntry.MaxDescriptionLength} characters.");
 
         var entry = new LedgerEntry(Id, LastSequence + 1, type, Money.Normalize(amount), Balance, reference, description, actor,
             EntryTimeAt(now));

@@ -2,23 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CleanWallet.Application.Payments.Gateway;
+using CleanWallet.Domain.Common;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
 
 namespace CleanWallet.Infrastructure.Payments;
-
-public sealed class CardGatewayOptions
-{
-    /// <summary>Base URL of a card processor speaking the JSON contract below; empty uses the built-in simulator.</summary>
-    public string? BaseUrl { get; set; }
-
-    public int TimeoutSeconds { get; set; } = 5;
-
-    public int MaxRetries { get; set; } = 2;
-
-    public int RetryBaseDelayMilliseconds { get; set; } = 200;
-}
 
 /// <summary>
 /// Talks to a card processor over HTTP, every call with an <c>Idempotency-Key</c> header and answered 200
@@ -77,17 +66,17 @@ public sealed class HttpCardGateway : ICardGateway
     private static CardChargeResult ToResult(GatewayAnswer answer) =>
         answer.Approved
             ? CardChargeResult.Approve(answer.Reference ?? string.Empty)
-            : CardChargeResult.Decline(answer.DeclineCode ?? CardDeclineCodes.CardDeclined);
+            : CardChargeResult.Decline(answer.DeclineCode ?? ErrorCodes.CardDeclined);
 
     public async Task<CardRefundResult> RefundAsync(CardRefundRequest request, CancellationToken ct)
     {
         var (_, answer) = await SendAsync(() => Post("refunds", new { request.GatewayReference, request.Amount, request.Currency },
             request.IdempotencyKey), ct);
         if (answer is null)
-            return CardRefundResult.Decline(CardRefundDeclineCodes.RefundRejected);
+            return CardRefundResult.Decline(ErrorCodes.RefundRejected);
         return answer.Approved
             ? CardRefundResult.Approve(answer.Reference ?? string.Empty)
-            : CardRefundResult.Decline(answer.DeclineCode ?? CardRefundDeclineCodes.RefundDeclined);
+            : CardRefundResult.Decline(answer.DeclineCode ?? ErrorCodes.RefundDeclined);
     }
 
     private static HttpRequestMessage Post(string path, object body, string idempotencyKey)

@@ -1,4 +1,5 @@
 using CleanWallet.Application.Payments.Gateway;
+using CleanWallet.Domain.Common;
 using Npgsql;
 
 namespace CleanWallet.Infrastructure.Payments;
@@ -41,7 +42,7 @@ public sealed class SimulatedCardGateway(NpgsqlDataSource dataSource) : ICardGat
     public static CardChargeResult Decide(string cardToken) =>
         cardToken == "tok_visa" || cardToken.StartsWith("tok_ok_", StringComparison.Ordinal)
             ? CardChargeResult.Approve($"sim_{Guid.NewGuid():N}")
-            : CardChargeResult.Decline(CardDeclineCodes.CardDeclined);
+            : CardChargeResult.Decline(ErrorCodes.CardDeclined);
 
     /// <summary>
     /// Records the operation under its key unless one is there already, and answers whichever is stored. Two statements:

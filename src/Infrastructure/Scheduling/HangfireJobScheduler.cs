@@ -47,7 +47,7 @@ public sealed class HangfireJobScheduler(JobStorage storage, IBackgroundJobClien
     public Task TriggerNowAsync(string jobName, CancellationToken cancellationToken)
     {
         var job = RecurringJobs.Find(jobName)
-            ?? throw new DomainException(DomainErrorCodes.NotFound, $"There is no job named '{jobName}'.", DomainErrorKind.NotFound);
+            ?? throw new DomainException(ErrorCodes.NotFound, $"There is no job named '{jobName}'.", DomainErrorKind.NotFound);
         client.Create(Job.FromExpression<JobRunner>(runner => runner.RunAsync(job.Name, null, CancellationToken.None)), new EnqueuedState());
         return Task.CompletedTask;
     }

@@ -8,9 +8,6 @@ using Npgsql;
 
 namespace CleanWallet.Infrastructure.Scheduling;
 
-/// <summary>The failure a job reports without throwing (a billing run whose batches partly failed).</summary>
-public sealed class JobReportedFailureException(string message) : Exception(message);
-
 /// <summary>
 /// The one method Hangfire runs for every recurring job. Its only argument is the job's name (no secret ever travels
 /// in Hangfire's job data); the registry says what to send. A run:
@@ -36,7 +33,7 @@ public sealed class JobRunner(
     public async Task RunAsync(string jobName, PerformContext? context, CancellationToken cancellationToken)
     {
         var job = RecurringJobs.Find(jobName)
-            ?? throw new DomainException(DomainErrorCodes.NotFound, $"There is no job named '{jobName}'.", DomainErrorKind.NotFound);
+            ?? throw new DomainException(ErrorCodes.NotFound, $"There is no job named '{jobName}'.", DomainErrorKind.NotFound);
 
         await using var exclusive = await JobLock.AcquireAsync(dataSource, job.Name, cancellationToken);
 
@@ -80,58 +77,5 @@ public sealed class JobRunner(
             throw failure;
         }
         await history.FinishedAsync(runKey, job.Name, outcome.Summary, null);
-    }
-}
-
-/// <summary>A session-level PostgreSQL advisory lock per job name, on a connection of its own.</summary>
-internal sealed class JobLock : IAsyncDisposable
-{
-    private readonly NpgsqlConnection _connection;
-    private readonly string _key;
-
-    private JobLock(NpgsqlConnection connection, string key)
-    {
-        _connection = connection;
-        _key = key;
-    }
-
-    public static async Task<JobLock> AcquireAsync(NpgsqlDataSource dataSource, string jobName, CancellationToken cancellationToken)
-    {
-        var key = "cleanwallet.job:" + jobName.ToLowerInvariant();
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var command = new NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended($1, 0))", connection)
-            {
-                // Waiting for the run on another node to finish can take as long as that run.
-                CommandTimeout = 0,
-            };
-            command.Parameters.AddWithValue(key);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            return new JobLock(connection, key);
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtextextended($1, 0))", _connection);
-            command.Parameters.AddWithValue(_key);
-            await command.ExecuteNonQueryAsync(CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
-        {
-            // A broken connection has lost its session, and its lock with it.
-        }
-        finally
-        {
-            await _connection.DisposeAsync();
-        }
     }
 }

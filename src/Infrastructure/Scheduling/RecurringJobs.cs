@@ -1,55 +1,12 @@
-using CleanWallet.Application.Billing.RunBilling;
+using CleanWallet.Application.Billing.Commands.RunBilling;
 using CleanWallet.Application.Holds.Commands.ExpireHolds;
-using CleanWallet.Application.Housekeeping.RunHousekeeping;
+using CleanWallet.Application.Housekeeping.Commands.RunHousekeeping;
 using CleanWallet.Application.Integrity.Commands.RunScheduledIntegrityCheck;
 using CleanWallet.Application.Orders.Commands.RecoverStuckOrders;
 using CleanWallet.Application.Payments.Commands.ReconcileCardPayments;
 using MediatR;
 
 namespace CleanWallet.Infrastructure.Scheduling;
-
-/// <summary>What a job's command is built from: the node that runs it.</summary>
-public sealed record JobContext(string NodeId);
-
-/// <summary>
-/// One recurring job: its name (the Hangfire recurring job id, the name in the jobs API), what it is for, when it runs
-/// and the one Application request it sends. What the request returns becomes the run's summary in the job history.
-/// </summary>
-public sealed class RecurringJob
-{
-    private readonly Func<IMediator, JobContext, CancellationToken, Task<JobOutcome>> _run;
-
-    private RecurringJob(string name, string description, Func<SchedulingOptions, string> cron,
-        Func<IMediator, JobContext, CancellationToken, Task<JobOutcome>> run)
-    {
-        Name = name;
-        Description = description;
-        Cron = cron;
-        _run = run;
-    }
-
-    public string Name { get; }
-    public string Description { get; }
-    public Func<SchedulingOptions, string> Cron { get; }
-
-    /// <summary>
-    /// A job that sends <paramref name="request"/>. <paramref name="failure"/> turns a returned summary into a failure
-    /// message when the request reports one without throwing (the run is then recorded as failed, with its summary).
-    /// </summary>
-    public static RecurringJob Send<TResponse>(string name, string description, Func<SchedulingOptions, string> cron,
-        Func<JobContext, IRequest<TResponse>> request, Func<TResponse, string?>? failure = null) =>
-        new(name, description, cron, async (mediator, context, cancellationToken) =>
-        {
-            var response = await mediator.Send(request(context), cancellationToken);
-            return new JobOutcome(response, failure?.Invoke(response));
-        });
-
-    internal Task<JobOutcome> RunAsync(IMediator mediator, JobContext context, CancellationToken cancellationToken) =>
-        _run(mediator, context, cancellationToken);
-}
-
-/// <summary>What a run returned (its summary) and, when it reports a failure, why.</summary>
-internal sealed record JobOutcome(object? Summary, string? Failure);
 
 /// <summary>
 /// Every recurring job of the service, in the order the jobs API lists them. Adding a job is one line here: name,
@@ -80,7 +37,6 @@ public static class RecurringJobs
         "transaction under the hold's and its wallet's row lock.",
         options => options.HoldExpiryCron, _ => new ExpireHoldsCommand(),
         report => report.Errors > 0 ? $"{report.Errors} of {report.Found} expired hold(s) could not be released; the next run retries them." : null);
-
 
     public static readonly RecurringJob OrderRecovery = RecurringJob.Send("order-recovery",
         "Asks the fulfilment service again about orders still Fulfilling whose lease passed and records the answer (fulfilled: hold " +

@@ -33,16 +33,3 @@ public sealed class PostgresXmlRepository(NpgsqlDataSource dataSource) : IXmlRep
         command.ExecuteNonQuery();
     }
 }
-
-public static class SharedDataProtection
-{
-    public const string ApplicationName = "CleanWallet";
-
-    public static IServiceCollection AddSharedDataProtection(this IServiceCollection services)
-    {
-        services.AddDataProtection().SetApplicationName(ApplicationName);
-        services.AddOptions<KeyManagementOptions>()
-            .Configure<NpgsqlDataSource>((options, dataSource) => options.XmlRepository = new PostgresXmlRepository(dataSource));
-        return services;
-    }
-}

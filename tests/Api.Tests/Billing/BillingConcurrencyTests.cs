@@ -1,5 +1,5 @@
 using CleanWallet.Api.Tests.Infrastructure;
-using CleanWallet.Application.Billing.RunBilling;
+using CleanWallet.Application.Billing.Commands.RunBilling;
 using CleanWallet.Application.Operations;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,5 @@
 using CleanWallet.Api.Tests.Infrastructure;
-using CleanWallet.Application.Billing.RunBilling;
+using CleanWallet.Application.Billing.Commands.RunBilling;
 using Npgsql;
 
 namespace CleanWallet.Api.Tests.Billing;

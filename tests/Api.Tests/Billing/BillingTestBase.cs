@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using CleanWallet.Api.Tests.Infrastructure;
 using CleanWallet.Application.Billing;
-using CleanWallet.Application.Billing.RunBilling;
+using CleanWallet.Application.Billing.Commands.RunBilling;
 using CleanWallet.Infrastructure.Billing;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;

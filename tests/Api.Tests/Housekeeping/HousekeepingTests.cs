@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using CleanWallet.Api.Tests.Infrastructure;
-using CleanWallet.Application.Housekeeping.RunHousekeeping;
+using CleanWallet.Application.Housekeeping.Commands.RunHousekeeping;
 using CleanWallet.Application.Operations;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;

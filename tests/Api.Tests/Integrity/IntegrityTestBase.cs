@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using CleanWallet.Api.Tests.Infrastructure;
-using CleanWallet.Application.Access;
+using CleanWallet.Application.ApiKeys;
 using Npgsql;
 
 namespace CleanWallet.Api.Tests.Integrity;

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using CleanWallet.Api.Tests.Infrastructure;
 using CleanWallet.Application.Payments.Commands.ReconcileCardPayments;
 using CleanWallet.Application.Payments.Gateway;
+using CleanWallet.Domain.Common;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -131,7 +132,7 @@ public sealed class CardReconciliationTests(TestDatabase database) : ApiTestBase
 
         Assert.Equal(new CardReconciliationReport(Found: 1, Paid: 0, Failed: 1, Mismatched: 0, Unreachable: 0, Errors: 0), report);
         Assert.Equal($"charge:{paymentId}", Assert.Single(_gateway.LookupCalls).IdempotencyKey);
-        await AssertNeitherChargedNorCreditedAsync(customer, paymentId, CardDeclineCodes.NotCharged);
+        await AssertNeitherChargedNorCreditedAsync(customer, paymentId, ErrorCodes.CardNotCharged);
     }
 
     [Theory]
@@ -355,7 +356,7 @@ public sealed class CardReconciliationTests(TestDatabase database) : ApiTestBase
 
         // The gateway is back and never saw the charge (every attempt was refused): nothing was charged.
         Assert.Equal(new CardReconciliationReport(1, 0, 1, 0, 0, 0), await ReconcileOnFreshHostAsync(advanceClock: false));
-        await AssertNeitherChargedNorCreditedAsync(customer, paymentId, CardDeclineCodes.NotCharged);
+        await AssertNeitherChargedNorCreditedAsync(customer, paymentId, ErrorCodes.CardNotCharged);
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class VmLifecycleBillingTests(TestDatabase database) : VmTestBase(
         // A second stop is a conflict and bills nothing.
         Clock.Advance(TimeSpan.FromMinutes(5));
         var again = await AssertProblem(await client.SendAsync(Post($"/api/v1/vms/{vm}/stop", new { })), HttpStatusCode.Conflict,
-            "invalid_state");
+            "conflict");
         Assert.Equal("Stopped", (string?)again["vmStatus"]);
         Assert.Equal(0L, await UsageRowsAsync(vm));
 
@@ -366,7 +366,7 @@ public sealed class VmLifecycleBillingTests(TestDatabase database) : VmTestBase(
 
         Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
         foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
-            await AssertProblem(refused, HttpStatusCode.Conflict, "invalid_state");
+            await AssertProblem(refused, HttpStatusCode.Conflict, "conflict");
         Assert.Equal(3L, await UsageRowsAsync(vm));
         Assert.Equal(1L, await UsageEntriesAsync(vm));
         Assert.Equal(0.62m, await UsageAmountAsync(vm));

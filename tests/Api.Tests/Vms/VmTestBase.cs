@@ -55,7 +55,7 @@ public abstract class VmTestBase(TestDatabase database) : ApiTestBase(database)
         await Database.ScalarAsync<long>(
             "WITH k AS (INSERT INTO api_keys (id, name, role, customer_id, key_hash, prefix, created_at) " +
             "VALUES ($1, 'vm ops', 'Ops', NULL, $2, $3, now()) RETURNING 1) SELECT count(*) FROM k",
-            Guid.NewGuid(), Application.Access.ApiKeyGenerator.Hash(key), key[..10]);
+            Guid.NewGuid(), Application.ApiKeys.ApiKeyGenerator.Hash(key), key[..10]);
         return key;
     }
 

@@ -34,7 +34,7 @@ public sealed class ApiKeyTests
 
         var refused = Assert.Throws<DomainException>(() => last.RevokeByItsCustomer([last, revoked, someoneElses], Now));
 
-        Assert.Equal(AccessErrorCodes.LastActiveKey, refused.Code);
+        Assert.Equal(ErrorCodes.LastActiveKey, refused.Code);
         Assert.Equal(DomainErrorKind.Conflict, refused.Kind);
         Assert.True(last.IsActive);
     }
@@ -59,8 +59,8 @@ public sealed class ApiKeyTests
         var byCustomer = Assert.Throws<DomainException>(() => key.RevokeByItsCustomer([key, other], Now.AddHours(1)));
         var byAdmin = Assert.Throws<DomainException>(() => key.Revoke(Now.AddHours(1)));
 
-        Assert.Equal(DomainErrorCodes.InvalidState, byCustomer.Code);
-        Assert.Equal(DomainErrorCodes.InvalidState, byAdmin.Code);
+        Assert.Equal(ErrorCodes.Conflict, byCustomer.Code);
+        Assert.Equal(ErrorCodes.Conflict, byAdmin.Code);
         Assert.Equal(Now, key.RevokedAt);
     }
 
@@ -71,7 +71,7 @@ public sealed class ApiKeyTests
 
         var refused = Assert.Throws<DomainException>(() => ops.RevokeByItsCustomer([ops, KeyOf(Customer)], Now));
 
-        Assert.Equal(DomainErrorCodes.InvalidArgument, refused.Code);
+        Assert.Equal(ErrorCodes.InvalidArgument, refused.Code);
         Assert.True(ops.IsActive);
     }
 }

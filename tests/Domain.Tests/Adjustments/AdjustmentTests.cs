@@ -57,7 +57,7 @@ public sealed class AdjustmentTests
         var ex = Assert.Throws<DomainException>(() =>
             wallet.Adjust(LedgerDirection.Debit, Money.Of(10.01m, "EUR"), "Too much", SpendingLimits.None, "admin:k", Now));
 
-        Assert.Equal(DomainErrorCodes.InsufficientFunds, ex.Code);
+        Assert.Equal(ErrorCodes.InsufficientFunds, ex.Code);
         Assert.Equal(10m, wallet.Balance);
         Assert.Equal(1L, wallet.LastSequence);
     }
@@ -71,7 +71,7 @@ public sealed class AdjustmentTests
         var ex = Assert.Throws<DomainException>(() =>
             wallet.Adjust(LedgerDirection.Debit, Money.Of(0.01m, "EUR"), "One cent more", SpendingLimits.None, "admin:k", Now));
 
-        Assert.Equal(DomainErrorCodes.InsufficientFunds, ex.Code);
+        Assert.Equal(ErrorCodes.InsufficientFunds, ex.Code);
         Assert.Equal(-100m, wallet.Balance);
     }
 
@@ -83,7 +83,7 @@ public sealed class AdjustmentTests
 
         var ex = Assert.Throws<DomainException>(() =>
             wallet.Adjust(LedgerDirection.Debit, Money.Of(1m, "EUR"), "Correction", SpendingLimits.None, "admin:k", Now));
-        Assert.Equal(DomainErrorCodes.WalletFrozen, ex.Code);
+        Assert.Equal(ErrorCodes.WalletFrozen, ex.Code);
         Assert.Equal(50m, wallet.Balance);
 
         wallet.Adjust(LedgerDirection.Credit, Money.Of(5m, "EUR"), "Correction", SpendingLimits.None, "admin:k", Now);
@@ -99,7 +99,7 @@ public sealed class AdjustmentTests
 
         var ex = Assert.Throws<DomainException>(() => wallet.Adjust(LedgerDirection.Credit, Money.Of(1m, "EUR"), reason, SpendingLimits.None, "admin:k", Now));
 
-        Assert.Equal(DomainErrorCodes.InvalidArgument, ex.Code);
+        Assert.Equal(ErrorCodes.InvalidArgument, ex.Code);
         Assert.Equal(10m, wallet.Balance);
         Assert.Equal(1L, wallet.LastSequence);
     }
@@ -113,7 +113,7 @@ public sealed class AdjustmentTests
         var ex = Assert.Throws<DomainException>(() =>
             wallet.Adjust(LedgerDirection.Credit, Money.Of(1m, "EUR"), new string('r', Adjustment.MaxReasonLength + 1), SpendingLimits.None, "admin:k", Now));
 
-        Assert.Equal(DomainErrorCodes.InvalidArgument, ex.Code);
+        Assert.Equal(ErrorCodes.InvalidArgument, ex.Code);
         Assert.Equal(1m, wallet.Balance);
     }
 
@@ -128,7 +128,7 @@ public sealed class AdjustmentTests
         var ex = Assert.Throws<DomainException>(() =>
             wallet.Adjust(LedgerDirection.Credit, Money.Of((decimal)amount, "EUR"), "Correction", SpendingLimits.None, "admin:k", Now));
 
-        Assert.Equal(DomainErrorCodes.InvalidAmount, ex.Code);
+        Assert.Equal(ErrorCodes.InvalidAmount, ex.Code);
         Assert.Equal(10m, wallet.Balance);
     }
 

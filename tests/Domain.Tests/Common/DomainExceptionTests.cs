@@ -25,17 +25,4 @@ public class DomainExceptionTests
         Assert.Equal(DomainErrorKind.NotFound, ex.Kind);
         Assert.Equal(42, Assert.Contains("key", ex.Details));
     }
-
-    [Theory]
-    [InlineData(DomainErrorCodes.InsufficientFunds, "insufficient_funds")]
-    [InlineData(DomainErrorCodes.WalletFrozen, "wallet_frozen")]
-    [InlineData(DomainErrorCodes.InvalidAmount, "invalid_amount")]
-    [InlineData(DomainErrorCodes.CurrencyMismatch, "currency_mismatch")]
-    [InlineData(DomainErrorCodes.InvalidState, "conflict")]
-    [InlineData(DomainErrorCodes.NotFound, "not_found")]
-    [InlineData(DomainErrorCodes.InvalidArgument, "invalid_argument")]
-    public void Error_codes_are_stable_public_contract(string constant, string expected)
-    {
-        Assert.Equal(expected, constant);
-    }
 }

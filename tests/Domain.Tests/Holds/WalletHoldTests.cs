@@ -46,7 +46,7 @@ public class WalletHoldTests
 
         var ex = Assert.Throws<DomainException>(() => Place(wallet, 40.01m));
 
-        Assert.Equal(DomainErrorCodes.InsufficientFunds, ex.Code);
+        Assert.Equal(ErrorCodes.InsufficientFunds, ex.Code);
         Assert.Equal(60m, wallet.Held);
         Assert.Equal(40m, wallet.Available);
     }
@@ -59,7 +59,7 @@ public class WalletHoldTests
         Place(wallet, 50m);
 
         Assert.Equal(0m, wallet.Available);
-        Assert.Equal(DomainErrorCodes.InsufficientFunds, Assert.Throws<DomainException>(() => Place(wallet, 0.01m)).Code);
+        Assert.Equal(ErrorCodes.InsufficientFunds, Assert.Throws<DomainException>(() => Place(wallet, 0.01m)).Code);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public class WalletHoldTests
         var wallet = TestData.PaygWallet(initialBalance: 100m);
         wallet.Freeze();
 
-        Assert.Equal(DomainErrorCodes.WalletFrozen, Assert.Throws<DomainException>(() => Place(wallet, 1m)).Code);
+        Assert.Equal(ErrorCodes.WalletFrozen, Assert.Throws<DomainException>(() => Place(wallet, 1m)).Code);
         Assert.Equal(0m, wallet.Held);
     }
 
@@ -78,9 +78,9 @@ public class WalletHoldTests
         var wallet = TestData.PaygWallet(initialBalance: 1000m);
         var limits = new SpendingLimits(MaxTransaction: 300m, DailyLimit: 500m);
 
-        Assert.Equal(SpendingLimits.AmountOverLimit, Assert.Throws<DomainException>(() => Place(wallet, 300.01m, limits)).Code);
+        Assert.Equal(ErrorCodes.AmountOverLimit, Assert.Throws<DomainException>(() => Place(wallet, 300.01m, limits)).Code);
         Place(wallet, 300m, limits);
-        Assert.Equal(DomainErrorCodes.DailyLimitExceeded, Assert.Throws<DomainException>(() => Place(wallet, 200.01m, limits)).Code);
+        Assert.Equal(ErrorCodes.DailyLimitExceeded, Assert.Throws<DomainException>(() => Place(wallet, 200.01m, limits)).Code);
         Assert.Equal(300m, wallet.Held);
         Assert.Equal(300m, wallet.SpentOn(Now));
     }
@@ -93,7 +93,7 @@ public class WalletHoldTests
         var ex = Assert.Throws<DomainException>(() =>
             wallet.PlaceHold(Money.Of(1m, "USD"), "x", null, Expiry, SpendingLimits.None, "user:1", Now));
 
-        Assert.Equal(DomainErrorCodes.CurrencyMismatch, ex.Code);
+        Assert.Equal(ErrorCodes.CurrencyMismatch, ex.Code);
     }
 
     [Fact]
@@ -101,8 +101,8 @@ public class WalletHoldTests
     {
         var wallet = TestData.PaygWallet(initialBalance: 100m);
 
-        Assert.Equal(DomainErrorCodes.InvalidArgument, Assert.Throws<DomainException>(() => Place(wallet, 1m, expiresAt: Now)).Code);
-        Assert.Equal(DomainErrorCodes.InvalidArgument, Assert.Throws<DomainException>(() =>
+        Assert.Equal(ErrorCodes.InvalidArgument, Assert.Throws<DomainException>(() => Place(wallet, 1m, expiresAt: Now)).Code);
+        Assert.Equal(ErrorCodes.InvalidArgument, Assert.Throws<DomainException>(() =>
             wallet.PlaceHold(Eur(1m), " ", null, Expiry, SpendingLimits.None, "user:1", Now)).Code);
         Assert.Equal(0m, wallet.Held);
     }
@@ -157,7 +157,7 @@ public class WalletHoldTests
 
         var ex = Assert.Throws<DomainException>(() => wallet.CaptureHold(hold, Eur(50.01m), "user:1", Now));
 
-        Assert.Equal(HoldErrorCodes.CaptureExceedsHold, ex.Code);
+        Assert.Equal(ErrorCodes.CaptureExceedsHold, ex.Code);
         Assert.Equal(DomainErrorKind.RuleViolation, ex.Kind);
         Assert.Equal(HoldStatus.Active, hold.Status);
         Assert.Equal(100m, wallet.Balance);
@@ -173,7 +173,7 @@ public class WalletHoldTests
 
         var ex = Assert.Throws<DomainException>(() => wallet.CaptureHold(hold, null, "user:1", Now.AddMinutes(1)));
 
-        Assert.Equal(HoldErrorCodes.HoldExpired, ex.Code);
+        Assert.Equal(ErrorCodes.HoldExpired, ex.Code);
         Assert.Equal(DomainErrorKind.Conflict, ex.Kind);
         Assert.Equal(HoldStatus.Active, hold.Status);
         Assert.Equal(50m, wallet.Held);
@@ -186,9 +186,9 @@ public class WalletHoldTests
         var hold = Place(wallet, 50m, expiresAt: Now.AddMinutes(1));
         wallet.CaptureHold(hold, Eur(10m), "user:1", Now);
 
-        Assert.Equal(HoldErrorCodes.HoldNotActive, Assert.Throws<DomainException>(() => wallet.CaptureHold(hold, null, "user:1", Now)).Code);
-        Assert.Equal(HoldErrorCodes.HoldNotActive, Assert.Throws<DomainException>(() => wallet.VoidHold(hold, Now)).Code);
-        Assert.Equal(HoldErrorCodes.HoldNotActive, Assert.Throws<DomainException>(() => wallet.ExpireHold(hold, Now.AddHours(1))).Code);
+        Assert.Equal(ErrorCodes.HoldNotActive, Assert.Throws<DomainException>(() => wallet.CaptureHold(hold, null, "user:1", Now)).Code);
+        Assert.Equal(ErrorCodes.HoldNotActive, Assert.Throws<DomainException>(() => wallet.VoidHold(hold, Now)).Code);
+        Assert.Equal(ErrorCodes.HoldNotActive, Assert.Throws<DomainException>(() => wallet.ExpireHold(hold, Now.AddHours(1))).Code);
         Assert.Equal(HoldStatus.Captured, hold.Status);
         Assert.Equal(90m, wallet.Balance);
         Assert.Equal(0m, wallet.Held);
@@ -208,7 +208,7 @@ public class WalletHoldTests
         Assert.Equal(0m, wallet.Held);
         Assert.Equal(0m, wallet.SpentOn(Now));
         Assert.Equal(1L, wallet.LastSequence);
-        Assert.Equal(HoldErrorCodes.HoldNotActive, Assert.Throws<DomainException>(() => wallet.VoidHold(hold, Now)).Code);
+        Assert.Equal(ErrorCodes.HoldNotActive, Assert.Throws<DomainException>(() => wallet.VoidHold(hold, Now)).Code);
     }
 
     [Fact]
@@ -232,15 +232,15 @@ public class WalletHoldTests
         var wallet = TestData.PaygWallet(initialBalance: 100m);
         var hold = Place(wallet, 40m, expiresAt: Now.AddMinutes(5));
 
-        Assert.Equal(DomainErrorCodes.InvalidState, Assert.Throws<DomainException>(() => wallet.ExpireHold(hold, Now.AddMinutes(4))).Code);
+        Assert.Equal(ErrorCodes.Conflict, Assert.Throws<DomainException>(() => wallet.ExpireHold(hold, Now.AddMinutes(4))).Code);
         Assert.Equal(HoldStatus.Active, hold.Status);
         wallet.ExpireHold(hold, Now.AddMinutes(5));
 
         Assert.Equal(HoldStatus.Expired, hold.Status);
         Assert.Equal(0m, wallet.Held);
         Assert.Equal(100m, wallet.Available);
-        Assert.Equal(HoldErrorCodes.HoldExpired, Assert.Throws<DomainException>(() => wallet.CaptureHold(hold, null, "user:1", Now)).Code);
-        Assert.Equal(HoldErrorCodes.HoldExpired, Assert.Throws<DomainException>(() => wallet.VoidHold(hold, Now)).Code);
+        Assert.Equal(ErrorCodes.HoldExpired, Assert.Throws<DomainException>(() => wallet.CaptureHold(hold, null, "user:1", Now)).Code);
+        Assert.Equal(ErrorCodes.HoldExpired, Assert.Throws<DomainException>(() => wallet.VoidHold(hold, Now)).Code);
     }
 
     [Fact]
@@ -266,7 +266,7 @@ public class WalletHoldTests
 
         var ex = Assert.Throws<DomainException>(hold.EnsureSettledByClient);
 
-        Assert.Equal(HoldErrorCodes.HoldBelongsToOrder, ex.Code);
+        Assert.Equal(ErrorCodes.HoldBelongsToOrder, ex.Code);
         Assert.Equal(DomainErrorKind.Conflict, ex.Kind);
         Assert.Equal(order.Value, hold.OrderId);
         free.EnsureSettledByClient();

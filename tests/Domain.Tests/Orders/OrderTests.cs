@@ -31,7 +31,7 @@ public class OrderTests
         return order;
     }
 
-    private static void AssertConflict(Action action, string code = DomainErrorCodes.InvalidState)
+    private static void AssertConflict(Action action, string code = ErrorCodes.Conflict)
     {
         var ex = Assert.Throws<DomainException>(action);
         Assert.Equal(code, ex.Code);
@@ -67,7 +67,7 @@ public class OrderTests
     public void An_order_needs_a_valid_amount(decimal amount)
     {
         var ex = Assert.Throws<DomainException>(() => Placed(amount));
-        Assert.Equal(DomainErrorCodes.InvalidAmount, ex.Code);
+        Assert.Equal(ErrorCodes.InvalidAmount, ex.Code);
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public class OrderTests
     {
         var ex = Assert.Throws<DomainException>(() => Placed(amount, [new OrderItem("VM-S", 2, 20.00m), new OrderItem("DISK", 1, 0.50m)]));
 
-        Assert.Equal(OrderErrorCodes.AmountMismatch, ex.Code);
+        Assert.Equal(ErrorCodes.AmountMismatch, ex.Code);
         Assert.Equal(DomainErrorKind.RuleViolation, ex.Kind);
         Assert.Equal(40.50m, ex.Details["itemsTotal"]);
     }
@@ -200,7 +200,7 @@ public class OrderTests
     {
         var order = Placed();
 
-        AssertConflict(() => order.Cancel(Now, Window), OrderErrorCodes.OrderInFulfilment);
+        AssertConflict(() => order.Cancel(Now, Window), ErrorCodes.OrderInFulfilment);
         Assert.Equal(OrderStatus.Fulfilling, order.Status);
         Assert.False(order.CanCancel(Now, Window));
     }
@@ -265,7 +265,7 @@ public class OrderTests
 
         var ex = Assert.Throws<DomainException>(() => order.RegisterReturn(10.01m, Now));
 
-        Assert.Equal(PaymentErrorCodes.RefundExceedsPayment, ex.Code);
+        Assert.Equal(ErrorCodes.RefundExceedsPayment, ex.Code);
         Assert.Equal(DomainErrorKind.RuleViolation, ex.Kind);
         Assert.Equal(10m, ex.Details["returnable"]);
         Assert.Equal(30m, order.ReturnedAmount);

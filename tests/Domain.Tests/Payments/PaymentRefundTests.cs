@@ -82,7 +82,7 @@ public class PaymentRefundTests
 
         var ex = Assert.Throws<DomainException>(() => payment.RegisterRefund(100.01m, Later));
 
-        Assert.Equal(PaymentErrorCodes.RefundExceedsPayment, ex.Code);
+        Assert.Equal(ErrorCodes.RefundExceedsPayment, ex.Code);
         Assert.Equal("refund_exceeds_payment", ex.Code);
         Assert.Equal(DomainErrorKind.RuleViolation, ex.Kind);
         Assert.Equal(100.01m, ex.Details["requested"]);

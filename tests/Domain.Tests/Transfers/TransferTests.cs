@@ -81,7 +81,7 @@ public class TransferTests
         Transfer.Execute(from, to, Money.Of(250m, from.Currency), "On credit", SpendingLimits.None, "a", Now);
         var ex = Assert.Throws<DomainException>(() => Transfer.Execute(from, to, Money.Of(0.01m, from.Currency), "One cent more", SpendingLimits.None, "a", Now));
 
-        Assert.Equal(DomainErrorCodes.InsufficientFunds, ex.Code);
+        Assert.Equal(ErrorCodes.InsufficientFunds, ex.Code);
         AssertUntouched(from, -200m, 2);
         AssertUntouched(to, 250m, 1);
     }
@@ -94,7 +94,7 @@ public class TransferTests
 
         var ex = Assert.Throws<DomainException>(() => Transfer.Execute(from, to, Money.Of(10.01m, from.Currency), "Too much", SpendingLimits.None, "a", Now));
 
-        Assert.Equal(DomainErrorCodes.InsufficientFunds, ex.Code);
+        Assert.Equal(ErrorCodes.InsufficientFunds, ex.Code);
         Assert.Equal(DomainErrorKind.RuleViolation, ex.Kind);
         AssertUntouched(from, 10m, 1);
         AssertUntouched(to, 1m, 1);
@@ -109,7 +109,7 @@ public class TransferTests
 
         var ex = Assert.Throws<DomainException>(() => Transfer.Execute(from, to, Money.Of(1m, from.Currency), "Frozen", SpendingLimits.None, "a", Now));
 
-        Assert.Equal(DomainErrorCodes.WalletFrozen, ex.Code);
+        Assert.Equal(ErrorCodes.WalletFrozen, ex.Code);
         AssertUntouched(from, 50m, 1);
         AssertUntouched(to, 0m, 0);
     }
@@ -134,7 +134,7 @@ public class TransferTests
 
         var ex = Assert.Throws<DomainException>(() => Transfer.Execute(wallet, wallet, Money.Of(1m, wallet.Currency), "Loop", SpendingLimits.None, "a", Now));
 
-        Assert.Equal(DomainErrorCodes.InvalidArgument, ex.Code);
+        Assert.Equal(ErrorCodes.InvalidArgument, ex.Code);
         AssertUntouched(wallet, 50m, 1);
     }
 
@@ -146,7 +146,7 @@ public class TransferTests
 
         var ex = Assert.Throws<DomainException>(() => Transfer.Execute(from, to, Money.Of(1m, from.Currency), "FX", SpendingLimits.None, "a", Now));
 
-        Assert.Equal(DomainErrorCodes.CurrencyMismatch, ex.Code);
+        Assert.Equal(ErrorCodes.CurrencyMismatch, ex.Code);
         Assert.Equal(DomainErrorKind.RuleViolation, ex.Kind);
         Assert.Equal("EUR", ex.Details["fromCurrency"]);
         Assert.Equal("USD", ex.Details["toCurrency"]);
@@ -173,7 +173,7 @@ public class TransferTests
 
         var ex = Assert.Throws<DomainException>(() => Transfer.Execute(from, to, Money.Of(amount, from.Currency), "Bad", SpendingLimits.None, "a", Now));
 
-        Assert.Equal(DomainErrorCodes.InvalidAmount, ex.Code);
+        Assert.Equal(ErrorCodes.InvalidAmount, ex.Code);
         AssertUntouched(from, 50m, 1);
         AssertUntouched(to, 0m, 0);
     }
@@ -188,7 +188,7 @@ public class TransferTests
         var ex = Assert.Throws<DomainException>(() => Transfer.Execute(from, to, Money.Of(1m, from.Currency), new string('d', 501), SpendingLimits.None, "a", Now));
 
         Assert.Equal(500, transfer.Description.Length);
-        Assert.Equal(DomainErrorCodes.InvalidArgument, ex.Code);
+        Assert.Equal(ErrorCodes.InvalidArgument, ex.Code);
         AssertUntouched(from, 49m, 2);
         AssertUntouched(to, 1m, 1);
     }

@@ -28,7 +28,7 @@ public class FleetFundingTests
         FleetFunding.EnsureCanRun(wallet, [Small], 730);
         var ex = Assert.Throws<DomainException>(() => FleetFunding.EnsureCanRun(wallet, [Small, Small], 730));
 
-        Assert.Equal(DomainErrorCodes.InsufficientFunds, ex.Code);
+        Assert.Equal(ErrorCodes.InsufficientFunds, ex.Code);
         Assert.Equal(300.00m, ex.Details["required"]);
         Assert.Equal(200.00m, ex.Details["available"]);
     }
@@ -41,6 +41,6 @@ public class FleetFundingTests
 
         var ex = Assert.Throws<DomainException>(() => FleetFunding.EnsureCanRun(wallet, [Small], 730));
 
-        Assert.Equal(DomainErrorCodes.WalletFrozen, ex.Code);
+        Assert.Equal(ErrorCodes.WalletFrozen, ex.Code);
     }
 }

@@ -39,7 +39,7 @@ public class VirtualMachineTransitionTests
     public void Provisioning_needs_a_name(string name)
     {
         var ex = Assert.Throws<DomainException>(() => VirtualMachine.Provision(Guid.NewGuid(), Guid.NewGuid(), name, "Small", T0));
-        Assert.Equal(DomainErrorCodes.InvalidArgument, ex.Code);
+        Assert.Equal(ErrorCodes.InvalidArgument, ex.Code);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public class VirtualMachineTransitionTests
         Assert.True(settlement.IsEmpty);
         Assert.Equal(Hour10, vm.BilledThrough);
         Assert.Equal("Small", vm.PeakSize);
-        AssertConflict(VmErrorCodes.InvalidState, () => vm.Stop(Prices, T0.AddMinutes(11)));
+        AssertConflict(ErrorCodes.Conflict, () => vm.Stop(Prices, T0.AddMinutes(11)));
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public class VirtualMachineTransitionTests
     public void Start_is_refused_when_running_and_allowed_when_stopped_or_suspended()
     {
         var vm = NewVm();
-        AssertConflict(VmErrorCodes.InvalidState, () => vm.Start(Prices, T0));
+        AssertConflict(ErrorCodes.Conflict, () => vm.Start(Prices, T0));
 
         vm.Stop(Prices, T0);
         vm.Start(Prices, T0.AddMinutes(5));
@@ -142,7 +142,7 @@ public class VirtualMachineTransitionTests
         var vm = NewVm();
         vm.Stop(Prices, T0);
 
-        AssertConflict(VmErrorCodes.InvalidState, () => vm.Suspend(T0));
+        AssertConflict(ErrorCodes.Conflict, () => vm.Suspend(T0));
     }
 
     [Fact]
@@ -157,11 +157,11 @@ public class VirtualMachineTransitionTests
         Assert.Equal(T0.AddHours(2), vm.DeletedAt);
         Assert.Equal(Hour10.AddHours(3), vm.BilledThrough);
         Assert.Null(vm.PeakSize);
-        AssertConflict(VmErrorCodes.Deleted, () => vm.Stop(Prices, T0.AddHours(3)));
-        AssertConflict(VmErrorCodes.Deleted, () => vm.Start(Prices, T0.AddHours(3)));
-        AssertConflict(VmErrorCodes.Deleted, () => vm.Resize("Medium", Prices, T0.AddHours(3)));
-        AssertConflict(VmErrorCodes.Deleted, () => vm.Delete(Prices, T0.AddHours(3)));
-        AssertConflict(VmErrorCodes.Deleted, () => vm.Suspend(T0.AddHours(3)));
+        AssertConflict(ErrorCodes.VmDeleted, () => vm.Stop(Prices, T0.AddHours(3)));
+        AssertConflict(ErrorCodes.VmDeleted, () => vm.Start(Prices, T0.AddHours(3)));
+        AssertConflict(ErrorCodes.VmDeleted, () => vm.Resize("Medium", Prices, T0.AddHours(3)));
+        AssertConflict(ErrorCodes.VmDeleted, () => vm.Delete(Prices, T0.AddHours(3)));
+        AssertConflict(ErrorCodes.VmDeleted, () => vm.Suspend(T0.AddHours(3)));
         Assert.True(vm.SettleEndedHours(Prices, T0.AddHours(9)).IsEmpty);
     }
 

@@ -40,7 +40,7 @@ public sealed class WalletDailySpendingTests
         wallet.EnsureWithinDailySpending(40m, 100m, TestData.Now);
         var refused = Assert.Throws<DomainException>(() => wallet.EnsureWithinDailySpending(40.01m, 100m, TestData.Now));
 
-        Assert.Equal(DomainErrorCodes.DailyLimitExceeded, refused.Code);
+        Assert.Equal(ErrorCodes.DailyLimitExceeded, refused.Code);
         Assert.Equal(60m, refused.Details["spentToday"]);
     }
 }

@@ -13,7 +13,7 @@ public sealed class WalletFreezeTests
         wallet.Freeze();
         var refused = Assert.Throws<DomainException>(() =>
             wallet.Debit(1m, LedgerEntryType.Payment, TestData.AnyReference(), "x", "test", TestData.Now));
-        Assert.Equal(DomainErrorCodes.WalletFrozen, refused.Code);
+        Assert.Equal(ErrorCodes.WalletFrozen, refused.Code);
         wallet.Credit(5m, LedgerEntryType.Deposit, TestData.AnyReference(), "x", "test", TestData.Now);
         Assert.Equal(55m, wallet.Balance);
 

@@ -40,7 +40,7 @@ public sealed class WalletNamedMovementTests
 
         var ex = Assert.Throws<DomainException>(() => wallet.Pay(Eur(20.01m), "Second", null, Limits, "customer:a", Now));
 
-        Assert.Equal(DomainErrorCodes.DailyLimitExceeded, ex.Code);
+        Assert.Equal(ErrorCodes.DailyLimitExceeded, ex.Code);
         Assert.Equal(420m, wallet.Balance);
         Assert.Equal(80m, wallet.SpentOn(Now));
         Assert.Equal(2L, wallet.LastSequence);
@@ -54,7 +54,7 @@ public sealed class WalletNamedMovementTests
         var ex = Assert.Throws<DomainException>(() =>
             wallet.Pay(Eur(1000.01m), "Big", null, new SpendingLimits(1000m, null), "customer:a", Now));
 
-        Assert.Equal(SpendingLimits.AmountOverLimit, ex.Code);
+        Assert.Equal(ErrorCodes.AmountOverLimit, ex.Code);
         Assert.Equal(5000m, wallet.Balance);
     }
 
@@ -66,7 +66,7 @@ public sealed class WalletNamedMovementTests
 
         var ex = Assert.Throws<DomainException>(() => wallet.Pay(Eur(10.01m), "Too much", null, SpendingLimits.None, "customer:a", Now));
 
-        Assert.Equal(DomainErrorCodes.InsufficientFunds, ex.Code);
+        Assert.Equal(ErrorCodes.InsufficientFunds, ex.Code);
         Assert.Equal(50m, wallet.Balance);
     }
 
@@ -77,7 +77,7 @@ public sealed class WalletNamedMovementTests
 
         var ex = Assert.Throws<DomainException>(() => wallet.Pay(Money.Of(1m, "USD"), "FX", null, Limits, "customer:a", Now));
 
-        Assert.Equal(DomainErrorCodes.CurrencyMismatch, ex.Code);
+        Assert.Equal(ErrorCodes.CurrencyMismatch, ex.Code);
         Assert.Equal(50m, wallet.Balance);
     }
 
@@ -89,7 +89,7 @@ public sealed class WalletNamedMovementTests
 
         var ex = Assert.Throws<DomainException>(() => wallet.Pay(Eur(1m), "Frozen", null, Limits, "customer:a", Now));
 
-        Assert.Equal(DomainErrorCodes.WalletFrozen, ex.Code);
+        Assert.Equal(ErrorCodes.WalletFrozen, ex.Code);
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class WalletNamedMovementTests
 
         var ex = Assert.Throws<DomainException>(() => Transfer.Execute(from, to, Eur(40.01m), "Second", Limits, "customer:a", Now));
 
-        Assert.Equal(DomainErrorCodes.DailyLimitExceeded, ex.Code);
+        Assert.Equal(ErrorCodes.DailyLimitExceeded, ex.Code);
         Assert.Equal(440m, from.Balance);
         Assert.Equal(60m, to.Balance);
         Assert.Equal(60m, from.SpentOn(Now));
@@ -121,7 +121,7 @@ public sealed class WalletNamedMovementTests
         Assert.Equal(LedgerEntryType.Refund, entry.Type);
         Assert.Equal(entry.Id, refund.LedgerEntryId);
         Assert.Equal(20m, rest.Amount);
-        Assert.Equal(PaymentErrorCodes.RefundExceedsPayment, ex.Code);
+        Assert.Equal(ErrorCodes.RefundExceedsPayment, ex.Code);
         Assert.Equal(50m, wallet.Balance);
         Assert.Equal(PaymentStatus.Refunded, payment.Status);
     }
@@ -163,7 +163,7 @@ public sealed class WalletNamedMovementTests
         var ex = Assert.Throws<DomainException>(() =>
             wallet.Adjust(LedgerDirection.Debit, Eur(1000.01m), "Above the maximum", Limits, "admin:k", Now));
 
-        Assert.Equal(SpendingLimits.AmountOverLimit, ex.Code);
+        Assert.Equal(ErrorCodes.AmountOverLimit, ex.Code);
         Assert.Equal(750m, wallet.Balance);
         Assert.Equal(0m, wallet.SpentOn(Now));
     }

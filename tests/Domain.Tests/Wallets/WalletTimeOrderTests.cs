@@ -55,7 +55,7 @@ public sealed class WalletTimeOrderTests
 
         // The limit sees the 60 already spent on the day the entry will be stamped on; the old day's total is not reset.
         var refused = Assert.Throws<DomainException>(() => wallet.EnsureWithinDailySpending(50m, 100m, JustBeforeMidnight));
-        Assert.Equal(DomainErrorCodes.DailyLimitExceeded, refused.Code);
+        Assert.Equal(ErrorCodes.DailyLimitExceeded, refused.Code);
         Assert.Equal(60m, refused.Details["spentToday"]);
 
         wallet.Debit(30m, LedgerEntryType.Payment, TestData.AnyReference(), "x", "test", JustBeforeMidnight);

@@ -1,8 +1,10 @@
+using CleanWallet.Domain.Common;
 using CleanWallet.Api.Errors;
 using CleanWallet.Api.Security;
 using CleanWallet.Application.Integrity;
 using CleanWallet.Application.Integrity.Commands.RunIntegrityCheck;
 using CleanWallet.Application.Integrity.Queries.GetIntegrityReport;
+using CleanWallet.Application.Integrity.Queries.GetLatestIntegrityReport;
 using MediatR;
 
 namespace CleanWallet.Api.Endpoints.Integrity;
@@ -28,7 +30,7 @@ public static class IntegrityEndpoints
         checks.MapGet("/latest", async (IMediator mediator, HttpContext http, CancellationToken ct) =>
                 await mediator.Send(new GetLatestIntegrityReportQuery(), ct) is { } report
                     ? Results.Ok(report)
-                    : ProblemResponses.Result(http, StatusCodes.Status404NotFound, "not_found", "No integrity check has run yet."))
+                    : ProblemResponses.Result(http, StatusCodes.Status404NotFound, ErrorCodes.NotFound, "No integrity check has run yet."))
             .WithSummary("The report of the integrity check that finished last")
             .Produces<IntegrityReportDto>();
 

@@ -8,7 +8,7 @@ using CleanWallet.Application.Orders.Commands.ReturnOrder;
 using CleanWallet.Application.Orders.Queries.GetOrder;
 using CleanWallet.Application.Orders.Queries.ListOrders;
 using CleanWallet.Application.Common.Security;
-using CleanWallet.Application.Payments.Commands.RecordCardChargeOutcome;
+using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Domain.Orders;
 using MediatR;
 

@@ -1,6 +1,7 @@
 using CleanWallet.Api.Errors;
 using CleanWallet.Application.Payments;
 using CleanWallet.Domain.Payments;
+using CleanWallet.Domain.Common;
 
 namespace CleanWallet.Api.Endpoints.Payments;
 
@@ -16,7 +17,7 @@ public static class PaymentResults
     public static IResult Created(HttpContext http, PaymentDto payment)
     {
         if (payment.Status == nameof(PaymentStatus.Failed))
-            return ProblemResponses.Result(http, 422, payment.FailureCode ?? "payment_failed",
+            return ProblemResponses.Result(http, 422, payment.FailureCode ?? ErrorCodes.PaymentFailed,
                 "The card was declined; nothing was charged and no wallet moved.",
                 new Dictionary<string, object?> { ["paymentId"] = payment.Id, ["payment"] = payment });
 

@@ -1,5 +1,8 @@
 using CleanWallet.Api.Security;
+using CleanWallet.Application.Payments;
 using CleanWallet.Application.Payments.Commands.RefundPayment;
+using CleanWallet.Application.Payments.Queries.GetRefund;
+using CleanWallet.Application.Payments.Queries.ListRefunds;
 using MediatR;
 
 namespace CleanWallet.Api.Endpoints.Payments;

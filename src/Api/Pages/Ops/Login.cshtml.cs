@@ -1,5 +1,5 @@
 using CleanWallet.Api.Security;
-using CleanWallet.Infrastructure.Persistence;
+using CleanWallet.Application.ApiKeys;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -13,7 +13,7 @@ namespace CleanWallet.Api.Pages.Ops;
 /// posted form only: never from the query string, and a Bearer header is no login.
 /// </summary>
 [AllowAnonymous]
-public sealed class LoginModel(IOptions<AuthOptions> authOptions, WalletDbContext db, ILogger<LoginModel> logger) : PageModel
+public sealed class LoginModel(IOptions<AuthOptions> authOptions, IApiKeyStore keys, ILogger<LoginModel> logger) : PageModel
 {
     public const string RefusedMessage = "That key was not accepted: use a valid admin or ops API key.";
 
@@ -28,7 +28,7 @@ public sealed class LoginModel(IOptions<AuthOptions> authOptions, WalletDbContex
     {
         var key = string.IsNullOrWhiteSpace(apiKey)
             ? null
-            : await ApiKeyValidator.ValidateAsync(apiKey.Trim(), authOptions.Value, db, cancellationToken);
+            : await ApiKeyValidator.ValidateAsync(apiKey.Trim(), authOptions.Value, keys, cancellationToken);
         if (key is not { IsStaff: true })
         {
             // One message for a wrong key and a customer's key: the form tells an attacker nothing about which it was.

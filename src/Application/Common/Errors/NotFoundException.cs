@@ -4,8 +4,4 @@ namespace CleanWallet.Application.Common.Errors;
 
 /// <summary>Missing, or not the caller's: both are a 404 so that ids of other customers leak nothing.</summary>
 public sealed class NotFoundException(string resource, Guid id)
-    : DomainException(DomainErrorCodes.NotFound, $"{resource} {id} was not found.", DomainErrorKind.NotFound);
-
-public sealed class IdempotencyKeyReusedException()
-    : DomainException("idempotency_key_reused",
-        "This Idempotency-Key was already used with a different request. Use a new key for a new request.");
+    : DomainException(ErrorCodes.NotFound, $"{resource} {id} was not found.", DomainErrorKind.NotFound);

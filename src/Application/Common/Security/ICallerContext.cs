@@ -1,12 +1,5 @@
 namespace CleanWallet.Application.Common.Security;
 
-public enum CallerRole
-{
-    Customer,
-    Ops,
-    Admin,
-}
-
 /// <summary>Who is making the current request, as established by authentication.</summary>
 public interface ICallerContext
 {
@@ -35,11 +28,4 @@ public interface ICallerContext
 
     /// <summary>Set by the idempotency behaviour when the response is a replay of an earlier one.</summary>
     bool ResponseReplayed { get; set; }
-}
-
-public static class CallerContextExtensions
-{
-    /// <summary>Staff see everything; a customer sees only its own resources.</summary>
-    public static bool CanAccess(this ICallerContext caller, Guid customerId) =>
-        caller.Role == CallerRole.Admin || caller.Role == CallerRole.Ops || caller.CustomerId == customerId;
 }

@@ -53,17 +53,3 @@ public interface ICardGateway
 /// was asked may or may not have happened; asking again with the same idempotency key finds out without acting twice.
 /// </summary>
 public sealed class CardGatewayUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
-
-public static class CardDeclineCodes
-{
-    public const string CardDeclined = "card_declined";
-    /// <summary>The processor never saw the charge (reconciliation found nothing under its key): the card was not charged.</summary>
-    public const string NotCharged = "card_not_charged";
-}
-
-public static class CardRefundDeclineCodes
-{
-    public const string RefundDeclined = "refund_declined";
-    /// <summary>The processor refused the request itself (for example an unknown charge reference).</summary>
-    public const string RefundRejected = "refund_rejected";
-}

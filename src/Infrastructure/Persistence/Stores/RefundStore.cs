@@ -1,4 +1,4 @@
-using CleanWallet.Application.Payments.Commands.RefundPayment;
+using CleanWallet.Application.Payments;
 using CleanWallet.Domain.Payments;
 using Microsoft.EntityFrameworkCore;
 

@@ -27,6 +27,6 @@ public sealed class SetWalletFrozenHandler(IWalletStore wallets, AuditLog audit,
             wallet.Unfreeze();
         audit.Record(new AuditRecord(command.Frozen ? AdministrationAudit.Freeze : AdministrationAudit.Unfreeze,
             AdministrationAudit.WalletTarget, wallet.Id, Reason: command.Reason, Before: before, After: WalletAuditSnapshot.Of(wallet)));
-        return WalletDtos.From(wallet);
+        return WalletDto.From(wallet);
     }
 }

@@ -1,4 +1,4 @@
-using CleanWallet.Application.Access;
+using CleanWallet.Application.ApiKeys;
 using CleanWallet.Application.Audit;
 using CleanWallet.Application.Common;
 using CleanWallet.Application.Common.Messaging;

@@ -16,7 +16,7 @@ namespace CleanWallet.Application.ApiKeys.Commands.RevokeApiKey;
 /// </summary>
 public sealed record RevokeApiKeyCommand(Guid Id, Guid? CustomerId = null) : ICommand<ApiKeyDto>;
 
-public sealed class RevokeApiKeyHandler(IScopedApiKeyStore keys, IReadStore read, ICallerContext caller, AuditLog audit, TimeProvider clock)
+public sealed class RevokeApiKeyHandler(IApiKeyStore keys, IReadStore read, ICallerContext caller, AuditLog audit, TimeProvider clock)
     : IRequestHandler<RevokeApiKeyCommand, ApiKeyDto>
 {
     public async Task<ApiKeyDto> Handle(RevokeApiKeyCommand command, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace CleanWallet.Application.ApiKeys.Queries.GetApiKey;
 /// <summary>One key of the scope (the staff keys, or one customer's), without its secret.</summary>
 public sealed record GetApiKeyQuery(Guid Id, Guid? CustomerId = null) : IQuery<ApiKeyDto>;
 
-public sealed class GetApiKeyHandler(IScopedApiKeyStore keys, IReadStore read, ICallerContext caller) : IRequestHandler<GetApiKeyQuery, ApiKeyDto>
+public sealed class GetApiKeyHandler(IApiKeyStore keys, IReadStore read, ICallerContext caller) : IRequestHandler<GetApiKeyQuery, ApiKeyDto>
 {
     public async Task<ApiKeyDto> Handle(GetApiKeyQuery query, CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ namespace CleanWallet.Application.ApiKeys.Queries.ListApiKeys;
 /// <summary>The keys of the scope (the staff keys, or one customer's), revoked ones included, newest first.</summary>
 public sealed record ListApiKeysQuery(int Page, int PageSize, Guid? CustomerId = null) : IQuery<PagedResult<ApiKeyDto>>, IPagedQuery;
 
-public sealed class ListApiKeysHandler(IScopedApiKeyStore keys, IReadStore read, ICallerContext caller)
+public sealed class ListApiKeysHandler(IApiKeyStore keys, IReadStore read, ICallerContext caller)
     : IRequestHandler<ListApiKeysQuery, PagedResult<ApiKeyDto>>
 {
     public async Task<PagedResult<ApiKeyDto>> Handle(ListApiKeysQuery query, CancellationToken cancellationToken)

@@ -1,4 +1,4 @@
-using CleanWallet.Application.Access;
+using CleanWallet.Application.ApiKeys;
 using CleanWallet.Application.Common;
 using CleanWallet.Application.Common.Messaging;
 using CleanWallet.Application.Common.Persistence;

@@ -4,7 +4,7 @@ using CleanWallet.Application.Common.Errors;
 using CleanWallet.Application.Common.Messaging;
 using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Application.Common.Security;
-using CleanWallet.Application.Payments.Commands.RefundPayment;
+using CleanWallet.Application.Payments;
 using MediatR;
 using Microsoft.Extensions.Options;
 

@@ -2,7 +2,6 @@ using CleanWallet.Application.Common.Errors;
 using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Application.Orders.Commands.RecordFulfilmentOutcome;
 using CleanWallet.Application.Orders.Fulfilment;
-using CleanWallet.Application.Payments.Commands.RecordCardChargeOutcome;
 using CleanWallet.Domain.Orders;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;

@@ -6,7 +6,6 @@ using CleanWallet.Application.Common.Messaging;
 using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Application.Holds;
 using CleanWallet.Application.Orders.Fulfilment;
-using CleanWallet.Application.Payments.Commands.RecordCardChargeOutcome;
 using CleanWallet.Domain.Orders;
 using MediatR;
 using Microsoft.Extensions.Logging;

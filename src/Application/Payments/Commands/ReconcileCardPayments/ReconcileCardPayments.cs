@@ -1,6 +1,7 @@
 using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Application.Payments.Commands.RecordCardChargeOutcome;
 using CleanWallet.Application.Payments.Gateway;
+using CleanWallet.Domain.Common;
 using CleanWallet.Domain.Payments;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,7 +53,7 @@ public sealed class ReconcileCardPaymentsHandler(
             try
             {
                 var charge = await gateway.FindChargeAsync(payment.Key, cancellationToken)
-                             ?? CardChargeResult.Decline(CardDeclineCodes.NotCharged);
+                             ?? CardChargeResult.Decline(ErrorCodes.CardNotCharged);
                 await using var scope = scopes.CreateAsyncScope();
                 var settled = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(
                     new RecordCardChargeOutcomeCommand(payment.Id, charge, Actor), cancellationToken);

@@ -5,15 +5,13 @@ using CleanWallet.Application.Common.Errors;
 using CleanWallet.Application.Common.Messaging;
 using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Application.Payments.Gateway;
+using CleanWallet.Domain.Common;
 using CleanWallet.Domain.Payments;
 using CleanWallet.Domain.Wallets;
 using MediatR;
 using Microsoft.Extensions.Logging;
 
 namespace CleanWallet.Application.Payments.Commands.RecordCardChargeOutcome;
-
-/// <summary>The client's idempotency key whose stored answer becomes the final one once the outcome is recorded.</summary>
-public sealed record IdempotentAnswer(string Owner, string Key);
 
 /// <summary>
 /// The second phase of a card charge, in its own transaction: what the card processor answered is recorded on the Pending
@@ -50,7 +48,7 @@ public sealed class RecordCardChargeOutcomeHandler(
         var outcome = command.Outcome;
 
         if (!outcome.Approved)
-            payment.MarkDeclined(outcome.DeclineCode, CardDeclineCodes.CardDeclined, now);
+            payment.MarkDeclined(outcome.DeclineCode, ErrorCodes.CardDeclined, now);
         else if (outcome.Amount is { } charged && !payment.ConfirmProcessorCharge(charged, outcome.Currency ?? string.Empty, now))
             logger.LogError("Card payment {PaymentId} is left Pending and flagged: {Mismatch}", payment.Id, payment.GatewayMismatch);
         else if (wallet is not null)

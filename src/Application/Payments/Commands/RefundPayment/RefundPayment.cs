@@ -40,7 +40,7 @@ public sealed class RefundPaymentHandler(
                       ?? throw new NotFoundException("Payment", command.PaymentId);
 
         if (payment.IsCardTopUp)
-            throw new DomainException(PaymentErrorCodes.RefundNotSupported,
+            throw new DomainException(ErrorCodes.RefundNotSupported,
                 "This payment is a card top-up whose money was credited to a wallet; top-ups are not refundable through this endpoint. " +
                 "Use a wallet adjustment if the money must be taken back.",
                 details: new Dictionary<string, object?> { ["paymentId"] = payment.Id, ["walletId"] = payment.WalletId });
@@ -74,7 +74,7 @@ public sealed class RefundPaymentHandler(
             // The same key on the same payment after the key expired (housekeeping forgot it) names the refund it made
             // then: the processor would answer that old refund again, so recording it as a new one would be wrong.
             if (await refunds.ExistsAsync(refundId, cancellationToken))
-                throw new DomainException("idempotency_key_reused",
+                throw new DomainException(ErrorCodes.IdempotencyKeyReused,
                     $"This Idempotency-Key already made refund {refundId} of this payment (the key has since expired); use a new key for a new refund.",
                     details: new Dictionary<string, object?> { ["refundId"] = refundId, ["paymentId"] = payment.Id });
             var result = await gateway.RefundAsync(
@@ -83,7 +83,7 @@ public sealed class RefundPaymentHandler(
                 cancellationToken);
             if (!result.Approved)
                 throw new DomainException(
-                    result.DeclineCode is { } code && PaymentRecord.IsUsableCode(code) ? code : CardRefundDeclineCodes.RefundDeclined,
+                    result.DeclineCode is { } code && PaymentRecord.IsUsableCode(code) ? code : ErrorCodes.RefundDeclined,
                     "The card processor refused the refund; nothing was refunded or recorded.",
                     details: new Dictionary<string, object?> { ["paymentId"] = payment.Id });
             refund = Refund.ToCard(refundId, payment, amount, command.Reason, result.GatewayReference, caller.Actor, now);

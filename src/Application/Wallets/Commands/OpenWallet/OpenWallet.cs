@@ -35,7 +35,7 @@ public sealed class OpenWalletHandler(
         var wallet = Wallet.OpenAnother(customer, held, command.Currency, clock.StorableNow());
         wallets.Add(wallet);
 
-        var dto = WalletDtos.From(wallet);
+        var dto = WalletDto.From(wallet);
         if (caller.Role == CallerRole.Admin)
             audit.Record(new AuditRecord(AdministrationAudit.Open, AdministrationAudit.WalletTarget, wallet.Id, Currency: wallet.Currency,
                 After: dto));

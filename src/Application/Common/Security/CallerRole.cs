@@ -1,0 +1,8 @@
+namespace CleanWallet.Application.Common.Security;
+
+public enum CallerRole
+{
+    Customer,
+    Ops,
+    Admin,
+}
