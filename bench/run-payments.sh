@@ -320,7 +320,7 @@ if ((PROFILE)) && [[ -f "$TRACE" ]]; then
     echo "### Profile ($(basename "$TRACE"), $(field profiled s201 | awk -v d="$(field profiled duration_us)" '{printf "%.0f", $1/(d/1e6)}') payments/s while tracing)"
     echo
     echo '```'
-    dotnet tool run dotnet-trace -- convert "$TRACE" --format Speedscope -o "${TRACE%.nettrace}.speedscope.json" >/dev/null 2>&1 || true
+    dotnet tool run dotnet-trace -- convert "$TRACE" --format Speedscope -o "${TRACE%.nettrace}" >/dev/null 2>&1 || true
     python3 "$SCRIPT_DIR/payments/trace_top.py" "${TRACE%.nettrace}.speedscope.json" 25 2>&1 || true
     echo '```'
     echo
