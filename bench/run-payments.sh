@@ -30,7 +30,7 @@
 # limit with RateLimiting__PermitsPerMinute (default here 10000000, override with BENCH_PERMITS_PER_MINUTE) so that a
 # single hot wallet's key is not throttled; authentication and every other check stay as in production.
 # Knobs: BENCH_DURATION (seconds per load, default 20), BENCH_WALLETS (default 1000), BENCH_API_PORT (5098),
-# BENCH_PG_PORT (55499), BENCH_SKIP_BUILD=1.
+# BENCH_PG_PORT (55499), BENCH_SKIP_BUILD=1, BENCH_WAIT_LOAD / BENCH_WAIT_MAX (wait for a quieter machine first).
 set -euo pipefail
 
 SCRIPT_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)"
@@ -120,6 +120,17 @@ fi
 API_DIR="$REPO_ROOT/src/Api/bin/Release/net10.0"
 [[ -f "$API_DIR/CleanWallet.Api.dll" ]] || { log "$API_DIR/CleanWallet.Api.dll not found"; exit 1; }
 
+# Other work on the machine skews every figure: BENCH_WAIT_LOAD=X waits (at most BENCH_WAIT_MAX s, default 900) until
+# the 1-minute load average is below X before measuring.
+if [[ -n "${BENCH_WAIT_LOAD:-}" ]]; then
+  waited=0
+  while awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v x="$BENCH_WAIT_LOAD" 'BEGIN { exit !(l >= x) }' \
+        && ((waited < ${BENCH_WAIT_MAX:-900})); do
+    ((waited % 60 == 0)) && log "waiting for a load average below $BENCH_WAIT_LOAD (now $(loadavg))"
+    sleep 5; waited=$((waited + 5))
+  done
+fi
+
 # --- 2. PostgreSQL -----------------------------------------------------------------------------------------------------
 log "machine: $(nproc) cores; load average at start $(loadavg)"
 chown postgres "$WORK"
@@ -205,16 +216,16 @@ hwm() { awk '/^VmHWM/ {print $2}' "/proc/$API_PID/status"; }
 # wrk_run <label> <mode> <wallet file> <rate> <duration>: prints the CWRESULT line, records it with CPU and memory.
 wrk_run() {
   local label=$1 mode=$2 file=$3 rate=$4 dur=$5 out line
-  local api0 pg0 api1 pg1
+  local api0 pg0 api1 pg1 cl0 cl1
   rss_start
-  api0=$(proc_ticks "$API_PID"); pg0=$(pg_ticks)
+  api0=$(proc_ticks "$API_PID"); pg0=$(pg_ticks); cl0=$(awk '{print $16+$17}' /proc/$$/stat)
   out="$(CW_MODE="$mode" CW_WALLETS="$file" CW_RUN="$label-$STAMP" CW_RATE="$rate" CW_THREADS=$THREADS \
     wrk -t $THREADS -c $CONNS -d "${dur}s" --timeout 10s -s "$LUA" "$API_URL" 2>&1)" || { log "wrk failed: $out"; exit 1; }
-  api1=$(proc_ticks "$API_PID"); pg1=$(pg_ticks)
+  api1=$(proc_ticks "$API_PID"); pg1=$(pg_ticks); cl1=$(awk '{print $16+$17}' /proc/$$/stat)
   local rss; rss=$(rss_stop)
   line="$(grep '^CWRESULT' <<<"$out" | head -n 1)"
   [[ -n "$line" ]] || { log "wrk printed no result: $out"; exit 1; }
-  line="$line label=$label rate_target=$rate rss_max_kb=${rss:-0} hwm_kb=$(hwm) api_cpu_pct=$(( (api1 - api0) * 100 / HZ / dur )) pg_cpu_pct=$(( (pg1 - pg0) * 100 / HZ / dur )) load=$(loadavg | tr ' ' '/')"
+  line="$line label=$label rate_target=$rate rss_max_kb=${rss:-0} hwm_kb=$(hwm) api_cpu_pct=$(( (api1 - api0) * 100 / HZ / dur )) pg_cpu_pct=$(( (pg1 - pg0) * 100 / HZ / dur )) wrk_cpu_pct=$(( (cl1 - cl0) * 100 / HZ / dur )) load=$(loadavg | tr ' ' '/')"
   echo "$line" >>"$RAW"
   echo "$line" >&2
 }
@@ -304,7 +315,7 @@ MANY=$(rps pay_many); HOT=$(rps pay_hot)
   echo "| API \`GET /wallets/{id}\` | $(rps get_wallet s200) /s (p50 $(ms get_wallet p50_us) ms, p99 $(ms get_wallet p99_us) ms) | — |"
   echo "| API \`GET /wallets/{id}/transactions\` (first page) | $(rps get_history s200) /s (p50 $(ms get_history p50_us) ms, p99 $(ms get_history p99_us) ms) | — |"
   echo "| API resident memory during the load (max VmRSS sampled / VmHWM) | $(( $(field pay_many rss_max_kb) / 1024 )) MB / $(( $(field pay_many hwm_kb) / 1024 )) MB | $(( $(field pay_hot rss_max_kb) / 1024 )) MB / $(( $(field pay_hot hwm_kb) / 1024 )) MB |"
-  echo "| CPU during the payments (API / PostgreSQL, % of one core) | $(field pay_many api_cpu_pct)% / $(field pay_many pg_cpu_pct)% | $(field pay_hot api_cpu_pct)% / $(field pay_hot pg_cpu_pct)% |"
+  echo "| CPU during the payments (API / PostgreSQL / wrk, % of one core) | $(field pay_many api_cpu_pct)% / $(field pay_many pg_cpu_pct)% / $(field pay_many wrk_cpu_pct)% | $(field pay_hot api_cpu_pct)% / $(field pay_hot pg_cpu_pct)% / $(field pay_hot wrk_cpu_pct)% |"
   echo "| ratio API / one-call anchor | $(ratio "$MANY" "$ANCHOR_fn_many") | $(ratio "$HOT" "$ANCHOR_fn_hot") |"
   echo "| ratio API / 7-round-trip anchor | $(ratio "$MANY" "$ANCHOR_rt_many") | $(ratio "$HOT" "$ANCHOR_rt_hot") |"
   echo
