@@ -52,7 +52,7 @@ while (($#)); do
     --wallets) NWALLETS="$2"; shift 2 ;;
     --profile) PROFILE=1; shift ;;
     --skip-build) SKIP_BUILD=1; shift ;;
-    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
     *) echo "run-payments: unknown argument $1" >&2; exit 2 ;;
   esac
 done
