@@ -280,6 +280,10 @@ MISMATCHED="$(psql_q -d cleanwallet -Atc "
 DB_PAYMENTS="$(psql_q -d cleanwallet -Atc "SELECT count(*) FROM payments WHERE method = 'Wallet' AND description = 'bench'")"
 DB_PAID="$(psql_q -d cleanwallet -Atc "SELECT count(*) FROM payments p JOIN ledger_entries l ON l.id = p.ledger_entry_id WHERE p.method = 'Wallet' AND p.description = 'bench' AND p.status = 'Paid'")"
 LOGGED_201="$(grep -c 'POST /api/v1/wallets/[0-9a-f-]*/payments responded 201' "$API_LOG" || true)"
+# Statuses other than 2xx the API logged for /api/ requests: wrk abandons the requests in flight when a run ends, and
+# the API logs those as 499 (client closed) or, when the abort hit while reading the body, 400.
+API_NON2XX="$(grep -o 'HTTP [A-Z]* /api/[^ ]* responded [013-9][0-9][0-9]' "$API_LOG" | awk '{print $NF}' | sort | uniq -c \
+  | awk '{printf "%s%s× %s", (NR > 1 ? ", " : ""), $1, $2}')"
 WRK_201=0; NON2XX=""
 for label in warmup pay_many pay_hot pay_half profiled; do
   l="$(grep " label=$label " "$RAW" | tail -n 1 || true)"
@@ -303,6 +307,10 @@ RUNS=$( ((PROFILE)) && echo 5 || echo 4)
 if ((CUTOFF < 0 || CUTOFF > CONNS * RUNS)); then MONEY_OK=0; fi
 
 # --- 6. table --------------------------------------------------------------------------------------------------------
+# CPU time per successful payment, from the CPU share of a run and its rate.
+cpu_ms() { awk -v c="$(field "$1" "$2")" -v r="$(rps "$1")" 'BEGIN { if (r > 0) printf "%.2f", c * 10 / r; else print "n/a" }'; }
+anchor_cpu_ms() { awk -v c="$(sed -n "s/^anchor $1 .* pg_cpu_pct=\([0-9]*\).*/\1/p" "$RAW")" -v r="$(sed -n "s/^anchor $1 .* tps=\([0-9.]*\).*/\1/p" "$RAW")" \
+  'BEGIN { if (r > 0) printf "%.2f", c * 10 / r; else print "n/a" }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f×", a / b; else print "n/a" }'; }
 MANY=$(rps pay_many); HOT=$(rps pay_hot)
 {
@@ -320,10 +328,11 @@ MANY=$(rps pay_many); HOT=$(rps pay_hot)
   echo "| API \`GET /wallets/{id}/transactions\` (first page) | $(rps get_history s200) /s (p50 $(ms get_history p50_us) ms, p99 $(ms get_history p99_us) ms) | — |"
   echo "| API resident memory during the load (max VmRSS sampled / VmHWM) | $(( $(field pay_many rss_max_kb) / 1024 )) MB / $(( $(field pay_many hwm_kb) / 1024 )) MB | $(( $(field pay_hot rss_max_kb) / 1024 )) MB / $(( $(field pay_hot hwm_kb) / 1024 )) MB |"
   echo "| CPU during the payments (API / PostgreSQL / wrk, % of one core) | $(field pay_many api_cpu_pct)% / $(field pay_many pg_cpu_pct)% / $(field pay_many wrk_cpu_pct)% | $(field pay_hot api_cpu_pct)% / $(field pay_hot pg_cpu_pct)% / $(field pay_hot wrk_cpu_pct)% |"
+  echo "| CPU per payment (API / PostgreSQL, ms; anchors: PostgreSQL only) | API $(cpu_ms pay_many api_cpu_pct) / $(cpu_ms pay_many pg_cpu_pct) ms; one call $(anchor_cpu_ms fn_many), 7 trips $(anchor_cpu_ms rt_many) ms | API $(cpu_ms pay_hot api_cpu_pct) / $(cpu_ms pay_hot pg_cpu_pct) ms; one call $(anchor_cpu_ms fn_hot), 7 trips $(anchor_cpu_ms rt_hot) ms |"
   echo "| ratio API / one-call anchor | $(ratio "$MANY" "$ANCHOR_fn_many") | $(ratio "$HOT" "$ANCHOR_fn_hot") |"
   echo "| ratio API / 7-round-trip anchor | $(ratio "$MANY" "$ANCHOR_rt_many") | $(ratio "$HOT" "$ANCHOR_rt_hot") |"
   echo
-  echo "Money check: $( ((MONEY_OK)) && echo OK || echo FAILED ). Integrity check through the API: $INTEGRITY; wallets whose balance differs from their ledger sum: $MISMATCHED; wallet payments in the database: $DB_PAYMENTS (Paid with a ledger entry: $DB_PAID); 201s logged by the API: $LOGGED_201; 201s counted by wrk: $WRK_201 (the difference, $CUTOFF, is requests in flight when wrk cut each of the $RUNS payment runs off: at most $CONNS each); non-2xx / socket errors: ${NON2XX:-none}."
+  echo "Money check: $( ((MONEY_OK)) && echo OK || echo FAILED ). Integrity check through the API: $INTEGRITY; wallets whose balance differs from their ledger sum: $MISMATCHED; wallet payments in the database: $DB_PAYMENTS (Paid with a ledger entry: $DB_PAID); 201s logged by the API: $LOGGED_201; 201s counted by wrk: $WRK_201 (the difference, $CUTOFF, is requests in flight when wrk cut each of the $RUNS payment runs off: at most $CONNS each); non-2xx / socket errors seen by wrk: ${NON2XX:-none}; non-2xx the API logged for /api/: ${API_NON2XX:-none} (requests wrk abandoned when a run ended are logged as 499, or 400 when the abort hit the body read)."
 } >"$OUT_MD"
 cat "$OUT_MD"
 log "table written to $OUT_MD (raw figures: $RAW)"
