@@ -301,6 +301,7 @@ for label in get_wallet get_history; do
   other="$(tr ' ' '\n' <<<"$l" | grep -E '^s[0-9]{3}=' | grep -v '^s2' | tr '\n' ' ' || true)"
   [[ -n "$other" ]] && NON2XX+="$label: $other; "
 done
+NON2XX="${NON2XX%; }"
 MONEY_OK=1
 [[ "$MISMATCHED" == 0 && "$ISSUES" == 0 ]] || MONEY_OK=0
 [[ "$DB_PAYMENTS" == "$DB_PAID" ]] || MONEY_OK=0
