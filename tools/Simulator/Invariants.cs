@@ -11,6 +11,16 @@ public sealed class SimulationCounters
 {
     private readonly SortedDictionary<string, long> _counts = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, long> _refusals = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, (long Count, TimeSpan Total)> _timings = new(StringComparer.Ordinal);
+
+    /// <summary>Wall-clock time spent per kind of work (not part of the deterministic figures).</summary>
+    public void Timed(string what, TimeSpan elapsed)
+    {
+        var (count, total) = _timings.GetValueOrDefault(what);
+        _timings[what] = (count + 1, total + elapsed);
+    }
+
+    public IReadOnlyDictionary<string, (long Count, TimeSpan Total)> Timings => _timings;
 
     public void Count(string what) => _counts[what] = Get(what) + 1;
 
@@ -56,6 +66,7 @@ public sealed record SimulationResult(
     string LedgerHash,
     IReadOnlyDictionary<string, long> Counts,
     IReadOnlyDictionary<string, long> Refusals,
+    IReadOnlyDictionary<string, (long Count, TimeSpan Total)> Timings,
     TimeSpan RunTime)
 {
     /// <summary>Every figure that must repeat for the same seed (everything but the run time and the command counters' timing-free twins).</summary>
@@ -73,7 +84,7 @@ public sealed record SimulationResult(
     {
         var o = Options;
         output.WriteLine();
-        output.WriteLine($"Simulation summary — seed {o.Seed}, {o.Companies} companies, {o.Months} month(s) from {o.Start:yyyy-MM-dd} to {o.End:yyyy-MM-dd}");
+        output.WriteLine($"Simulation summary — seed {o.Seed}, {o.Companies} companies, {o.Length} from {o.Start:yyyy-MM-dd} to {o.End:yyyy-MM-dd}");
         output.WriteLine($"  customers              {Customers} ({Resellers} resellers funding others by transfer), wallets {Wallets}");
         output.WriteLine($"  VMs                    {VmsCreated} provisioned, {VmsRunningAtEnd} running at the end");
         output.WriteLine($"  VM-hours billed        {VmHoursBilled:N0} in {BillingRuns:N0} billing runs; VMs suspended for want of funds: {VmsSuspended}");
@@ -91,6 +102,8 @@ public sealed record SimulationResult(
         output.WriteLine("  expected refusals      " + (Refusals.Count == 0 ? "none" : string.Join(", ", Refusals.Select(r => $"{r.Key} ×{r.Value}"))));
         output.WriteLine($"  ledger hash            {LedgerHash}");
         output.WriteLine($"  run time               {RunTime:hh\\:mm\\:ss\\.f}");
+        output.WriteLine("  where the time went    " + string.Join(", ", Timings.OrderByDescending(t => t.Value.Total)
+            .Select(t => $"{t.Key} {t.Value.Total.TotalSeconds:0.0} s/{t.Value.Count}")));
     }
 }
 
@@ -213,28 +226,37 @@ public sealed partial class Invariants(string connectionString)
             LedgerHash: await LedgerHashAsync(connection),
             Counts: new SortedDictionary<string, long>(counters.Counts.ToDictionary(), StringComparer.Ordinal),
             Refusals: new SortedDictionary<string, long>(counters.Refusals.ToDictionary(), StringComparer.Ordinal),
+            Timings: counters.Timings.ToDictionary(),
             RunTime: elapsed);
     }
 
     /// <summary>
-    /// SHA-256 over the whole ledger by content, never by id: (customer name, currency, sequence, type, amount, balance after,
-    /// created at, description with ids masked), in that order.
+    /// SHA-256 over the whole ledger by content, never by id: per customer (by name) and currency, every entry's instant,
+    /// type, description (ids masked), amount and the balance after the last entry of its instant. Entries of one
+    /// instant are compared as a set: a billing run writes a wallet's usage entries in the order of its VMs' ids, which are
+    /// random, so their sequence numbers (and the balances between them) differ from run to run while the ledger does not.
     /// </summary>
     private static async Task<string> LedgerHashAsync(NpgsqlConnection connection)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await using var command = new NpgsqlCommand("""
-            SELECT c.name, w.currency, e.sequence, e.type, e.amount, e.balance_after, e.created_at, e.description
+            SELECT c.name, w.currency, e.created_at, e.type, e.description, e.amount,
+                   first_value(e.balance_after) OVER (PARTITION BY e.wallet_id, e.created_at ORDER BY e.sequence DESC)
             FROM ledger_entries e JOIN wallets w ON w.id = e.wallet_id JOIN customers c ON c.id = w.customer_id
-            ORDER BY c.name COLLATE "C", w.currency, e.sequence
+            ORDER BY c.name COLLATE "C", w.currency, e.created_at, e.type COLLATE "C", e.description COLLATE "C", e.amount
             """, connection);
         await using var reader = await command.ExecuteReaderAsync();
+        // CW_SIM_LEDGER_DUMP=<file> writes the hashed lines, to compare two runs line by line.
+        await using var dump = Environment.GetEnvironmentVariable("CW_SIM_LEDGER_DUMP") is { Length: > 0 } path ? new StreamWriter(path) : null;
         while (await reader.ReadAsync())
         {
-            var line = string.Join('|', reader.GetString(0), reader.GetString(1), reader.GetInt64(2).ToString(CultureInfo.InvariantCulture),
-                reader.GetString(3), reader.GetDecimal(4).ToString(CultureInfo.InvariantCulture), reader.GetDecimal(5).ToString(CultureInfo.InvariantCulture),
-                reader.GetFieldValue<DateTimeOffset>(6).UtcTicks.ToString(CultureInfo.InvariantCulture), Ids().Replace(reader.GetString(7), "<id>")) + "\n";
+            var line = string.Join('|', reader.GetString(0), reader.GetString(1),
+                reader.GetFieldValue<DateTimeOffset>(2).UtcTicks.ToString(CultureInfo.InvariantCulture), reader.GetString(3),
+                Ids().Replace(reader.GetString(4), "<id>"), reader.GetDecimal(5).ToString(CultureInfo.InvariantCulture),
+                reader.GetDecimal(6).ToString(CultureInfo.InvariantCulture)) + "\n";
             hash.AppendData(Encoding.UTF8.GetBytes(line));
+            if (dump is not null)
+                await dump.WriteAsync(line);
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }

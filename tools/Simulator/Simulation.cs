@@ -30,9 +30,12 @@ public sealed record SimulationOptions
 {
     public int Companies { get; init; } = 100;
     public int Months { get; init; } = 6;
+    /// <summary>When set, the run lasts this many days instead of <see cref="Months"/> (short runs for tests).</summary>
+    public int? Days { get; init; }
     public int Seed { get; init; } = 1;
     public DateTimeOffset Start { get; init; } = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    public DateTimeOffset End => Start.AddMonths(Months);
+    public string Length => Days is { } d ? $"{d} day(s)" : $"{Months} month(s)";
+    public DateTimeOffset End => Days is { } days ? Start.AddDays(days) : Start.AddMonths(Months);
 }
 
 /// <summary>An invariant broken or an unexpected exception: the run stops here. The message names seed and simulated time.</summary>
@@ -85,7 +88,7 @@ public sealed class Simulation
     {
         var watch = Stopwatch.StartNew();
         _companies = Population.Generate(_random, _options.Companies);
-        _out.WriteLine($"Simulating {_companies.Count} companies from {_options.Start:yyyy-MM-dd} for {_options.Months} month(s), seed {_options.Seed}.");
+        _out.WriteLine($"Simulating {_companies.Count} companies from {_options.Start:yyyy-MM-dd} for {_options.Length}, seed {_options.Seed}.");
 
         // Companies join over the first two weeks (or the first quarter of a shorter run).
         var joinWindowHours = Math.Max(1, Math.Min(14 * 24, (int)(_options.End - _options.Start).TotalHours / 4));
@@ -428,9 +431,11 @@ public sealed class Simulation
     {
         await using var scope = _host.Services.CreateAsyncScope();
         var runner = scope.ServiceProvider.GetRequiredService<JobRunner>();
+        var started = Stopwatch.GetTimestamp();
         try
         {
             await runner.RunScheduledOccurrenceAsync(job, scheduledAt, CancellationToken.None);
+            _counters.Timed($"job {job}", Stopwatch.GetElapsedTime(started));
         }
         catch (Exception ex)
         {
@@ -442,7 +447,9 @@ public sealed class Simulation
     private async Task DailyCheckAsync(DateTimeOffset at)
     {
         await RunJobAsync("integrity", at);
+        var started = Stopwatch.GetTimestamp();
         var problems = await _invariants.CheckAsync(Now);
+        _counters.Timed("invariant checks", Stopwatch.GetElapsedTime(started));
         _counters.Count("invariants.checked");
         if (_host.Errors.Count > 0)
             problems.Add($"the application logged {_host.Errors.Count} error(s), first: {string.Join(" | ", _host.Errors.First)}");
@@ -455,6 +462,7 @@ public sealed class Simulation
     /// <summary>Reads every wallet's figures and every VM's status and size after the billing run (which suspends).</summary>
     private async Task RefreshAsync()
     {
+        var started = Stopwatch.GetTimestamp();
         var wallets = new Dictionary<Guid, (decimal Balance, decimal Available, bool Frozen)>();
         var vms = new Dictionary<Guid, (string Status, string Size)>();
         await using (var connection = new NpgsqlConnection(_host.ConnectionString))
@@ -480,6 +488,7 @@ public sealed class Simulation
                     vm.Status = "Deleted";
             c.Vms.RemoveAll(v => v.Status == "Deleted");
         }
+        _counters.Timed("hourly read-back", Stopwatch.GetElapsedTime(started));
     }
 
     // ----------------------------------------------------------------------------------------------------------------
@@ -511,9 +520,11 @@ public sealed class Simulation
         as_(scope.ServiceProvider.GetRequiredService<SimulatedCaller>());
         var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
         _counters.Count("commands");
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var result = await mediator.Send(request, CancellationToken.None);
+            _counters.Timed("commands", Stopwatch.GetElapsedTime(started));
             _counters.Count(kind);
             return result;
         }
@@ -530,5 +541,5 @@ public sealed class Simulation
 
     private SimulationFailedException Failure(string what, Exception? inner = null) =>
         new($"Simulation failed at simulated time {Now:yyyy-MM-dd HH:mm:ss}Z (seed {_options.Seed}, {_options.Companies} companies, " +
-            $"{_options.Months} month(s)): {what}{(inner is null ? "" : $": {inner.GetType().Name}: {inner.Message}")}", inner);
+            $"{_options.Length}): {what}{(inner is null ? "" : $": {inner.GetType().Name}: {inner.Message}")}", inner);
 }

@@ -73,6 +73,8 @@ public sealed class SimulationHost : IAsyncDisposable
             var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
             if (configuration.GetValue("Database:MigrateOnStartup", true))
                 await provider.GetRequiredService<MigrationRunner>().ApplyAsync();
+            // Hangfire's storage prepares its schema when first built, as at the API's start: housekeeping reads its server roll.
+            provider.GetRequiredService<Hangfire.JobStorage>();
             return new SimulationHost(provider, clock, fakes, errors, connectionString);
         }
         catch
