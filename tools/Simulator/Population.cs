@@ -34,6 +34,8 @@ public sealed class Company
     public required double Scale { get; init; }
     /// <summary>How readily it tops up when running low (0..1): the careless ones run out and get suspended.</summary>
     public required double Diligence { get; init; }
+    /// <summary>Tops up barely the month its fleet needs, pays an onboarding fee at once and runs out within weeks.</summary>
+    public bool StartUp { get; init; }
     public bool IsReseller { get; set; }
     /// <summary>The reseller that funds this company by transfers, if any.</summary>
     public Company? FundedBy { get; set; }
@@ -90,7 +92,9 @@ public static class Population
             var name = $"{Stems[random.Next(Stems.Length)]} {Pick(random, Trades[industry])} {Pick(random, Suffixes)}";
             for (var n = 2; !names.Add(name); n++)
                 name = $"{name.Split(" #")[0]} #{n}";
-            var invoice = random.NextDouble() < (industry is Industry.Banking or Industry.Mining ? 0.6 : 0.25);
+            // Every tenth company (the fourth, fourteenth, …) is a struggling start-up: PAYG, careless, short of money.
+            var startUp = i % 10 == 3;
+            var invoice = !startUp && random.NextDouble() < (industry is Industry.Banking or Industry.Mining ? 0.6 : 0.25);
             companies.Add(new Company
             {
                 Index = i,
@@ -100,20 +104,21 @@ public static class Population
                 CreditLimit = invoice ? 1000m * random.Next(2, 31) : 0m,
                 Scale = industry switch
                 {
-                    Industry.Banking => 3 + random.NextDouble() * 7,
-                    Industry.Mining => 2 + random.NextDouble() * 5,
-                    _ => 0.6 + random.NextDouble() * 4.5,
+                    Industry.Banking => 2 + random.NextDouble() * 3,
+                    Industry.Mining => 1.2 + random.NextDouble() * 2.5,
+                    _ => 0.5 + random.NextDouble() * 2,
                 },
-                Diligence = random.NextDouble() < 0.2 ? 0.05 + random.NextDouble() * 0.15 : 0.5 + random.NextDouble() * 0.5,
+                Diligence = startUp ? 0.05 : random.NextDouble() < 0.2 ? 0.05 + random.NextDouble() * 0.15 : 0.5 + random.NextDouble() * 0.5,
+                StartUp = startUp,
             });
         }
 
         // About one in ten is a reseller funding two to four PAYG customers of its own (never another reseller's).
         var resellers = Math.Max(count >= 5 ? 1 : 0, count / 10);
-        var candidates = companies.Where(c => !c.Invoice).ToList();
+        var candidates = companies.Where(c => !c.Invoice && !c.StartUp).ToList();
         for (var r = 0; r < resellers && candidates.Count > 2; r++)
         {
-            var reseller = companies.Where(c => !c.IsReseller && c.FundedBy is null).OrderByDescending(c => c.Scale).ThenBy(c => c.Index)
+            var reseller = companies.Where(c => !c.IsReseller && c.FundedBy is null && !c.StartUp).OrderByDescending(c => c.Scale).ThenBy(c => c.Index)
                 .Skip(r).FirstOrDefault();
             if (reseller is null)
                 break;

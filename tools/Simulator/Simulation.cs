@@ -32,6 +32,8 @@ public sealed record SimulationOptions
     public int Months { get; init; } = 6;
     /// <summary>When set, the run lasts this many days instead of <see cref="Months"/> (short runs for tests).</summary>
     public int? Days { get; init; }
+    /// <summary>The integrity check and the invariants every this many simulated days (1: every day, as the issue asks).</summary>
+    public int IntegrityEveryDays { get; init; } = 1;
     public int Seed { get; init; } = 1;
     public DateTimeOffset Start { get; init; } = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     public string Length => Days is { } d ? $"{d} day(s)" : $"{Months} month(s)";
@@ -105,13 +107,29 @@ public sealed class Simulation
                 await RunJobAsync("billing", hour);
             await RefreshAsync();
 
-            Schedule(hour.AddMinutes(5), () => RunJobAsync("hold-expiry", hour.AddMinutes(5)));
-            Schedule(hour.AddMinutes(6), () => RunJobAsync("card-reconciliation", hour.AddMinutes(6)));
-            Schedule(hour.AddMinutes(7), () => RunJobAsync("order-recovery", hour.AddMinutes(7)));
+            // These three run every minute in production; here every six hours: the fakes always answer at once, so no card
+            // payment stays Pending and no order stays Fulfilling for them to find, and a forgotten hold (expiring 6 to 72
+            // hours after it was placed) is released up to six hours late — a capture after its expiry time is refused
+            // (hold_expired) whether or not the job has run.
+            if (hour.Hour % 6 == 0)
+            {
+                Schedule(hour.AddMinutes(5), () => RunJobAsync("hold-expiry", hour.AddMinutes(5)));
+                Schedule(hour.AddMinutes(6), () => RunJobAsync("card-reconciliation", hour.AddMinutes(6)));
+                Schedule(hour.AddMinutes(7), () => RunJobAsync("order-recovery", hour.AddMinutes(7)));
+            }
             if (hour.Hour == 0 && h > 0)
             {
                 Schedule(hour.AddMinutes(15), () => RunJobAsync("housekeeping", hour.AddMinutes(15)));
-                Schedule(hour.AddMinutes(30), () => DailyCheckAsync(hour.AddMinutes(30)));
+                if ((h / 24) % _options.IntegrityEveryDays == 0)
+                    Schedule(hour.AddMinutes(30), () => DailyCheckAsync(hour.AddMinutes(30)));
+            }
+            // One fraud review in the first week for sure (others happen by chance): a wallet frozen for a day and a half.
+            if (h == Math.Min(4 * 24 + 10, hours / 2) && _companies.Where(c => c.CustomerId != Guid.Empty).ToList() is { Count: > 0 } joined)
+            {
+                var suspect = joined[_random.Next(joined.Count)];
+                var at = Within(hour);
+                Schedule(at, () => FreezeAsync(suspect, true));
+                Schedule(at.AddHours(36), () => FreezeAsync(suspect, false));
             }
             PlanHour(hour);
 
@@ -152,10 +170,12 @@ public sealed class Simulation
             var desired = (int)Math.Round(c.Scale * demand);
             var hourlyCost = HourlyCost(c);
 
-            // Fleet follows demand, though not every hour.
+            // Fleet follows demand, though not every hour. Customers mostly grow only when the funds gate (a month of the
+            // whole fleet) will let them; now and then one tries anyway and is refused.
             if (_random.NextDouble() < 0.15)
             {
-                if (running < desired)
+                var affordable = c.Available >= (hourlyCost * 730 + 300m) || _random.NextDouble() < 0.1;
+                if (running < desired && affordable)
                 {
                     var stopped = c.Vms.FirstOrDefault(v => v.Status == "Stopped");
                     if (stopped is not null)
@@ -195,7 +215,8 @@ public sealed class Simulation
 
             PlanFunding(c, hour, hourlyCost, suspended is not null);
 
-            if (_random.NextDouble() < 0.01 * demand)
+            // Purchases mostly when the wallet can pay (the refusals are real ones all the same).
+            if (_random.NextDouble() < 0.01 * demand && (c.Available > 1500m || _random.NextDouble() < 0.15))
                 Schedule(Within(hour), () => OrderAsync(c));
             if (_random.NextDouble() < 0.006 * demand)
                 Schedule(Within(hour), () => HoldAsync(c));
@@ -203,7 +224,7 @@ public sealed class Simulation
                 Schedule(Within(hour), () => WalletPaymentAsync(c));
 
             // Staff: SLA credits early in the month, rare corrections, the occasional fraud review freeze.
-            if (hour.Day == 3 && hour.Hour == 10 && _random.NextDouble() < 0.15)
+            if (hour.Day == 3 && hour.Hour == 10 && _random.NextDouble() < 0.3)
             {
                 var amount = Money(10 + _random.Next(290));
                 Schedule(Within(hour), () => AdjustAsync(c, "Credit", amount, $"SLA credit for {hour.AddMonths(-1):MMMM yyyy}"));
@@ -228,7 +249,7 @@ public sealed class Simulation
         if (c.Invoice)
         {
             // Invoice customers settle last month early in the month, and pay down when close to their limit.
-            var settle = c.Balance < 0 && hour.Day <= 7 && _random.NextDouble() < 0.01 + c.Diligence * 0.04;
+            var settle = c.Balance < -(hourlyCost * 24 * 10 + 100m) && hour.Day <= 7 && _random.NextDouble() < 0.01 + c.Diligence * 0.04;
             var nearLimit = c.Available < hourlyCost * 24 * 5 && _random.NextDouble() < 0.02 + c.Diligence * 0.2;
             if (settle || nearLimit || (hasSuspended && _random.NextDouble() < 0.1))
             {
@@ -239,10 +260,11 @@ public sealed class Simulation
             return;
         }
 
-        var runwayShort = c.Available < hourlyCost * 24 * 10 + 50m;
-        if (!(runwayShort && _random.NextDouble() < c.Diligence * 0.12) && !(hasSuspended && _random.NextDouble() < c.Diligence * 0.3 + 0.03))
+        // PAYG customers like to keep a little more than the month the funds gate asks for; the careless ones let it run out.
+        var runwayShort = c.Available < hourlyCost * 24 * 33 + 50m;
+        if (!(runwayShort && !c.StartUp && _random.NextDouble() < c.Diligence * 0.12) && !(hasSuspended && _random.NextDouble() < c.Diligence * 0.3 + 0.03))
             return;
-        var topUp = Money(Math.Max(500m, Math.Ceiling((hourlyCost * 730 * 1.3m + 200m - Math.Min(0m, c.Balance)) / 100m) * 100m));
+        var topUp = Money(Math.Max(500m, Math.Ceiling((hourlyCost * 730 * 1.5m + 300m - Math.Min(0m, c.Balance)) / 100m) * 100m));
         if (c.FundedBy is { } reseller && reseller.Available > topUp * 2 && _random.NextDouble() < 0.85)
         {
             Schedule(Within(hour), () => TransferAsync(reseller, c, topUp));
@@ -279,10 +301,16 @@ public sealed class Simulation
         var initial = Math.Max(1, (int)Math.Round(c.Scale * 0.7));
         var sizes = Enumerable.Range(0, initial).Select(_ => PickSize(c)).ToList();
         var monthly = sizes.Sum(s => MonthlyPrice[s]);
+        // The careless ones put in barely the month the funds gate asks for, and run out first.
+        var careless = c.Diligence < 0.25;
         if (!c.Invoice || monthly > c.CreditLimit)
-            await TopUpAsync(c, Money(Math.Ceiling((monthly * 1.5m + 300m) / 100m) * 100m), declined: false, c.Invoice ? "invoice" : "payg");
+            await TopUpAsync(c, careless ? Money(monthly * 1.02m + 10m) : Money(Math.Ceiling((monthly * 1.5m + 300m) / 100m) * 100m),
+                declined: _random.NextDouble() < 0.04, c.Invoice ? "invoice" : "payg");
         foreach (var size in sizes)
             await ProvisionAsync(c, size);
+        if (c.StartUp)
+            await AsCustomerAsync(c, "payment.wallet", new PayFromWalletCommand(c.WalletId, Money(monthly * 0.4m), "Onboarding and migration services",
+                $"ONB-{_options.Seed}-{c.Index}"));
     }
 
     private async Task ProvisionAsync(Company c, string? size = null)
@@ -524,7 +552,7 @@ public sealed class Simulation
         try
         {
             var result = await mediator.Send(request, CancellationToken.None);
-            _counters.Timed("commands", Stopwatch.GetElapsedTime(started));
+            _counters.Timed("command " + kind, Stopwatch.GetElapsedTime(started));
             _counters.Count(kind);
             return result;
         }
