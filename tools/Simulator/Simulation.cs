@@ -71,12 +71,16 @@ public sealed class Simulation
     private readonly PriorityQueue<Func<Task>, (long Ticks, long Seq)> _queue = new();
     private readonly SimulationCounters _counters = new();
     private readonly Invariants _invariants;
+    private readonly Func<DateTimeOffset, Task>? _beforeDailyCheck;
     private List<Company> _companies = [];
     private long _sequence;
     private long _keys;
 
-    public Simulation(SimulationHost host, SimulationOptions options, TextWriter? output = null)
+    /// <param name="beforeDailyCheck">Run just before each daily integrity check (tests plant a fault here).</param>
+    public Simulation(SimulationHost host, SimulationOptions options, TextWriter? output = null,
+        Func<DateTimeOffset, Task>? beforeDailyCheck = null)
     {
+        _beforeDailyCheck = beforeDailyCheck;
         _host = host;
         _options = options;
         _out = output ?? TextWriter.Null;
@@ -474,6 +478,8 @@ public sealed class Simulation
 
     private async Task DailyCheckAsync(DateTimeOffset at)
     {
+        if (_beforeDailyCheck is not null)
+            await _beforeDailyCheck(at);
         await RunJobAsync("integrity", at);
         var started = Stopwatch.GetTimestamp();
         var problems = await _invariants.CheckAsync(Now);
