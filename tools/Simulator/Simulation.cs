@@ -127,13 +127,20 @@ public sealed class Simulation
                 if ((h / 24) % _options.IntegrityEveryDays == 0)
                     Schedule(hour.AddMinutes(30), () => DailyCheckAsync(hour.AddMinutes(30)));
             }
-            // One fraud review in the first week for sure (others happen by chance): a wallet frozen for a day and a half.
+            // A few scripted incidents, so that even a short run shows every kind of event (they also happen by chance):
+            // a fraud review freezing a wallet for a day and a half, a declined card, an out-of-stock order, a forgotten hold.
             if (h == Math.Min(4 * 24 + 10, hours / 2) && _companies.Where(c => c.CustomerId != Guid.Empty).ToList() is { Count: > 0 } joined)
             {
                 var suspect = joined[_random.Next(joined.Count)];
                 var at = Within(hour);
                 Schedule(at, () => FreezeAsync(suspect, true));
                 Schedule(at.AddHours(36), () => FreezeAsync(suspect, false));
+                var unlucky = joined[_random.Next(joined.Count)];
+                Schedule(Within(hour), () => TopUpAsync(unlucky, 500m, declined: true, unlucky.Invoice ? "invoice" : "payg"));
+                var shopper = joined[_random.Next(joined.Count)];
+                Schedule(Within(hour), () => OrderAsync(shopper, outOfStock: true));
+                var forgetful = joined[_random.Next(joined.Count)];
+                Schedule(Within(hour), () => HoldAsync(forgetful, forget: true));
             }
             PlanHour(hour);
 
@@ -187,7 +194,7 @@ public sealed class Simulation
                     else
                         Schedule(Within(hour), () => ProvisionAsync(c));
                 }
-                else if (running > desired && running > 0)
+                else if (running > desired && running > 0 && !c.StartUp)
                 {
                     var stoppedCount = c.Vms.Count(v => v.Status == "Stopped");
                     if (stoppedCount >= 2 && _random.NextDouble() < 0.5)
@@ -309,11 +316,11 @@ public sealed class Simulation
         var careless = c.Diligence < 0.25;
         if (!c.Invoice || monthly > c.CreditLimit)
             await TopUpAsync(c, careless ? Money(monthly * 1.02m + 10m) : Money(Math.Ceiling((monthly * 1.5m + 300m) / 100m) * 100m),
-                declined: _random.NextDouble() < 0.04, c.Invoice ? "invoice" : "payg");
+                declined: !c.StartUp && _random.NextDouble() < 0.04, c.Invoice ? "invoice" : "payg");
         foreach (var size in sizes)
             await ProvisionAsync(c, size);
         if (c.StartUp)
-            await AsCustomerAsync(c, "payment.wallet", new PayFromWalletCommand(c.WalletId, Money(monthly * 0.4m), "Onboarding and migration services",
+            await AsCustomerAsync(c, "payment.wallet", new PayFromWalletCommand(c.WalletId, Money(monthly * 0.5m), "Onboarding and migration services",
                 $"ONB-{_options.Seed}-{c.Index}"));
     }
 
@@ -367,7 +374,7 @@ public sealed class Simulation
         }
     }
 
-    private async Task OrderAsync(Company c)
+    private async Task OrderAsync(Company c, bool outOfStock = false)
     {
         var lines = 1 + _random.Next(3);
         var items = new List<OrderItemInput?>();
@@ -378,7 +385,7 @@ public sealed class Simulation
         }
         var amount = items.Sum(i => i!.Quantity!.Value * i.UnitPrice!.Value);
         var names = string.Join(", ", items.Select(i => Catalogue.First(x => x.Sku == i!.Sku).Name));
-        var outOfStock = _random.NextDouble() < 0.08;
+        outOfStock |= _random.NextDouble() < 0.08;
         var description = $"Marketplace: {names}{(outOfStock ? " " + FakeOutsideServices.OutOfStockMarker : "")}";
         var cancel = _random.NextDouble() < 0.06;
         var returnIt = !cancel && _random.NextDouble() < 0.06;
@@ -412,11 +419,11 @@ public sealed class Simulation
         }
     }
 
-    private async Task HoldAsync(Company c)
+    private async Task HoldAsync(Company c, bool forget = false)
     {
-        var amount = Money(50 + _random.Next(750));
+        var amount = forget ? 50m : Money(50 + _random.Next(750));
         var expiresIn = 3600 * (6 + _random.Next(66));
-        var fate = _random.NextDouble();
+        var fate = forget ? 1.0 : _random.NextDouble();
         var after = TimeSpan.FromMinutes(30 + _random.Next(60 * 5));
         var partial = _random.NextDouble() < 0.4;
         var hold = await AsCustomerAsync(c, "hold.place", new PlaceHoldCommand(c.WalletId, amount, "Reserved capacity: burst bandwidth",
