@@ -84,7 +84,7 @@ public sealed record SimulationResult(
     {
         var o = Options;
         output.WriteLine();
-        output.WriteLine($"Simulation summary — seed {o.Seed}, {o.Companies} companies, {o.Length} from {o.Start:yyyy-MM-dd} to {o.End:yyyy-MM-dd}");
+        output.WriteLine($"Simulation summary — seed {o.Seed}, {o.Companies} companies, {o.Length} from {o.Start:yyyy-MM-dd HH:mm}Z to {o.End:yyyy-MM-dd HH:mm}Z");
         output.WriteLine($"  customers              {Customers} ({Resellers} resellers funding others by transfer), wallets {Wallets}");
         output.WriteLine($"  VMs                    {VmsCreated} provisioned, {VmsRunningAtEnd} running at the end");
         output.WriteLine($"  VM-hours billed        {VmHoursBilled:N0} in {BillingRuns:N0} billing runs; VMs suspended for want of funds: {VmsSuspended}");

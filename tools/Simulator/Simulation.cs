@@ -94,7 +94,7 @@ public sealed class Simulation
     {
         var watch = Stopwatch.StartNew();
         _companies = Population.Generate(_random, _options.Companies);
-        _out.WriteLine($"Simulating {_companies.Count} companies from {_options.Start:yyyy-MM-dd} for {_options.Length}, seed {_options.Seed}.");
+        _out.WriteLine($"Simulating {_companies.Count} companies from {_options.Start:yyyy-MM-dd HH:mm}Z for {_options.Length}, seed {_options.Seed}.");
 
         // Companies join over the first two weeks (or the first quarter of a shorter run).
         var joinWindowHours = Math.Max(1, Math.Min(14 * 24, (int)(_options.End - _options.Start).TotalHours / 4));
@@ -582,5 +582,5 @@ public sealed class Simulation
 
     private SimulationFailedException Failure(string what, Exception? inner = null) =>
         new($"Simulation failed at simulated time {Now:yyyy-MM-dd HH:mm:ss}Z (seed {_options.Seed}, {_options.Companies} companies, " +
-            $"{_options.Length}): {what}{(inner is null ? "" : $": {inner.GetType().Name}: {inner.Message}")}", inner);
+            $"{_options.Length} from {_options.Start:yyyy-MM-dd'T'HH}): {what}{(inner is null ? "" : $": {inner.GetType().Name}: {inner.Message}")}", inner);
 }

@@ -6,7 +6,9 @@ using Microsoft.Extensions.Hosting;
 namespace CleanWallet.Simulator;
 
 /// <summary>
-/// <c>./build.sh --target=Simulate --companies=N --months=M --seed=S</c> (defaults 100, 6, 1; also <c>--start=2026-01-01</c>).
+/// <c>./build.sh --target=Simulate --companies=N --months=M --seed=S</c> (defaults 100, 6, 1; also <c>--start=2026-01-01</c>,
+/// default: the current UTC hour less the months, so the simulated business reaches the present and <c>Run</c> carries on
+/// from there; give <c>--start</c> to reproduce a run).
 /// Writes into the database <c>Run</c> uses, resolved by the API's own <see cref="DatabaseSetup"/>:
 /// <c>ConnectionStrings__Wallet</c> when set, otherwise (Development) the private cluster under <c>.data/postgres</c> or
 /// <c>LocalPostgres__DataDirectory</c>. The simulation wants an empty database (the same seed then gives the same ledger);
@@ -26,7 +28,7 @@ public static class SimulatorProgram
         catch (FormatException ex)
         {
             Console.Error.WriteLine($"simulator: {ex.Message}");
-            Console.Error.WriteLine("usage: --companies=N --months=M --seed=S [--start=yyyy-MM-dd] [--days=D] [--integrity-every-days=N] [--allow-existing]");
+            Console.Error.WriteLine("usage: --companies=N --months=M --seed=S [--start=yyyy-MM-dd[THH]] [--days=D] [--integrity-every-days=N] [--allow-existing]");
             return 2;
         }
 
@@ -64,8 +66,9 @@ public static class SimulatorProgram
                 Console.Error.WriteLine(ex.Message);
                 if (ex.InnerException is not null)
                     Console.Error.WriteLine(ex.InnerException);
-                Console.Error.WriteLine($"Reproduce with: ./build.sh --target=Simulate --companies={options.Companies} --months={options.Months} " +
-                                        $"--seed={options.Seed} on an empty database.");
+                Console.Error.WriteLine($"Reproduce with: ./build.sh --target=Simulate --companies={options.Companies} " +
+                                        (options.Days is { } days ? $"--days={days}" : $"--months={options.Months}") +
+                                        $" --seed={options.Seed} --start={options.Start:yyyy-MM-dd'T'HH} on an empty database.");
                 return 1;
             }
         }
@@ -92,8 +95,10 @@ public static class SimulatorProgram
 
     private static (SimulationOptions, bool) Parse(string[] args)
     {
+        var now = DateTimeOffset.UtcNow;
         var options = new SimulationOptions();
         var allowExisting = false;
+        var startGiven = false;
         foreach (var arg in args)
         {
             var (name, value) = arg.Split('=', 2) is [var n, var v] ? (n, v) : (arg, "");
@@ -106,14 +111,24 @@ public static class SimulatorProgram
                 "--seed" => options with { Seed = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed) ? seed : throw new FormatException($"{name} must be an integer.") },
                 "--start" => options with
                 {
-                    Start = DateTimeOffset.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var start)
-                        ? new DateTimeOffset(start.UtcDateTime, TimeSpan.Zero) : throw new FormatException($"{name} must be a date, yyyy-MM-dd."),
+                    Start = DateTimeOffset.TryParseExact(value, ["yyyy-MM-dd", "yyyy-MM-dd'T'HH"], CultureInfo.InvariantCulture,
+                        DateTimeStyles.AssumeUniversal, out var start)
+                        ? new DateTimeOffset(start.UtcDateTime, TimeSpan.Zero) : throw new FormatException($"{name} must be yyyy-MM-dd or yyyy-MM-ddTHH (UTC)."),
                 },
                 "--allow-existing" => options,
                 _ => throw new FormatException($"unknown option '{arg}'."),
             };
             allowExisting |= name == "--allow-existing";
+            startGiven |= name == "--start";
         }
+        if (!startGiven)
+        {
+            // Up to the present: the current hour less the run's length.
+            var hour = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero);
+            options = options with { Start = options.Days is { } d ? hour.AddDays(-d) : hour.AddMonths(-options.Months) };
+        }
+        if (options.End > now)
+            throw new FormatException($"the run would end at {options.End:yyyy-MM-dd HH:mm}Z, in the future; start it earlier.");
         return (options, allowExisting);
     }
 
