@@ -57,7 +57,7 @@ public static class SimulatorProgram
                 var result = await new Simulation(host, options, Console.Out).RunAsync();
                 result.Print(Console.Out);
                 Console.WriteLine();
-                Console.WriteLine("The database is left as it is: ./build.sh --target=Run shows the statements, billing runs and jobs (/ops, /hangfire).");
+                Console.WriteLine("The database is left as it is: ./build.sh --target=Run shows its statements, billing runs (/ops) and job history (GET /api/v1/admin/jobs/runs).");
                 return 0;
             }
             catch (SimulationFailedException ex)
