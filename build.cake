@@ -2,6 +2,8 @@
 //   ./build.sh                          -> Default (= Test)
 //   ./build.sh --target=Build           -> restore + build (Release)
 //   ./build.sh --target=Run             -> build, then run the API in the foreground
+//   ./build.sh --target=Simulate --companies=100 --months=6 --seed=1
+//                                       -> build, then fill Run's database with a simulated business (tools/Simulator)
 //   ./build.sh --configuration=Debug    -> any target in Debug
 using System.Xml.Linq;
 
@@ -130,6 +132,44 @@ Task("Run")
     if (exitCode != 0 && exitCode != 130 && exitCode != 143)
     {
         throw new CakeException($"The API exited with code {exitCode}.");
+    }
+});
+
+Task("Simulate")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    // The same database as Run: ConnectionStrings__Wallet when set, otherwise (Development) the private cluster under
+    // .data/postgres or LocalPostgres__DataDirectory, resolved by the API's own DatabaseSetup inside the simulator.
+    var environment = EnvironmentVariable("ASPNETCORE_ENVIRONMENT");
+    var env = new Dictionary<string, string>
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = string.IsNullOrEmpty(environment) ? "Development" : environment,
+    };
+    var arguments = new ProcessArgumentBuilder()
+        .Append("run")
+        .Append("--project").AppendQuoted(MakeAbsolute(File("./tools/Simulator/CleanWallet.Simulator.csproj")).FullPath)
+        .Append("--no-build")
+        .Append("--no-launch-profile")
+        .Append("-c").Append(configuration)
+        .Append("--")
+        .Append($"--companies={Argument("companies", 100)}")
+        .Append($"--months={Argument("months", 6)}")
+        .Append($"--seed={Argument("seed", 1)}");
+    foreach (var optional in new[] { "start", "days", "integrity-every-days" })
+        if (HasArgument(optional))
+            arguments.Append($"--{optional}={Argument<string>(optional)}");
+    if (HasArgument("allow-existing"))
+        arguments.Append("--allow-existing");
+    var exitCode = StartProcess("dotnet", new ProcessSettings
+    {
+        Arguments = arguments,
+        WorkingDirectory = MakeAbsolute(Directory(".")),
+        EnvironmentVariables = env,
+    });
+    if (exitCode != 0)
+    {
+        throw new CakeException($"The simulation exited with code {exitCode} (1: an invariant broke or a command failed; see above).");
     }
 });
 

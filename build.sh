@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Build entry point: installs what the build needs but a fresh machine lacks, restores the local .NET tools (Cake) and
 # runs build.cake.
-# Usage: ./build.sh [--target=Clean|Restore|Build|Test|Run|Prerequisites] [--configuration=Release|Debug]
+# Usage: ./build.sh [--target=Clean|Restore|Build|Test|Run|Simulate|Prerequisites] [--configuration=Release|Debug]
+#        ./build.sh --target=Simulate [--companies=100] [--months=6] [--seed=1]
 #
-# Before Test (the default target) and Run it makes sure the machine has
+# Before Test (the default target), Run and Simulate it makes sure the machine has
 #   - PostgreSQL server binaries (/usr/lib/postgresql/<version>/bin/initdb): the tests and Run start a private cluster;
 #   - runuser (util-linux): PostgreSQL refuses to run as root, so it is started as the postgres user;
 #   - Chromium at /usr/bin/chromium (Test only): the browser test drives it (Playwright never downloads a browser).
@@ -78,7 +79,7 @@ ensure_prerequisites() {
 if [ "${CW_SKIP_PREREQUISITES:-0}" != "1" ]; then
     case "$target" in
         Default|Test) ensure_prerequisites with-browser ;;
-        Run) ensure_prerequisites without-browser ;;
+        Run|Simulate) ensure_prerequisites without-browser ;;
     esac
 fi
 if [ "$target" = "Prerequisites" ]; then

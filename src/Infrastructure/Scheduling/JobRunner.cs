@@ -30,17 +30,32 @@ public sealed class JobRunner(
     public const string ManualTrigger = "manual";
 
     [AutomaticRetry(Attempts = 0, LogEvents = false)]
-    public async Task RunAsync(string jobName, PerformContext? context, CancellationToken cancellationToken)
+    public Task RunAsync(string jobName, PerformContext? context, CancellationToken cancellationToken)
+    {
+        var fromSchedule = context?.GetJobParameter<string>("RecurringJobId") is not null;
+        return RunCoreAsync(jobName, context?.BackgroundJob.Id ?? "direct", fromSchedule,
+            context?.BackgroundJob.CreatedAt is { } created ? new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) : null,
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// A run of the job's schedule occurrence due at <paramref name="scheduledAt"/>, without Hangfire: what the business
+    /// simulation (tools/Simulator) runs at each simulated occurrence, so its job history reads like the schedule's
+    /// (<c>&lt;job&gt;.schedule</c>) and not like a manual trigger.
+    /// </summary>
+    public Task RunScheduledOccurrenceAsync(string jobName, DateTimeOffset scheduledAt, CancellationToken cancellationToken) =>
+        RunCoreAsync(jobName, "occurrence", fromSchedule: true, scheduledAt, cancellationToken);
+
+    private async Task RunCoreAsync(string jobName, string runKeyPrefix, bool fromSchedule, DateTimeOffset? scheduledAt,
+        CancellationToken cancellationToken)
     {
         var job = RecurringJobs.Find(jobName)
             ?? throw new DomainException(ErrorCodes.NotFound, $"There is no job named '{jobName}'.", DomainErrorKind.NotFound);
 
         await using var exclusive = await JobLock.AcquireAsync(dataSource, job.Name, cancellationToken);
 
-        var fromSchedule = context?.GetJobParameter<string>("RecurringJobId") is not null;
-        var runKey = $"{context?.BackgroundJob.Id ?? "direct"}:{Guid.CreateVersion7():N}";
-        await history.StartedAsync(runKey, job.Name, fromSchedule ? job.Name + ".schedule" : ManualTrigger, node.Id,
-            context?.BackgroundJob.CreatedAt is { } created ? new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) : null,
+        var runKey = $"{runKeyPrefix}:{Guid.CreateVersion7():N}";
+        await history.StartedAsync(runKey, job.Name, fromSchedule ? job.Name + ".schedule" : ManualTrigger, node.Id, scheduledAt,
             cancellationToken);
 
         JobOutcome outcome;
