@@ -15,6 +15,7 @@ using CleanWallet.Api.Endpoints.Vms;
 using CleanWallet.Api.Endpoints.Wallets;
 using CleanWallet.Api.Errors;
 using CleanWallet.Api.Hosting;
+using CleanWallet.Api.OpenApi;
 using CleanWallet.Api.Security;
 using CleanWallet.Application;
 using CleanWallet.Application.Access;
@@ -93,7 +94,7 @@ builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = 
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 
 builder.Services.AddApiRateLimiting(builder.Configuration);
-builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>().KeepTextFieldsTypedAsStrings());
+builder.Services.AddCleanWalletOpenApi();
 builder.Services.AddHealthChecks()
     .AddDbContextCheck<WalletDbContext>("database", tags: ["ready"]);
 

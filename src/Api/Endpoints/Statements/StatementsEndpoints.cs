@@ -16,6 +16,7 @@ public static class StatementsEndpoints
                     ? Results.Text(StatementCsv.Write(statement), "text/csv; charset=utf-8")
                     : Results.Ok(statement);
             })
+            .WithName("GetStatement")
             .WithTags("Wallets")
             .WithSummary("Monthly statement: opening balance, totals by entry type, closing balance and the entries; CSV with Accept: text/csv")
             .Produces<StatementDto>()
