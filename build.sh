@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build entry point: installs what the build needs but a fresh machine lacks, restores the local .NET tools (Cake) and
 # runs build.cake.
-# Usage: ./build.sh [--target=Clean|Restore|Build|Test|Run|Prerequisites] [--configuration=Release|Debug]
+# Usage: ./build.sh [--target=Clean|Restore|Build|Lint|Test|Run|Prerequisites] [--configuration=Release|Debug]
 #
 # Before Test (the default target) and Run it makes sure the machine has
 #   - PostgreSQL server binaries (/usr/lib/postgresql/<version>/bin/initdb): the tests and Run start a private cluster;
@@ -35,6 +35,10 @@ missing_packages() {
     fi
     if [ "$1" = "with-browser" ] && [ -d tests/Browser.Tests ] && [ ! -x /usr/bin/chromium ]; then
         packages+=(chromium)
+    fi
+    # The Lint step (before Test) installs Redocly CLI with npm.
+    if [ "$1" = "with-browser" ] && ! command -v npm >/dev/null 2>&1; then
+        packages+=(npm)
     fi
     echo "${packages[@]}"
 }
@@ -77,7 +81,7 @@ ensure_prerequisites() {
 
 if [ "${CW_SKIP_PREREQUISITES:-0}" != "1" ]; then
     case "$target" in
-        Default|Test) ensure_prerequisites with-browser ;;
+        Default|Test|Lint) ensure_prerequisites with-browser ;;
         Run) ensure_prerequisites without-browser ;;
     esac
 fi

@@ -1,3 +1,4 @@
+using CleanWallet.Api.OpenApi;
 using CleanWallet.Api.Security;
 using CleanWallet.Application.Administration;
 using CleanWallet.Application.Administration.Commands.AdjustWallet;
@@ -28,6 +29,7 @@ public static class AdministrationEndpoints
                 return TypedResults.Created($"/api/v1/wallets/{id}/adjustments/{adjustment.Id}", adjustment);
             })
             .WithName("AdjustWallet")
+            .ProducesProblems(409, 422)
             .AcceptsIdempotencyKey()
             .WithSummary("Credit or debit a wallet with a mandatory reason: an adjustment, its ledger entry and an audit entry, atomically")
             .Produces<AdjustmentDto>(StatusCodes.Status201Created);
@@ -42,12 +44,14 @@ public static class AdministrationEndpoints
         wallets.MapPost("/{id:guid}/freeze", async (Guid id, WalletStatusChangeRequest? body, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new SetWalletFrozenCommand(id, Frozen: true, body?.Reason), ct)))
             .WithName("FreezeWallet")
+            .ProducesProblems(409)
             .WithSummary("Freeze the wallet: every debit is refused (credits still land) until it is unfrozen")
             .Produces<WalletDto>();
 
         wallets.MapPost("/{id:guid}/unfreeze", async (Guid id, WalletStatusChangeRequest? body, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new SetWalletFrozenCommand(id, Frozen: false, body?.Reason), ct)))
             .WithName("UnfreezeWallet")
+            .ProducesProblems(409)
             .WithSummary("Unfreeze the wallet so that it may be debited again")
             .Produces<WalletDto>();
 

@@ -1,3 +1,4 @@
+using CleanWallet.Api.OpenApi;
 using CleanWallet.Api.Security;
 using CleanWallet.Application.ApiKeys;
 using CleanWallet.Application.ApiKeys.Commands.CreateApiKey;
@@ -51,6 +52,7 @@ public static class ApiKeysEndpoints
                 return TypedResults.Created($"/api/v1/customers/{customerId}/api-keys/{created.Id}", created);
             })
             .WithName("CreateCustomerApiKey")
+            .ProducesProblems(422)
             .WithSummary("Issue the customer another key (to rotate: issue, switch, revoke the old one); shown only this once")
             .Produces<CreatedApiKey>(StatusCodes.Status201Created);
         MapReadAndRevoke(customer, CustomerScope);
@@ -76,6 +78,7 @@ public static class ApiKeysEndpoints
                 return TypedResults.NoContent();
             })
             .WithName($"Revoke{scope.Name}ApiKey")
+            .ProducesProblems(409)
             .WithSummary($"Revoke one of {scope.Whose} keys at once; 404 when unknown or another scope's, {scope.RevokeConflicts}")
             .Produces(StatusCodes.Status204NoContent);
     }

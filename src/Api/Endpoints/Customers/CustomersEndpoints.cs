@@ -1,3 +1,4 @@
+using CleanWallet.Api.OpenApi;
 using CleanWallet.Api.Security;
 using CleanWallet.Application.Common;
 using CleanWallet.Application.Customers;
@@ -25,6 +26,7 @@ public static class CustomersEndpoints
                 return TypedResults.Created($"/api/v1/wallets/{wallet.Id}", wallet);
             })
             .WithName("OpenWallet")
+            .ProducesProblems(409, 422)
             .WithTags("Customers")
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
@@ -40,6 +42,7 @@ public static class CustomersEndpoints
                 return TypedResults.Created($"/api/v1/customers/{created.CustomerId}", created);
             })
             .WithName("CreateCustomer")
+            .ProducesProblems(422)
             .WithSummary("Create a customer and its wallet; the answer holds its API key, shown only this once")
             .Produces<CreatedCustomer>(StatusCodes.Status201Created);
 

@@ -1,4 +1,5 @@
 using CleanWallet.Api.Errors;
+using CleanWallet.Api.OpenApi;
 using CleanWallet.Api.Security;
 using CleanWallet.Application.Integrity;
 using CleanWallet.Application.Integrity.Commands.RunIntegrityCheck;
@@ -31,6 +32,7 @@ public static class IntegrityEndpoints
                     ? Results.Ok(report)
                     : ProblemResponses.Result(http, StatusCodes.Status404NotFound, "not_found", "No integrity check has run yet."))
             .WithName("GetLatestIntegrityReport")
+            .ProducesProblems(404)
             .WithSummary("The report of the integrity check that finished last")
             .Produces<IntegrityReportDto>();
 

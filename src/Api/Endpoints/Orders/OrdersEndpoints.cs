@@ -1,3 +1,4 @@
+using CleanWallet.Api.OpenApi;
 using CleanWallet.Api.Security;
 using CleanWallet.Application.Common;
 using CleanWallet.Application.Orders;
@@ -36,6 +37,7 @@ public static class OrdersEndpoints
                 return TypedResults.Created($"/api/v1/orders/{placed.Id}", await FulfilAsync(mediator, placed, lease, answer, loggers));
             })
             .WithName("CreateOrder")
+            .ProducesProblems(404, 409, 422)
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
             .WithSummary("Place an order on a hold of its amount, then fulfil it")
@@ -64,6 +66,7 @@ public static class OrdersEndpoints
         orders.MapPost("/{id:guid}/cancel", async (Guid id, CancelRequest? body, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new CancelOrderCommand(id, body?.Reason), ct)))
             .WithName("CancelOrder")
+            .ProducesProblems(409, 422)
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
             .WithSummary("Cancel a Completed order within the cancellation window, with a full refund to the wallet (409 order_in_fulfilment while Fulfilling)")
@@ -75,6 +78,7 @@ public static class OrdersEndpoints
                 return TypedResults.Created($"/api/v1/payments/{returned.Order.PaymentId}/refunds/{returned.RefundId}", returned);
             })
             .WithName("ReturnOrder")
+            .ProducesProblems(409, 422)
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
             .WithSummary("Return all (no amount) or part of a Completed order; the amount is refunded to the wallet")

@@ -1,3 +1,4 @@
+using CleanWallet.Api.OpenApi;
 using CleanWallet.Api.Security;
 using CleanWallet.Application.Common;
 using CleanWallet.Application.Payments;
@@ -21,6 +22,7 @@ public static class PaymentsEndpoints
                     new PayByCardCommand(body.Amount ?? 0m, body.Currency ?? string.Empty, body.CardToken ?? string.Empty,
                         body.Description ?? string.Empty, body.CustomerId), ct)))
             .WithName("PayByCard")
+            .ProducesProblems(404, 409, 422)
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
             .WithSummary("Direct card payment: a payment record and a card charge, no wallet movement")

@@ -1,3 +1,4 @@
+using CleanWallet.Api.OpenApi;
 using CleanWallet.Api.Security;
 using CleanWallet.Application.Payments.Commands.RefundPayment;
 using MediatR;
@@ -19,6 +20,7 @@ public static class RefundsEndpoints
                 return TypedResults.Created($"/api/v1/payments/{id}/refunds/{refund.Id}", refund);
             })
             .WithName("RefundPayment")
+            .ProducesProblems(409, 422)
             .RequireAuthorization(Policies.Admin)
             .AcceptsIdempotencyKey()
             .WithSummary("Refund a payment, fully (no amount) or partly, to where the money came from; audited")

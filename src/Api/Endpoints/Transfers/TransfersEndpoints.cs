@@ -1,3 +1,4 @@
+using CleanWallet.Api.OpenApi;
 using CleanWallet.Api.Security;
 using CleanWallet.Application.Common;
 using CleanWallet.Application.Transfers;
@@ -23,6 +24,7 @@ public static class TransfersEndpoints
                 return TypedResults.Created($"/api/v1/transfers/{transfer.Id}", transfer);
             })
             .WithName("CreateTransfer")
+            .ProducesProblems(404, 409, 422)
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
             .WithSummary("Move money between two wallets of one currency: a TransferOut and a TransferIn entry, atomically")

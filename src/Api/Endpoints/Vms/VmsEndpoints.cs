@@ -1,3 +1,4 @@
+using CleanWallet.Api.OpenApi;
 using CleanWallet.Api.Security;
 using CleanWallet.Application.Common;
 using CleanWallet.Application.Vms;
@@ -38,6 +39,7 @@ public static class VmsEndpoints
                 return TypedResults.Created($"/api/v1/vms/{vm.Id}", vm);
             })
             .WithName("ProvisionVm")
+            .ProducesProblems(404, 409, 422)
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
             .WithSummary("Provision a Running VM paid from a wallet")
@@ -62,6 +64,7 @@ public static class VmsEndpoints
         vms.MapPost("/{id:guid}/stop", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new StopVmCommand(id), ct)))
             .WithName("StopVm")
+            .ProducesProblems(409, 422)
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
             .WithSummary("Stop a Running (or Suspended) VM; a Running one has its hours up to and including the current one charged now")
@@ -71,6 +74,7 @@ public static class VmsEndpoints
         vms.MapPost("/{id:guid}/start", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new StartVmCommand(id), ct)))
             .WithName("StartVm")
+            .ProducesProblems(409, 422)
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
             .WithSummary("Start a Stopped or Suspended VM, when the wallet covers the size's funds check")
@@ -80,6 +84,7 @@ public static class VmsEndpoints
         vms.MapPost("/{id:guid}/resize", async (Guid id, ResizeRequest body, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ResizeVmCommand(id, body.Size ?? string.Empty), ct)))
             .WithName("ResizeVm")
+            .ProducesProblems(409, 422)
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
             .WithSummary("Change a VM's size; a larger one needs the funds check")
@@ -91,6 +96,7 @@ public static class VmsEndpoints
         vms.MapDelete("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new DeleteVmCommand(id), ct)))
             .WithName("DeleteVm")
+            .ProducesProblems(409, 422)
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
             .WithSummary("Delete a VM, charging a Running one's hours up to and including the current one")

@@ -1,4 +1,5 @@
 using CleanWallet.Api.Endpoints.Payments;
+using CleanWallet.Api.OpenApi;
 using CleanWallet.Api.Security;
 using CleanWallet.Application.Common;
 using CleanWallet.Application.Payments;
@@ -54,6 +55,7 @@ public static class WalletsEndpoints
                 PaymentResults.Created(http, await mediator.Send(
                     new TopUpWalletCommand(id, body.Amount ?? 0m, body.CardToken ?? string.Empty), ct)))
             .WithName("TopUpWallet")
+            .ProducesProblems(409, 422)
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
             .WithSummary("Card top-up: a Deposit entry linked to a Card payment record")
@@ -64,6 +66,7 @@ public static class WalletsEndpoints
                 PaymentResults.Created(http, await mediator.Send(
                     new PayFromWalletCommand(id, body.Amount ?? 0m, body.Description ?? string.Empty, body.Reference), ct)))
             .WithName("PayFromWallet")
+            .ProducesProblems(409, 422)
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
             .WithSummary("Pay from the wallet: a Wallet payment record and its Payment entry, atomically")
