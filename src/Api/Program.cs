@@ -131,6 +131,8 @@ app.UseSwaggerUI(options =>
 {
     options.SwaggerEndpoint("/openapi/v1.json", "CleanWallet v1");
     options.RoutePrefix = "swagger";
+    options.DisplayOperationId();
+    options.EnablePersistAuthorization();
 });
 app.UseHangfireDashboardHeaders();
 app.UseAuthentication();

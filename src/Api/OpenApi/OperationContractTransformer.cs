@@ -50,6 +50,9 @@ internal sealed class OperationContractTransformer : IOpenApiOperationTransforme
                 });
         }
 
+        foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>().Where(p => p.In == ParameterLocation.Query))
+            QueryParameterRules.Apply(operation.OperationId, parameter);
+
         var roles = anonymous ? [] : RolesFor(metadata);
         if (!anonymous)
         {

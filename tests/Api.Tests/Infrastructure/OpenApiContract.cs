@@ -36,7 +36,7 @@ public sealed class OpenApiContract
         var bestLiterals = -1;
         foreach (var (template, item) in _paths)
         {
-            if (item?[method.ToLowerInvariant()] is null)
+            if (item?[method.ToLowerInvariant()] is not { } operation)
                 continue;
             var parts = template.TrimEnd('/').Split('/');
             if (parts.Length != segments.Length)
@@ -46,7 +46,7 @@ public sealed class OpenApiContract
             for (var i = 0; i < parts.Length && matches; i++)
             {
                 if (parts[i].StartsWith('{'))
-                    matches = segments[i].Length > 0;
+                    matches = segments[i].Length > 0 && (!IsUuid(operation, parts[i].Trim('{', '}')) || Guid.TryParse(segments[i], out _));
                 else if (string.Equals(parts[i], segments[i], StringComparison.OrdinalIgnoreCase))
                     literals++;
                 else
@@ -58,9 +58,10 @@ public sealed class OpenApiContract
         return best;
     }
 
-    /// <summary>Whether the API documents any operation for this path (under any method).</summary>
-    public bool DocumentsPath(string path) =>
-        new[] { "get", "post", "put", "patch", "delete" }.Any(method => TemplateFor(method, path) is not null);
+    /// <summary>A {guid} route parameter matches GUIDs only (like the route constraint): /wallets/12345 is no operation's path.</summary>
+    private static bool IsUuid(JsonNode operation, string parameter) =>
+        operation["parameters"]?.AsArray().Any(p => (string?)p?["name"] == parameter && (string?)p?["in"] == "path"
+            && (string?)p?["schema"]?["format"] == "uuid") == true;
 
     public JsonObject? Response(string method, string template, int status) =>
         _paths[template]?[method.ToLowerInvariant()]?["responses"]?[status.ToString(System.Globalization.CultureInfo.InvariantCulture)]?.AsObject();
