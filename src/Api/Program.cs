@@ -87,6 +87,9 @@ builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = 
     var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
     context.ProblemDetails.Extensions.TryAdd("code", ProblemResponses.CodeForStatus(status));
     context.ProblemDetails.Extensions.TryAdd("requestId", context.HttpContext.TraceIdentifier);
+    // The framework's own problems (413, 415, unmatched routes) get the fields every problem of the API has (OpenAPI: Problem).
+    context.ProblemDetails.Detail ??= context.ProblemDetails.Title;
+    context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
     // The stable code also goes on the request's one log line (as its ErrorCode property).
     if (context.ProblemDetails.Extensions.TryGetValue("code", out var code) && code is not null)
         context.HttpContext.RequestServices.GetService<IDiagnosticContext>()?.Set("ErrorCode", code.ToString());
