@@ -1,10 +1,12 @@
 // CleanWallet build script (Cake 7, run through ./build.sh).
 //   ./build.sh                          -> Default (= Test)
 //   ./build.sh --target=Build           -> restore + build (Release)
+//   ./build.sh --target=Lint            -> build, export /openapi/v1.json from a test host, lint it with Redocly CLI
 //   ./build.sh --target=Run             -> build, then run the API in the foreground
 //   ./build.sh --target=Simulate --companies=100 --months=6 --seed=1
 //                                       -> build, then fill Run's database with a simulated business (tools/Simulator)
 //   ./build.sh --configuration=Debug    -> any target in Debug
+using System.Text.Json;
 using System.Xml.Linq;
 
 var target = Argument("target", "Default");
@@ -13,6 +15,9 @@ var configuration = Argument("configuration", "Release");
 var solution = File("./CleanWallet.sln");
 var apiProject = File("./src/Api/CleanWallet.Api.csproj");
 var testResultsDir = Directory("./TestResults");
+var apiTestsProject = File("./tests/Api.Tests/CleanWallet.Api.Tests.csproj");
+var redoclyDir = Directory("./tools/redocly");
+var openApiExport = File("./artifacts/openapi/v1.json");
 
 Task("Clean")
     .Does(() =>
@@ -44,8 +49,60 @@ Task("Build")
     });
 });
 
-Task("Test")
+// The published contract, linted: a test host serves /openapi/v1.json, one test writes it to artifacts/openapi/v1.json,
+// and Redocly CLI (pinned in tools/redocly/package.json + package-lock.json, installed with npm ci when missing) lints it
+// with redocly.yaml. Any error or warning fails the build.
+Task("Lint")
     .IsDependentOn("Build")
+    .Does(() =>
+{
+    var redocly = MakeAbsolute(redoclyDir).CombineWithFilePath("node_modules/.bin/redocly");
+    if (!FileExists(redocly))
+    {
+        Information("Installing Redocly CLI (tools/redocly) with npm ci");
+        var installed = StartProcess("npm", new ProcessSettings
+        {
+            Arguments = "ci --no-audit --no-fund",
+            WorkingDirectory = MakeAbsolute(redoclyDir),
+        });
+        if (installed != 0 || !FileExists(redocly))
+            throw new CakeException("npm ci in tools/redocly failed: Node.js 20+ and npm are needed to lint the OpenAPI document.");
+    }
+
+    var document = MakeAbsolute(openApiExport);
+    if (FileExists(document))
+        DeleteFile(document);
+    DotNetTest(apiTestsProject, new DotNetTestSettings
+    {
+        Configuration = configuration,
+        NoBuild = true,
+        NoLogo = true,
+        Filter = "FullyQualifiedName~CleanWallet.Api.Tests.Contract.OpenApiExportTests",
+        EnvironmentVariables = new Dictionary<string, string> { ["CLEANWALLET_OPENAPI_EXPORT"] = document.FullPath },
+    });
+    if (!FileExists(document))
+        throw new CakeException($"The OpenAPI document was not exported to {document}.");
+
+    var lintArguments = new ProcessArgumentBuilder().Append("lint").AppendQuoted(document.FullPath)
+        .Append("--config").AppendQuoted(MakeAbsolute(File("./redocly.yaml")).FullPath);
+    // Readable findings first, then the totals as JSON: warnings fail the build too, not only errors.
+    StartProcess(redocly, new ProcessSettings { Arguments = lintArguments.Render() + " --format=stylish" });
+    StartProcess(redocly, new ProcessSettings
+    {
+        Arguments = lintArguments.Render() + " --format=json",
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+    }, out var output);
+    var totals = JsonDocument.Parse(string.Join("\n", output)).RootElement.GetProperty("totals");
+    var errors = totals.GetProperty("errors").GetInt32();
+    var warnings = totals.GetProperty("warnings").GetInt32();
+    Information($"Redocly lint of {document}: {errors} error(s), {warnings} warning(s)");
+    if (errors + warnings > 0)
+        throw new CakeException($"The OpenAPI document has {errors} error(s) and {warnings} warning(s) (redocly.yaml).");
+});
+
+Task("Test")
+    .IsDependentOn("Lint")
     .Does(() =>
 {
     // Start from an empty results folder so only this run's .trx files are counted.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build entry point: installs what the build needs but a fresh machine lacks, restores the local .NET tools (Cake) and
 # runs build.cake.
-# Usage: ./build.sh [--target=Clean|Restore|Build|Test|Run|Simulate|Prerequisites] [--configuration=Release|Debug]
+# Usage: ./build.sh [--target=Clean|Restore|Build|Lint|Test|Run|Simulate|Prerequisites] [--configuration=Release|Debug]
 #        ./build.sh --target=Simulate [--companies=100] [--months=6] [--seed=1]
 #
 # Before Test (the default target), Run and Simulate it makes sure the machine has
@@ -36,6 +36,10 @@ missing_packages() {
     fi
     if [ "$1" = "with-browser" ] && [ -d tests/Browser.Tests ] && [ ! -x /usr/bin/chromium ]; then
         packages+=(chromium)
+    fi
+    # The Lint step (before Test) installs Redocly CLI with npm.
+    if [ "$1" = "with-browser" ] && ! command -v npm >/dev/null 2>&1; then
+        packages+=(npm)
     fi
     echo "${packages[@]}"
 }
@@ -78,7 +82,7 @@ ensure_prerequisites() {
 
 if [ "${CW_SKIP_PREREQUISITES:-0}" != "1" ]; then
     case "$target" in
-        Default|Test) ensure_prerequisites with-browser ;;
+        Default|Test|Lint) ensure_prerequisites with-browser ;;
         Run|Simulate) ensure_prerequisites without-browser ;;
     esac
 fi

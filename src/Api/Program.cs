@@ -15,6 +15,7 @@ using CleanWallet.Api.Endpoints.Vms;
 using CleanWallet.Api.Endpoints.Wallets;
 using CleanWallet.Api.Errors;
 using CleanWallet.Api.Hosting;
+using CleanWallet.Api.OpenApi;
 using CleanWallet.Api.Security;
 using CleanWallet.Application;
 using CleanWallet.Application.ApiKeys;
@@ -88,6 +89,9 @@ builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = 
     var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
     context.ProblemDetails.Extensions.TryAdd("code", ProblemResponses.CodeForStatus(status));
     context.ProblemDetails.Extensions.TryAdd("requestId", context.HttpContext.TraceIdentifier);
+    // The framework's own problems (413, 415, unmatched routes) get the fields every problem of the API has (OpenAPI: Problem).
+    context.ProblemDetails.Detail ??= context.ProblemDetails.Title;
+    context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
     // The stable code also goes on the request's one log line (as its ErrorCode property).
     if (context.ProblemDetails.Extensions.TryGetValue("code", out var code) && code is not null)
         context.HttpContext.RequestServices.GetService<IDiagnosticContext>()?.Set("ErrorCode", code.ToString());
@@ -96,7 +100,7 @@ builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 
 builder.Services.AddApiRateLimiting(builder.Configuration);
 builder.Services.AddTrustedForwardedHeaders(builder.Configuration);
-builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>().KeepTextFieldsTypedAsStrings());
+builder.Services.AddCleanWalletOpenApi();
 builder.Services.AddHealthChecks()
     .AddDbContextCheck<WalletDbContext>("database", tags: ["ready"]);
 
@@ -136,6 +140,8 @@ app.UseSwaggerUI(options =>
 {
     options.SwaggerEndpoint("/openapi/v1.json", "CleanWallet v1");
     options.RoutePrefix = "swagger";
+    options.DisplayOperationId();
+    options.EnablePersistAuthorization();
 });
 app.UseHangfireDashboardHeaders();
 app.UseAuthentication();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -23,6 +24,14 @@ public sealed class ApiFactory(string connectionString, Action<IServiceCollectio
         if (configureServices is not null)
             builder.ConfigureTestServices(configureServices);
     }
+
+    /// <summary>
+    /// A client like <see cref="WebApplicationFactory{TEntryPoint}.CreateClient()"/> (redirects followed, cookies kept) whose every
+    /// API answer is checked against the published OpenAPI document (<see cref="ContractValidatingHandler"/>).
+    /// </summary>
+    public new HttpClient CreateClient() =>
+        CreateDefaultClient(ClientOptions.BaseAddress, new RedirectHandler(ClientOptions.MaxAutomaticRedirections), new CookieContainerHandler(),
+            new ContractValidatingHandler());
 
     public static ApiFactory StartOnKestrel(string connectionString, Action<IServiceCollection>? configureServices = null,
         IReadOnlyDictionary<string, string?>? settings = null)

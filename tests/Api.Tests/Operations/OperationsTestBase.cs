@@ -119,11 +119,15 @@ public abstract partial class OperationsTestBase(TestDatabase database) : ApiTes
         public CookieContainer Cookies { get; } = new();
         private HttpClient? _client;
 
-        public HttpClient Http => _client ??= new HttpClient(new SocketsHttpHandler
+        // API answers (the dashboard's session may call /api/v1 with its cookie) are checked against the OpenAPI document too.
+        public HttpClient Http => _client ??= new HttpClient(new ContractValidatingHandler
         {
-            AllowAutoRedirect = false,
-            UseCookies = true,
-            CookieContainer = Cookies,
+            InnerHandler = new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = true,
+                CookieContainer = Cookies,
+            },
         }) { BaseAddress = baseAddress };
 
         public Uri BaseAddress => baseAddress;

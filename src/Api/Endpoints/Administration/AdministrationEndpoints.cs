@@ -1,3 +1,4 @@
+using CleanWallet.Api.OpenApi;
 using CleanWallet.Api.Security;
 using CleanWallet.Application.Administration;
 using CleanWallet.Application.Administration.Commands.AdjustWallet;
@@ -27,23 +28,30 @@ public static class AdministrationEndpoints
                     new AdjustWalletCommand(id, body.Direction ?? string.Empty, body.Amount ?? 0m, body.Reason ?? string.Empty), ct);
                 return TypedResults.Created($"/api/v1/wallets/{id}/adjustments/{adjustment.Id}", adjustment);
             })
+            .WithName("AdjustWallet")
+            .ProducesProblems(409, 422)
             .AcceptsIdempotencyKey()
             .WithSummary("Credit or debit a wallet with a mandatory reason: an adjustment, its ledger entry and an audit entry, atomically")
             .Produces<AdjustmentDto>(StatusCodes.Status201Created);
 
         wallets.MapGet("/{id:guid}/adjustments/{adjustmentId:guid}", async (Guid id, Guid adjustmentId, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetAdjustmentQuery(id, adjustmentId), ct)))
+            .WithName("GetAdjustment")
             .WithSummary("One adjustment, with the wallet's balance right after it")
             .Produces<AdjustmentDto>();
 
         // The body is optional: freezing needs no input, a reason is kept in the audit log when given.
         wallets.MapPost("/{id:guid}/freeze", async (Guid id, WalletStatusChangeRequest? body, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new SetWalletFrozenCommand(id, Frozen: true, body?.Reason), ct)))
+            .WithName("FreezeWallet")
+            .ProducesProblems(409)
             .WithSummary("Freeze the wallet: every debit is refused (credits still land) until it is unfrozen")
             .Produces<WalletDto>();
 
         wallets.MapPost("/{id:guid}/unfreeze", async (Guid id, WalletStatusChangeRequest? body, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new SetWalletFrozenCommand(id, Frozen: false, body?.Reason), ct)))
+            .WithName("UnfreezeWallet")
+            .ProducesProblems(409)
             .WithSummary("Unfreeze the wallet so that it may be debited again")
             .Produces<WalletDto>();
 
@@ -53,6 +61,7 @@ public static class AdministrationEndpoints
                     DateTimeOffset? from, DateTimeOffset? to) =>
                 TypedResults.Ok(await mediator.Send(
                     new ListAuditLogQuery(page ?? 1, pageSize ?? Paging.DefaultPageSize, action, targetId, from, to), ct)))
+            .WithName("ListAuditLog")
             .WithSummary("The audit log of admin actions, newest first")
             .Produces<PagedResult<AuditEntryDto>>();
     }

@@ -1,3 +1,4 @@
+using CleanWallet.Api.OpenApi;
 using CleanWallet.Api.Security;
 using CleanWallet.Application.ApiKeys;
 using CleanWallet.Application.ApiKeys.Commands.CreateApiKey;
@@ -21,11 +22,11 @@ public static class ApiKeysEndpoints
     public sealed record CreateCustomerApiKeyRequest(string? Name);
 
     /// <summary>How a group of routes names its keys: the staff keys, or the keys of the customer in the route.</summary>
-    private sealed record Scope(string Whose, string RevokeConflicts, Func<HttpContext, Guid?> CustomerId);
+    private sealed record Scope(string Name, string Whose, string RevokeConflicts, Func<HttpContext, Guid?> CustomerId);
 
-    private static readonly Scope StaffScope = new("ops and admin", "409 when already revoked", _ => null);
+    private static readonly Scope StaffScope = new("Staff", "ops and admin", "409 when already revoked", _ => null);
 
-    private static readonly Scope CustomerScope = new("the customer's",
+    private static readonly Scope CustomerScope = new("Customer", "the customer's",
         "409 when already revoked, or when the customer itself revokes its last active key (an admin may)",
         http => Guid.Parse((string)http.GetRouteValue("customerId")!));
 
@@ -38,6 +39,7 @@ public static class ApiKeysEndpoints
                 var created = await mediator.Send(new CreateApiKeyCommand(body.Name ?? string.Empty, body.Role ?? string.Empty), ct);
                 return TypedResults.Created($"/api/v1/admin/api-keys/{created.Id}", created);
             })
+            .WithName("CreateStaffApiKey")
             .WithSummary("Issue an ops or admin key; the answer holds the key, shown only this once (only its hash is stored)")
             .Produces<CreatedApiKey>(StatusCodes.Status201Created);
         MapReadAndRevoke(staff, StaffScope);
@@ -49,6 +51,8 @@ public static class ApiKeysEndpoints
                 var created = await mediator.Send(new CreateApiKeyCommand(body.Name ?? string.Empty, Role: null, customerId), ct);
                 return TypedResults.Created($"/api/v1/customers/{customerId}/api-keys/{created.Id}", created);
             })
+            .WithName("CreateCustomerApiKey")
+            .ProducesProblems(422)
             .WithSummary("Issue the customer another key (to rotate: issue, switch, revoke the old one); shown only this once")
             .Produces<CreatedApiKey>(StatusCodes.Status201Created);
         MapReadAndRevoke(customer, CustomerScope);
@@ -58,11 +62,13 @@ public static class ApiKeysEndpoints
     {
         keys.MapGet("/", async (HttpContext http, IMediator mediator, CancellationToken ct, int? page, int? pageSize) =>
                 TypedResults.Ok(await mediator.Send(new ListApiKeysQuery(page ?? 1, pageSize ?? Paging.DefaultPageSize, scope.CustomerId(http)), ct)))
+            .WithName($"List{scope.Name}ApiKeys")
             .WithSummary($"List {scope.Whose} keys, revoked ones included, newest first; never the secrets")
             .Produces<PagedResult<ApiKeyDto>>();
 
         keys.MapGet("/{id:guid}", async (Guid id, HttpContext http, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetApiKeyQuery(id, scope.CustomerId(http)), ct)))
+            .WithName($"Get{scope.Name}ApiKey")
             .WithSummary($"One of {scope.Whose} keys, without its secret")
             .Produces<ApiKeyDto>();
 
@@ -71,6 +77,8 @@ public static class ApiKeysEndpoints
                 await mediator.Send(new RevokeApiKeyCommand(id, scope.CustomerId(http)), ct);
                 return TypedResults.NoContent();
             })
+            .WithName($"Revoke{scope.Name}ApiKey")
+            .ProducesProblems(409)
             .WithSummary($"Revoke one of {scope.Whose} keys at once; 404 when unknown or another scope's, {scope.RevokeConflicts}")
             .Produces(StatusCodes.Status204NoContent);
     }

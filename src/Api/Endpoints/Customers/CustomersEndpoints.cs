@@ -1,3 +1,4 @@
+using CleanWallet.Api.OpenApi;
 using CleanWallet.Api.Security;
 using CleanWallet.Application.Common;
 using CleanWallet.Application.Customers;
@@ -24,6 +25,8 @@ public static class CustomersEndpoints
                 var wallet = await mediator.Send(new OpenWalletCommand(id, body.Currency ?? string.Empty), ct);
                 return TypedResults.Created($"/api/v1/wallets/{wallet.Id}", wallet);
             })
+            .WithName("OpenWallet")
+            .ProducesProblems(409, 422)
             .WithTags("Customers")
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
@@ -38,14 +41,21 @@ public static class CustomersEndpoints
                     new CreateCustomerCommand(body.Name ?? string.Empty, body.BillingModel ?? string.Empty, body.CreditLimit, body.Currency), ct);
                 return TypedResults.Created($"/api/v1/customers/{created.CustomerId}", created);
             })
+            .WithName("CreateCustomer")
+            .ProducesProblems(422)
             .WithSummary("Create a customer and its wallet; the answer holds its API key, shown only this once")
             .Produces<CreatedCustomer>(StatusCodes.Status201Created);
 
         customers.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetCustomerQuery(id), ct)))
+            .WithName("GetCustomer")
+            .WithSummary("One customer")
             .Produces<CustomerDto>();
 
         customers.MapGet("/", async (IMediator mediator, CancellationToken ct, int? page, int? pageSize) =>
-            TypedResults.Ok(await mediator.Send(new ListCustomersQuery(page ?? 1, pageSize ?? Paging.DefaultPageSize), ct)));
+                TypedResults.Ok(await mediator.Send(new ListCustomersQuery(page ?? 1, pageSize ?? Paging.DefaultPageSize), ct)))
+            .WithName("ListCustomers")
+            .WithSummary("Customers, newest first")
+            .Produces<PagedResult<CustomerDto>>();
     }
 }

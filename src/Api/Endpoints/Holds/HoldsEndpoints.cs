@@ -28,6 +28,7 @@ public static class HoldsEndpoints
                     body.ExpiresInSeconds), ct);
                 return TypedResults.Created($"/api/v1/holds/{hold.Id}", hold);
             })
+            .WithName("PlaceHold")
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
             .WithSummary("Reserve money on the wallet until it is captured, voided or expires")
@@ -42,6 +43,7 @@ public static class HoldsEndpoints
 
         wallets.MapGet("/{id:guid}/holds", async (Guid id, IMediator mediator, CancellationToken ct, int? page, int? pageSize, string? status) =>
                 TypedResults.Ok(await mediator.Send(new ListHoldsQuery(id, page ?? 1, pageSize ?? Paging.DefaultPageSize, status), ct)))
+            .WithName("ListHolds")
             .WithSummary("The wallet's holds, newest first, optionally of one status (Active, Captured, Voided, Expired)")
             .Produces<PagedResult<HoldDto>>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -51,6 +53,7 @@ public static class HoldsEndpoints
 
         holds.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetHoldQuery(id), ct)))
+            .WithName("GetHold")
             .WithSummary("One hold")
             .Produces<HoldDto>()
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -60,6 +63,7 @@ public static class HoldsEndpoints
                 var payment = await mediator.Send(new CaptureHoldCommand(id, body?.Amount), ct);
                 return TypedResults.Created($"/api/v1/payments/{payment.Id}", payment);
             })
+            .WithName("CaptureHold")
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
             .WithSummary("Settle an Active hold with one wallet payment of all of it (no amount) or less (the rest is released)")
@@ -75,6 +79,7 @@ public static class HoldsEndpoints
 
         holds.MapPost("/{id:guid}/void", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new VoidHoldCommand(id), ct)))
+            .WithName("VoidHold")
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
             .WithSummary("Release an Active hold without moving money")

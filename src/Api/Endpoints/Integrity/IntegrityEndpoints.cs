@@ -1,5 +1,6 @@
 using CleanWallet.Domain.Common;
 using CleanWallet.Api.Errors;
+using CleanWallet.Api.OpenApi;
 using CleanWallet.Api.Security;
 using CleanWallet.Application.Integrity;
 using CleanWallet.Application.Integrity.Commands.RunIntegrityCheck;
@@ -21,6 +22,7 @@ public static class IntegrityEndpoints
                 var report = await mediator.Send(new RunIntegrityCheckCommand(IntegrityTrigger.Api), ct);
                 return TypedResults.Created($"/api/v1/admin/integrity-checks/{report.Id}", report);
             })
+            .WithName("RunIntegrityCheck")
             .WithSummary("Verify every wallet's ledger and the payments, refunds, transfers, adjustments and usage behind it, now")
             .WithDescription(
                 "Read-only: it reports broken rules and repairs nothing. The report (also kept for GET …/latest) lists at most the " +
@@ -31,11 +33,14 @@ public static class IntegrityEndpoints
                 await mediator.Send(new GetLatestIntegrityReportQuery(), ct) is { } report
                     ? Results.Ok(report)
                     : ProblemResponses.Result(http, StatusCodes.Status404NotFound, ErrorCodes.NotFound, "No integrity check has run yet."))
+            .WithName("GetLatestIntegrityReport")
+            .ProducesProblems(404)
             .WithSummary("The report of the integrity check that finished last")
             .Produces<IntegrityReportDto>();
 
         checks.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetIntegrityReportQuery(id), ct)))
+            .WithName("GetIntegrityReport")
             .WithSummary("One integrity report")
             .Produces<IntegrityReportDto>();
     }

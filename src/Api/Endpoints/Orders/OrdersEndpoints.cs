@@ -1,3 +1,4 @@
+using CleanWallet.Api.OpenApi;
 using CleanWallet.Api.Security;
 using CleanWallet.Application.Common;
 using CleanWallet.Application.Orders;
@@ -35,6 +36,8 @@ public static class OrdersEndpoints
                 var answer = caller.IdempotencyKey is { } key ? new IdempotentAnswer(caller.CallerId, key) : null;
                 return TypedResults.Created($"/api/v1/orders/{placed.Id}", await FulfilAsync(mediator, placed, lease, answer, loggers));
             })
+            .WithName("CreateOrder")
+            .ProducesProblems(404, 409, 422)
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
             .WithSummary("Place an order on a hold of its amount, then fulfil it")
@@ -50,16 +53,20 @@ public static class OrdersEndpoints
 
         orders.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetOrderQuery(id), ct)))
+            .WithName("GetOrder")
             .WithSummary("One order, with its payment's refund state")
             .Produces<OrderDto>();
 
         orders.MapGet("/", async (IMediator mediator, CancellationToken ct, int? page, int? pageSize, string? status) =>
                 TypedResults.Ok(await mediator.Send(new ListOrdersQuery(page ?? 1, pageSize ?? Paging.DefaultPageSize, status), ct)))
+            .WithName("ListOrders")
             .WithSummary("Orders, newest first, optionally of one status")
             .Produces<PagedResult<OrderDto>>();
 
         orders.MapPost("/{id:guid}/cancel", async (Guid id, CancelRequest? body, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new CancelOrderCommand(id, body?.Reason), ct)))
+            .WithName("CancelOrder")
+            .ProducesProblems(409, 422)
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
             .WithSummary("Cancel a Completed order within the cancellation window, with a full refund to the wallet (409 order_in_fulfilment while Fulfilling)")
@@ -70,6 +77,8 @@ public static class OrdersEndpoints
                 var returned = await mediator.Send(new ReturnOrderCommand(id, body.Amount, body.Reason ?? string.Empty), ct);
                 return TypedResults.Created($"/api/v1/payments/{returned.Order.PaymentId}/refunds/{returned.RefundId}", returned);
             })
+            .WithName("ReturnOrder")
+            .ProducesProblems(409, 422)
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
             .WithSummary("Return all (no amount) or part of a Completed order; the amount is refunded to the wallet")

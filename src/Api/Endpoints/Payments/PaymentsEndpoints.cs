@@ -1,3 +1,4 @@
+using CleanWallet.Api.OpenApi;
 using CleanWallet.Api.Security;
 using CleanWallet.Application.Common;
 using CleanWallet.Application.Payments;
@@ -20,6 +21,8 @@ public static class PaymentsEndpoints
                 PaymentResults.Created(http, await mediator.Send(
                     new PayByCardCommand(body.Amount ?? 0m, body.Currency ?? string.Empty, body.CardToken ?? string.Empty,
                         body.Description ?? string.Empty, body.CustomerId), ct)))
+            .WithName("PayByCard")
+            .ProducesProblems(404, 409, 422)
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
             .WithSummary("Direct card payment: a payment record and a card charge, no wallet movement")
@@ -28,11 +31,15 @@ public static class PaymentsEndpoints
 
         payments.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetPaymentQuery(id), ct)))
-            .WithSummary("One payment");
+            .WithName("GetPayment")
+            .WithSummary("One payment")
+            .Produces<PaymentDto>();
 
         payments.MapGet("/", async (IMediator mediator, CancellationToken ct, int? page, int? pageSize, Guid? walletId, string? status) =>
                 TypedResults.Ok(await mediator.Send(
                     new ListPaymentsQuery(page ?? 1, pageSize ?? Paging.DefaultPageSize, walletId, status), ct)))
-            .WithSummary("Payments, newest first");
+            .WithName("ListPayments")
+            .WithSummary("Payments, newest first")
+            .Produces<PagedResult<PaymentDto>>();
     }
 }

@@ -1,3 +1,4 @@
+using CleanWallet.Api.OpenApi;
 using CleanWallet.Api.Security;
 using CleanWallet.Application.Payments;
 using CleanWallet.Application.Payments.Commands.RefundPayment;
@@ -21,6 +22,8 @@ public static class RefundsEndpoints
                 var refund = await mediator.Send(new RefundPaymentCommand(id, body.Amount, body.Reason ?? string.Empty), ct);
                 return TypedResults.Created($"/api/v1/payments/{id}/refunds/{refund.Id}", refund);
             })
+            .WithName("RefundPayment")
+            .ProducesProblems(409, 422)
             .RequireAuthorization(Policies.Admin)
             .AcceptsIdempotencyKey()
             .WithSummary("Refund a payment, fully (no amount) or partly, to where the money came from; audited")
@@ -28,11 +31,13 @@ public static class RefundsEndpoints
 
         refunds.MapGet("/", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ListRefundsQuery(id), ct)))
+            .WithName("ListRefunds")
             .WithSummary("The payment's refunds, oldest first")
             .Produces<RefundList>();
 
         refunds.MapGet("/{refundId:guid}", async (Guid id, Guid refundId, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetRefundQuery(id, refundId), ct)))
+            .WithName("GetRefund")
             .WithSummary("One refund of the payment")
             .Produces<RefundDto>();
     }

@@ -1,3 +1,4 @@
+using CleanWallet.Api.OpenApi;
 using CleanWallet.Api.Security;
 using CleanWallet.Application.Common;
 using CleanWallet.Application.Transfers;
@@ -22,6 +23,8 @@ public static class TransfersEndpoints
                     body.Amount ?? 0m, body.Description ?? string.Empty), ct);
                 return TypedResults.Created($"/api/v1/transfers/{transfer.Id}", transfer);
             })
+            .WithName("CreateTransfer")
+            .ProducesProblems(404, 409, 422)
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
             .WithSummary("Move money between two wallets of one currency: a TransferOut and a TransferIn entry, atomically")
@@ -29,12 +32,14 @@ public static class TransfersEndpoints
 
         transfers.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetTransferQuery(id), ct)))
+            .WithName("GetTransfer")
             .WithSummary("One transfer, for the owner of either wallet")
             .Produces<TransferDto>();
 
         transfers.MapGet("/", async (IMediator mediator, CancellationToken ct, int? page, int? pageSize, Guid? walletId) =>
                 TypedResults.Ok(await mediator.Send(
                     new ListTransfersQuery(page ?? 1, pageSize ?? Paging.DefaultPageSize, walletId), ct)))
+            .WithName("ListTransfers")
             .WithSummary("Transfers leaving or reaching the caller's wallets (optionally one wallet), newest first")
             .Produces<PagedResult<TransferDto>>();
     }

@@ -1,3 +1,4 @@
+using CleanWallet.Api.OpenApi;
 using CleanWallet.Api.Security;
 using CleanWallet.Application.Common;
 using CleanWallet.Application.Vms;
@@ -24,6 +25,7 @@ public static class VmsEndpoints
     {
         api.MapGet("/vm-sizes", async (IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ListVmSizesQuery(), ct)))
+            .WithName("ListVmSizes")
             .WithTags("VMs")
             .WithSummary("The VM size catalogue: vCPUs, memory, monthly price, hourly price and the funds a wallet needs")
             .Produces<VmSizeCatalogDto>();
@@ -36,6 +38,8 @@ public static class VmsEndpoints
                     body.Size ?? string.Empty), ct);
                 return TypedResults.Created($"/api/v1/vms/{vm.Id}", vm);
             })
+            .WithName("ProvisionVm")
+            .ProducesProblems(404, 409, 422)
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
             .WithSummary("Provision a Running VM paid from a wallet")
@@ -47,16 +51,20 @@ public static class VmsEndpoints
 
         vms.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetVmQuery(id), ct)))
+            .WithName("GetVm")
             .WithSummary("One VM (deleted ones too)")
             .Produces<VmDto>();
 
         vms.MapGet("/", async (IMediator mediator, CancellationToken ct, int? page, int? pageSize, string? status) =>
                 TypedResults.Ok(await mediator.Send(new ListVmsQuery(page ?? 1, pageSize ?? Paging.DefaultPageSize, status), ct)))
+            .WithName("ListVms")
             .WithSummary("VMs, newest first, optionally of one status")
             .Produces<PagedResult<VmDto>>();
 
         vms.MapPost("/{id:guid}/stop", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new StopVmCommand(id), ct)))
+            .WithName("StopVm")
+            .ProducesProblems(409, 422)
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
             .WithSummary("Stop a Running (or Suspended) VM; a Running one has its hours up to and including the current one charged now")
@@ -65,6 +73,8 @@ public static class VmsEndpoints
 
         vms.MapPost("/{id:guid}/start", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new StartVmCommand(id), ct)))
+            .WithName("StartVm")
+            .ProducesProblems(409, 422)
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
             .WithSummary("Start a Stopped or Suspended VM, when the wallet covers the size's funds check")
@@ -73,6 +83,8 @@ public static class VmsEndpoints
 
         vms.MapPost("/{id:guid}/resize", async (Guid id, ResizeRequest body, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ResizeVmCommand(id, body.Size ?? string.Empty), ct)))
+            .WithName("ResizeVm")
+            .ProducesProblems(409, 422)
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
             .WithSummary("Change a VM's size; a larger one needs the funds check")
@@ -83,6 +95,8 @@ public static class VmsEndpoints
 
         vms.MapDelete("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new DeleteVmCommand(id), ct)))
+            .WithName("DeleteVm")
+            .ProducesProblems(409, 422)
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()
             .WithSummary("Delete a VM, charging a Running one's hours up to and including the current one")
@@ -93,6 +107,7 @@ public static class VmsEndpoints
                 async (Guid id, IMediator mediator, CancellationToken ct, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize) =>
                     TypedResults.Ok(await mediator.Send(
                         new GetVmUsageQuery(id, from, to, page ?? 1, pageSize ?? Paging.DefaultPageSize), ct)))
+            .WithName("GetVmUsage")
             .WithSummary("The VM's billed hours starting in [from, to), oldest first, with the range's totals")
             .Produces<VmUsagePage>();
     }
