@@ -31,12 +31,6 @@ public sealed class IdempotencyFilter : IEndpointFilter
         key is { Length: > 0 and <= MaxKeyLength } && key.All(c => c is > ' ' and <= '~');
 }
 
-/// <summary>Marks an endpoint that takes an Idempotency-Key, so the OpenAPI document declares the header.</summary>
-public sealed class IdempotencyKeyMetadata
-{
-    public static readonly IdempotencyKeyMetadata Instance = new();
-}
-
 public static class IdempotencyFilterExtensions
 {
     public static RouteHandlerBuilder AcceptsIdempotencyKey(this RouteHandlerBuilder builder) =>

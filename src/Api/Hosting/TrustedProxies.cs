@@ -4,18 +4,6 @@ using Microsoft.Extensions.Options;
 
 namespace CleanWallet.Api.Hosting;
 
-/// <summary>The reverse proxies whose <c>X-Forwarded-For</c>/<c>X-Forwarded-Proto</c> headers are believed.</summary>
-public sealed class ForwardedHeadersSettings
-{
-    public const string Section = "ForwardedHeaders";
-
-    /// <summary>Addresses of trusted proxies, e.g. <c>10.0.0.5</c> (a comma-separated list in one entry works too).</summary>
-    public string[] KnownProxies { get; set; } = [];
-
-    /// <summary>Networks of trusted proxies in CIDR form, e.g. <c>10.0.0.0/24</c>.</summary>
-    public string[] KnownNetworks { get; set; } = [];
-}
-
 /// <summary>
 /// Behind a reverse proxy the TCP peer is the proxy: its <c>X-Forwarded-For</c> names the real client (for the
 /// per-client rate limit and the logs) and its <c>X-Forwarded-Proto</c> the scheme the client used (for the dashboard

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
-namespace CleanWallet.Api.Hosting;
+namespace CleanWallet.Api.OpenApi;
 
 /// <summary>Declares the Bearer API-key scheme, so the Swagger UI offers "Authorize" and sends the key.</summary>
 internal sealed class BearerSecuritySchemeTransformer : IOpenApiDocumentTransformer
