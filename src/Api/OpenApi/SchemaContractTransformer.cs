@@ -10,13 +10,14 @@ namespace CleanWallet.Api.OpenApi;
 /// <summary>
 /// Makes the generated schemas say what the API really reads and writes:
 /// <list type="bullet">
-/// <item>money (every <c>decimal</c>) is <c>type: number, format: decimal, multipleOf: 0.01</c>: an exact decimal with two
-/// places, never a binary <c>double</c> (the one exception, <see cref="SchemaRules.FourDecimalFields"/>, says so);</item>
+/// <item>money (every <c>decimal</c>) is <c>type: number, format: decimal, multipleOf: 0.01</c> (<see cref="SchemaRules.MoneyStep"/>):
+/// an exact decimal with two places, never a binary <c>double</c> (the one exception, <see cref="SchemaRules.FourDecimalFields"/>, says so);</item>
 /// <item>a response field written only when it has a value (<c>JsonIgnore(WhenWritingNull)</c>) is optional and never null;
 /// other nullable fields may be null;</item>
-/// <item>a request body requires only the fields its validator requires (<see cref="SchemaRules.RequiredRequestFields"/>);
-/// the others may be left out or null;</item>
-/// <item>the field rules of <see cref="SchemaRules"/> (enums, lengths, bounds, patterns) and one example per request body.</item>
+/// <item>a request body says what its validators check (<see cref="ValidatorSchemas"/>, <see cref="SchemaRules.RequestBodies"/>):
+/// the fields they require (the others may be left out or null), lengths, bounds, patterns, enums, and in a field's description
+/// when a condition makes it required or a rule no schema keyword can say; and one example (<see cref="SchemaRules.Examples"/>);</item>
+/// <item>the enums and formats of responses (<see cref="SchemaRules.Fields"/>).</item>
 /// </list>
 /// </summary>
 internal sealed class SchemaContractTransformer : IOpenApiSchemaTransformer
@@ -26,7 +27,7 @@ internal sealed class SchemaContractTransformer : IOpenApiSchemaTransformer
         if (context.JsonPropertyInfo is { } property)
             TransformProperty(schema, context.JsonTypeInfo.Type, property, context.ApplicationServices);
         else if (context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object)
-            TransformObject(schema, context.JsonTypeInfo);
+            TransformObject(schema, context.JsonTypeInfo, context.ApplicationServices);
         return Task.CompletedTask;
     }
 
@@ -37,28 +38,40 @@ internal sealed class SchemaContractTransformer : IOpenApiSchemaTransformer
         {
             schema.Type = JsonSchemaType.Number | (schema.Type ?? 0) & JsonSchemaType.Null;
             schema.Format = "decimal";
-            schema.MultipleOf = SchemaRules.FourDecimalFields.Contains((declaring, property.Name)) ? 0.0001m : 0.01m;
+            schema.MultipleOf = SchemaRules.FourDecimalFields.Contains((declaring, property.Name)) ? 0.0001m : SchemaRules.MoneyStep;
         }
 
         if (WrittenOnlyWithValue(property))
             schema.Type &= ~JsonSchemaType.Null;
-        else if (type == typeof(string) && property.IsGetNullable && !SchemaRules.RequiredRequestFields.ContainsKey(declaring))
+        else if (type == typeof(string) && property.IsGetNullable && !SchemaRules.RequestBodies.ContainsKey(declaring))
             schema.Type |= JsonSchemaType.Null;
 
         if (SchemaRules.Fields.TryGetValue((declaring, property.Name), out var rule))
             rule(schema, services);
     }
 
-    private static void TransformObject(OpenApiSchema schema, JsonTypeInfo typeInfo)
+    private static void TransformObject(OpenApiSchema schema, JsonTypeInfo typeInfo, IServiceProvider services)
     {
         var properties = schema.Properties ?? new Dictionary<string, IOpenApiSchema>();
-        if (SchemaRules.RequiredRequestFields.TryGetValue(typeInfo.Type, out var required))
+        if (SchemaRules.RequestBodies.ContainsKey(typeInfo.Type))
         {
-            // A request body: the validator decides what is required; what is optional may also be sent as null.
-            schema.Required = new HashSet<string>(required);
+            // A request body: its validators decide what is required; what is optional may also be sent as null.
+            var rules = ValidatorSchemas.For(typeInfo.Type, services);
+            var required = rules.Fields.Values.Where(f => f.Required).Select(f => f.Name).ToHashSet();
+            schema.Required = required;
             foreach (var (name, field) in properties)
-                if (field is OpenApiSchema { Type: not null } inline && inline.Type != JsonSchemaType.Null)
-                    inline.Type = required.Contains(name) ? inline.Type & ~JsonSchemaType.Null : inline.Type | JsonSchemaType.Null;
+            {
+                if (field is not OpenApiSchema inline)
+                    continue;
+                if (inline.Type is { } type && type != JsonSchemaType.Null)
+                    inline.Type = required.Contains(name) ? type & ~JsonSchemaType.Null : type | JsonSchemaType.Null;
+                if (!rules.Fields.TryGetValue(name, out var fieldRules))
+                    continue;
+                foreach (var rule in fieldRules.Schema)
+                    rule(inline, services);
+                if (fieldRules.Notes.Count > 0)
+                    inline.Description = string.Join(" ", fieldRules.Notes.Prepend(inline.Description).Where(n => !string.IsNullOrEmpty(n)));
+            }
             if (SchemaRules.Examples.TryGetValue(typeInfo.Type, out var example))
                 schema.Examples = [example()];
             return;

@@ -10,21 +10,37 @@ using CleanWallet.Api.Endpoints.Transfers;
 using CleanWallet.Api.Endpoints.Vms;
 using CleanWallet.Api.Endpoints.Wallets;
 using CleanWallet.Application.Administration;
+using CleanWallet.Application.Administration.Commands.AdjustWallet;
+using CleanWallet.Application.Administration.Commands.SetWalletFrozen;
 using CleanWallet.Application.ApiKeys;
+using CleanWallet.Application.ApiKeys.Commands.CreateApiKey;
 using CleanWallet.Application.Customers;
+using CleanWallet.Application.Customers.Commands.CreateCustomer;
 using CleanWallet.Application.Holds;
+using CleanWallet.Application.Holds.Commands.CaptureHold;
+using CleanWallet.Application.Holds.Commands.PlaceHold;
 using CleanWallet.Application.Me.Queries.GetMe;
 using CleanWallet.Application.Operations;
 using CleanWallet.Application.Orders;
+using CleanWallet.Application.Orders.Commands.CancelOrder;
 using CleanWallet.Application.Orders.Commands.CreateOrder;
+using CleanWallet.Application.Orders.Commands.ReturnOrder;
 using CleanWallet.Application.Payments;
+using CleanWallet.Application.Payments.Commands.PayByCard;
 using CleanWallet.Application.Payments.Commands.RefundPayment;
 using CleanWallet.Application.Transfers;
+using CleanWallet.Application.Transfers.Commands.CreateTransfer;
 using CleanWallet.Application.Vms;
+using CleanWallet.Application.Vms.Commands.ProvisionVm;
+using CleanWallet.Application.Vms.Commands.ResizeVm;
 using CleanWallet.Application.Vms.Queries.ListVmSizes;
 using CleanWallet.Application.Wallets;
+using CleanWallet.Application.Wallets.Commands.OpenWallet;
+using CleanWallet.Application.Wallets.Commands.PayFromWallet;
+using CleanWallet.Application.Wallets.Commands.TopUpWallet;
 using CleanWallet.Domain.Access;
 using CleanWallet.Domain.Adjustments;
+using CleanWallet.Domain.Common;
 using CleanWallet.Domain.Customers;
 using CleanWallet.Domain.Holds;
 using CleanWallet.Domain.Orders;
@@ -33,95 +49,107 @@ using CleanWallet.Domain.Transfers;
 using CleanWallet.Domain.VirtualMachines;
 using CleanWallet.Domain.Wallets;
 using Microsoft.OpenApi;
+using static CleanWallet.Api.OpenApi.RequestValidation;
 using static CleanWallet.Api.OpenApi.SchemaRule;
 
 namespace CleanWallet.Api.OpenApi;
 
 /// <summary>
-/// What the validators and aggregates enforce, said in the schemas: which request fields are required, the enums,
-/// lengths, bounds and patterns of fields, and an example of every request body. Keyed by the JSON name of a field of
-/// a type; a rule here that the code does not enforce is a lie, so each one names the constant it mirrors.
+/// What the schemas say that cannot be read from the validators (<see cref="ValidatorSchemas"/> reads the rest): which
+/// validator checks each request body, the validator rules a descriptor cannot read (said here by hand, each naming its
+/// single source), the enums and formats of responses, and an example of every request body.
 /// </summary>
 internal static class SchemaRules
 {
-    /// <summary>Every request body, with the fields its validator requires (the others may be left out or null).</summary>
-    public static readonly Dictionary<Type, string[]> RequiredRequestFields = new()
+    /// <summary>
+    /// The places money is rounded to: <see cref="Money.Decimals"/>, the precision the Money value and every aggregate use
+    /// (documented as <c>multipleOf</c>).
+    /// </summary>
+    public static readonly decimal MoneyStep = Step(Money.Decimals);
+
+    // Declared before the tables that use them (static fields are initialised in order).
+    private static readonly Action<OpenApiSchema, IServiceProvider> NotNegative = AtLeast(0m);
+    private static readonly Action<OpenApiSchema, IServiceProvider> VmSizes =
+        Values(services => services.GetRequiredService<VmCatalog>().Sizes.Select(s => s.Name));
+
+    /// <summary>Every request body and the validator that checks it (<see cref="RequestValidation"/>).</summary>
+    public static readonly Dictionary<Type, RequestValidation> RequestBodies = new()
     {
-        [typeof(CustomersEndpoints.CreateCustomerRequest)] = ["name", "billingModel"],
-        [typeof(CustomersEndpoints.OpenWalletRequest)] = ["currency"],
-        [typeof(WalletsEndpoints.TopUpRequest)] = ["amount", "cardToken"],
-        [typeof(WalletsEndpoints.WalletPaymentRequest)] = ["amount", "description"],
-        [typeof(PaymentsEndpoints.CardPaymentRequest)] = ["amount", "currency", "cardToken", "description"],
-        [typeof(RefundsEndpoints.RefundRequest)] = ["reason"],
-        [typeof(HoldsEndpoints.PlaceHoldRequest)] = ["amount", "description"],
-        [typeof(HoldsEndpoints.CaptureHoldRequest)] = [],
-        [typeof(OrdersEndpoints.OrderRequest)] = ["walletId", "amount", "description"],
-        [typeof(OrderItemInput)] = ["sku", "quantity", "unitPrice"],
-        [typeof(OrdersEndpoints.CancelRequest)] = [],
-        [typeof(OrdersEndpoints.ReturnRequest)] = ["reason"],
-        [typeof(TransfersEndpoints.TransferRequest)] = ["fromWalletId", "toWalletId", "amount", "description"],
-        [typeof(VmsEndpoints.VmRequest)] = ["walletId", "name", "size"],
-        [typeof(VmsEndpoints.ResizeRequest)] = ["size"],
-        [typeof(ApiKeysEndpoints.CreateApiKeyRequest)] = ["name", "role"],
-        [typeof(ApiKeysEndpoints.CreateCustomerApiKeyRequest)] = ["name"],
-        [typeof(AdministrationEndpoints.AdjustmentRequest)] = ["direction", "amount", "reason"],
-        [typeof(AdministrationEndpoints.WalletStatusChangeRequest)] = [],
+        [typeof(CustomersEndpoints.CreateCustomerRequest)] = By<CreateCustomerCommand>(),
+        [typeof(CustomersEndpoints.OpenWalletRequest)] = By<OpenWalletCommand>(),
+        [typeof(WalletsEndpoints.TopUpRequest)] = By<TopUpWalletCommand>(),
+        [typeof(WalletsEndpoints.WalletPaymentRequest)] = By<PayFromWalletCommand>(),
+        [typeof(PaymentsEndpoints.CardPaymentRequest)] = By<PayByCardCommand>(),
+        [typeof(RefundsEndpoints.RefundRequest)] = By<RefundPaymentCommand>(),
+        [typeof(HoldsEndpoints.PlaceHoldRequest)] = By<PlaceHoldCommand>(),
+        [typeof(HoldsEndpoints.CaptureHoldRequest)] = By<CaptureHoldCommand>(),
+        [typeof(OrdersEndpoints.OrderRequest)] = By<CreateOrderCommand>(),
+        [typeof(OrderItemInput)] = ByEachItemOf<CreateOrderCommand>("items"),
+        [typeof(OrdersEndpoints.CancelRequest)] = By<CancelOrderCommand>("orderId"),
+        [typeof(OrdersEndpoints.ReturnRequest)] = By<ReturnOrderCommand>("orderId"),
+        [typeof(TransfersEndpoints.TransferRequest)] = By<CreateTransferCommand>(),
+        [typeof(VmsEndpoints.VmRequest)] = By<ProvisionVmCommand>(),
+        [typeof(VmsEndpoints.ResizeRequest)] = By<ResizeVmCommand>("vmId"),
+        [typeof(ApiKeysEndpoints.CreateApiKeyRequest)] = By<CreateApiKeyCommand>(),
+        // The role rule applies only to staff keys (no customer); a customer key is always issued with its customer.
+        [typeof(ApiKeysEndpoints.CreateCustomerApiKeyRequest)] = By<CreateApiKeyCommand>("role"),
+        [typeof(AdministrationEndpoints.AdjustmentRequest)] = By<AdjustWalletCommand>(),
+        [typeof(AdministrationEndpoints.WalletStatusChangeRequest)] = By<SetWalletFrozenCommand>(),
+    };
+
+    private static readonly DescribedRule TwoDecimals =
+        new("Money.HasAtMostTwoDecimals (Money.Decimals)", (schema, _) => schema.MultipleOf = MoneyStep);
+
+    private static readonly DescribedRule CurrencyCode = new("Money.IsValidCurrency", Currency, RejectsMissing: true);
+
+    private static readonly DescribedRule VmSize = new("VmCatalog.Find", VmSizes, RejectsMissing: true);
+
+    private static DescribedRule EnumName<TEnum>() where TEnum : struct, Enum =>
+        new($"EnumRules.ValidEnumName<{typeof(TEnum).Name}>", OneOf<TEnum>(), RejectsMissing: true);
+
+    /// <summary>
+    /// The validator rules <see cref="ValidatorSchemas"/> cannot read (predicates, comparisons with another field), by
+    /// request body and field, in the order the validator declares them. A rule missing here, or an entry with no rule, fails
+    /// the contract tests.
+    /// </summary>
+    public static readonly Dictionary<(Type Request, string Field), DescribedRule[]> Described = new()
+    {
+        [(typeof(CustomersEndpoints.CreateCustomerRequest), "billingModel")] = [EnumName<BillingModel>()],
+        [(typeof(CustomersEndpoints.CreateCustomerRequest), "creditLimit")] =
+            [TwoDecimals, new("compares billingModel: a Payg customer has no credit limit")],
+        [(typeof(CustomersEndpoints.CreateCustomerRequest), "currency")] = [CurrencyCode],
+        [(typeof(CustomersEndpoints.OpenWalletRequest), "currency")] = [CurrencyCode],
+        [(typeof(WalletsEndpoints.TopUpRequest), "amount")] = [TwoDecimals],
+        [(typeof(WalletsEndpoints.WalletPaymentRequest), "amount")] = [TwoDecimals],
+        [(typeof(PaymentsEndpoints.CardPaymentRequest), "amount")] = [TwoDecimals],
+        [(typeof(PaymentsEndpoints.CardPaymentRequest), "currency")] = [CurrencyCode],
+        [(typeof(RefundsEndpoints.RefundRequest), "amount")] = [TwoDecimals],
+        [(typeof(HoldsEndpoints.PlaceHoldRequest), "amount")] = [TwoDecimals],
+        [(typeof(HoldsEndpoints.CaptureHoldRequest), "amount")] = [TwoDecimals],
+        [(typeof(OrdersEndpoints.OrderRequest), "amount")] = [TwoDecimals],
+        [(typeof(OrderItemInput), "sku")] = [new("OrderItem.IsValidSku", Text(OrderItem.MaxSkuLength, 1), RejectsMissing: true)],
+        [(typeof(OrderItemInput), "quantity")] = [new("OrderItem.IsValidQuantity", Between(1, OrderItem.MaxQuantity), RejectsMissing: true)],
+        [(typeof(OrderItemInput), "unitPrice")] =
+            [new("OrderItem.IsValidUnitPrice", All(NotNegative, (schema, _) => schema.MultipleOf = MoneyStep), RejectsMissing: true)],
+        [(typeof(OrdersEndpoints.ReturnRequest), "amount")] = [TwoDecimals],
+        [(typeof(TransfersEndpoints.TransferRequest), "toWalletId")] = [new("compares fromWalletId: another wallet")],
+        [(typeof(TransfersEndpoints.TransferRequest), "amount")] = [TwoDecimals],
+        [(typeof(VmsEndpoints.VmRequest), "size")] = [VmSize],
+        [(typeof(VmsEndpoints.ResizeRequest), "size")] = [VmSize],
+        [(typeof(ApiKeysEndpoints.CreateApiKeyRequest), "role")] =
+        [
+            new("ApiKeyRules.StaffRoles", Values(ApiKeyRules.StaffRoles.Select(r => r.ToString()).ToArray()), RejectsMissing: true,
+                AlwaysAppliesBecause: "its condition is 'no customer', and this endpoint issues staff keys"),
+        ],
+        [(typeof(AdministrationEndpoints.AdjustmentRequest), "direction")] = [EnumName<LedgerDirection>()],
+        [(typeof(AdministrationEndpoints.AdjustmentRequest), "amount")] = [TwoDecimals],
     };
 
     /// <summary>Money fields with more than two decimals: the informational hourly price (monthly price / hours per month).</summary>
     public static readonly HashSet<(Type, string)> FourDecimalFields = [(typeof(VmSizeDto), "hourlyPrice")];
 
-    private static readonly Action<OpenApiSchema, IServiceProvider> Positive = AtLeast(0m, exclusive: true);
-    private static readonly Action<OpenApiSchema, IServiceProvider> NotNegative = AtLeast(0m);
-    private static readonly Action<OpenApiSchema, IServiceProvider> VmSizes =
-        Values(services => services.GetRequiredService<VmCatalog>().Sizes.Select(s => s.Name));
-
     public static readonly Dictionary<(Type, string), Action<OpenApiSchema, IServiceProvider>> Fields = new()
     {
-        // Requests
-        [(typeof(CustomersEndpoints.CreateCustomerRequest), "name")] = Text(Customer.MaxNameLength, 1),
-        [(typeof(CustomersEndpoints.CreateCustomerRequest), "billingModel")] = OneOf<BillingModel>(),
-        [(typeof(CustomersEndpoints.CreateCustomerRequest), "creditLimit")] = NotNegative,
-        [(typeof(CustomersEndpoints.CreateCustomerRequest), "currency")] = Currency,
-        [(typeof(CustomersEndpoints.OpenWalletRequest), "currency")] = Currency,
-        [(typeof(WalletsEndpoints.TopUpRequest), "amount")] = Positive,
-        [(typeof(WalletsEndpoints.TopUpRequest), "cardToken")] = Text(200, 1),
-        [(typeof(WalletsEndpoints.WalletPaymentRequest), "amount")] = Positive,
-        [(typeof(WalletsEndpoints.WalletPaymentRequest), "description")] = Text(PaymentRecord.MaxDescriptionLength, 1),
-        [(typeof(WalletsEndpoints.WalletPaymentRequest), "reference")] = Text(PaymentRecord.MaxReferenceLength),
-        [(typeof(PaymentsEndpoints.CardPaymentRequest), "amount")] = Positive,
-        [(typeof(PaymentsEndpoints.CardPaymentRequest), "currency")] = Currency,
-        [(typeof(PaymentsEndpoints.CardPaymentRequest), "cardToken")] = Text(200, 1),
-        [(typeof(PaymentsEndpoints.CardPaymentRequest), "description")] = Text(PaymentRecord.MaxDescriptionLength, 1),
-        [(typeof(RefundsEndpoints.RefundRequest), "amount")] = Positive,
-        [(typeof(RefundsEndpoints.RefundRequest), "reason")] = Text(Refund.MaxReasonLength, 1),
-        [(typeof(HoldsEndpoints.PlaceHoldRequest), "amount")] = Positive,
-        [(typeof(HoldsEndpoints.PlaceHoldRequest), "description")] = Text(Hold.MaxDescriptionLength, 1),
-        [(typeof(HoldsEndpoints.PlaceHoldRequest), "reference")] = Text(Hold.MaxReferenceLength),
-        [(typeof(HoldsEndpoints.PlaceHoldRequest), "expiresInSeconds")] = AtLeast(1m),
-        [(typeof(HoldsEndpoints.CaptureHoldRequest), "amount")] = Positive,
-        [(typeof(OrdersEndpoints.OrderRequest), "amount")] = Positive,
-        [(typeof(OrdersEndpoints.OrderRequest), "description")] = Text(Order.MaxDescriptionLength, 1),
-        [(typeof(OrdersEndpoints.OrderRequest), "items")] = Items(Order.MaxItems),
-        [(typeof(OrderItemInput), "sku")] = Text(OrderItem.MaxSkuLength, 1),
-        [(typeof(OrderItemInput), "quantity")] = Between(1, OrderItem.MaxQuantity),
-        [(typeof(OrderItemInput), "unitPrice")] = NotNegative,
-        [(typeof(OrdersEndpoints.CancelRequest), "reason")] = Text(Refund.MaxReasonLength),
-        [(typeof(OrdersEndpoints.ReturnRequest), "amount")] = Positive,
-        [(typeof(OrdersEndpoints.ReturnRequest), "reason")] = Text(Refund.MaxReasonLength, 1),
-        [(typeof(TransfersEndpoints.TransferRequest), "amount")] = Positive,
-        [(typeof(TransfersEndpoints.TransferRequest), "description")] = Text(Transfer.MaxDescriptionLength, 1),
-        [(typeof(VmsEndpoints.VmRequest), "name")] = Text(VirtualMachine.MaxNameLength, 1),
-        [(typeof(VmsEndpoints.VmRequest), "size")] = VmSizes,
-        [(typeof(VmsEndpoints.ResizeRequest), "size")] = VmSizes,
-        [(typeof(ApiKeysEndpoints.CreateApiKeyRequest), "name")] = Text(ApiKeyRules.MaxNameLength, 1),
-        [(typeof(ApiKeysEndpoints.CreateApiKeyRequest), "role")] = Values(ApiKeyRules.StaffRoles.Select(r => r.ToString()).ToArray()),
-        [(typeof(ApiKeysEndpoints.CreateCustomerApiKeyRequest), "name")] = Text(ApiKeyRules.MaxNameLength, 1),
-        [(typeof(AdministrationEndpoints.AdjustmentRequest), "direction")] = OneOf<LedgerDirection>(),
-        [(typeof(AdministrationEndpoints.AdjustmentRequest), "amount")] = Positive,
-        [(typeof(AdministrationEndpoints.AdjustmentRequest), "reason")] = Text(Adjustment.MaxReasonLength, 1),
-        [(typeof(AdministrationEndpoints.WalletStatusChangeRequest), "reason")] = Text(AdministrationAudit.MaxReasonLength),
-
         // Responses
         [(typeof(WalletDto), "currency")] = Currency,
         [(typeof(WalletDto), "status")] = OneOf<WalletStatus>(),
@@ -154,7 +182,7 @@ internal static class SchemaRules
 
     private const string WalletId = "3f2b8c1e-4d7a-4b8e-9a51-0c6f1e2d3a4b";
 
-    /// <summary>One valid example of every request body.</summary>
+    /// <summary>One valid example of every request body (the contract tests send each, and each without every field in turn).</summary>
     public static readonly Dictionary<Type, Func<JsonNode>> Examples = new()
     {
         [typeof(CustomersEndpoints.CreateCustomerRequest)] = () => new JsonObject { ["name"] = "Acme Ltd", ["billingModel"] = "Invoice", ["creditLimit"] = 5000.00m, ["currency"] = "ZAR" },
@@ -184,4 +212,12 @@ internal static class SchemaRules
         [typeof(AdministrationEndpoints.AdjustmentRequest)] = () => new JsonObject { ["direction"] = "Credit", ["amount"] = 10.00m, ["reason"] = "Goodwill credit, ticket 4411" },
         [typeof(AdministrationEndpoints.WalletStatusChangeRequest)] = () => new JsonObject { ["reason"] = "Chargeback under review" },
     };
+
+    private static decimal Step(int decimals)
+    {
+        var step = 1m;
+        for (var i = 0; i < decimals; i++)
+            step /= 10m;
+        return step;
+    }
 }

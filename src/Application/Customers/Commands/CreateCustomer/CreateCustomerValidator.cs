@@ -10,7 +10,7 @@ public sealed class CreateCustomerValidator : AbstractValidator<CreateCustomerCo
 {
     public CreateCustomerValidator(IOptions<LimitOptions> limits)
     {
-        RuleFor(c => c.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("'name' is required.")
+        RuleFor(c => c.Name).NotEmpty().WithMessage("'name' is required.")
             .MaximumLength(Customer.MaxNameLength).WithMessage($"'name' may have at most {Customer.MaxNameLength} characters.");
         RuleFor(c => c.BillingModel).ValidEnumName<CreateCustomerCommand, BillingModel>("billingModel");
         RuleFor(c => c.CreditLimit!.Value)
