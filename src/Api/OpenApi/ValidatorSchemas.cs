@@ -281,10 +281,22 @@ internal static class ValidatorSchemas
     private static bool IsCollectionRule(IValidationRule rule) =>
         rule.GetType().GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition().Name == "ICollectionRule`2");
 
-    private static IValidator? ChildValidator(IPropertyValidator adaptor) =>
-        // ChildValidatorAdaptor<T, TProperty>.GetValidator(context, value): a fixed child validator (ChildRules, SetValidator
-        // with an instance) needs neither.
-        adaptor.GetType().GetMethod("GetValidator")?.Invoke(adaptor, [null, null]) as IValidator;
+    /// <summary>
+    /// The validator a ChildValidatorAdaptor&lt;T, TProperty&gt; runs: a fixed one (ChildRules, SetValidator with an instance)
+    /// is the same for every context, so an empty context asks for it.
+    /// </summary>
+    private static IValidator? ChildValidator(IPropertyValidator adaptor)
+    {
+        var type = adaptor.GetType();
+        while (type is not null && !(type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ChildValidatorAdaptor<,>)))
+            type = type.BaseType;
+        if (type is null)
+            return null;
+        var arguments = type.GetGenericArguments();
+        var context = Activator.CreateInstance(typeof(ValidationContext<>).MakeGenericType(arguments[0]), [null]);
+        var value = arguments[1].IsValueType ? Activator.CreateInstance(arguments[1]) : null;
+        return type.GetMethod(nameof(ChildValidatorAdaptor<object, object>.GetValidator))?.Invoke(adaptor, [context, value]) as IValidator;
+    }
 
     private static string Message(IRuleComponent component, string field) =>
         (component.GetUnformattedErrorMessage() ?? component.Validator.Name).Replace("{PropertyName}", field, StringComparison.Ordinal);
