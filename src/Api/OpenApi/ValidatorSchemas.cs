@@ -23,9 +23,6 @@ internal sealed class FieldRules(string name)
 
     /// <summary>Sentences for the field's description: when a condition makes it required, rules a schema cannot say.</summary>
     public List<string> Notes { get; } = [];
-
-    /// <summary>Each rule and what it became (for tests and failure messages).</summary>
-    public List<string> Read { get; } = [];
 }
 
 /// <summary>The rules of one request body, and whatever could not be turned into schema.</summary>
@@ -121,8 +118,27 @@ internal static class ValidatorSchemas
         Dictionary<string, Queue<DescribedRule>> listed,
         RequestRules rules)
     {
-        foreach (var rule in validator.CreateDescriptor().Rules)
+        ReadRules(validator.CreateDescriptor().Rules, validator, validation, fields, bodies, listed, rules, dependent: false);
+    }
+
+    private static void ReadRules(
+        IEnumerable<IValidationRule> ruleList,
+        IValidator validator,
+        RequestValidation validation,
+        Dictionary<string, Type> fields,
+        IReadOnlyDictionary<Type, RequestValidation> bodies,
+        Dictionary<string, Queue<DescribedRule>> listed,
+        RequestRules rules,
+        bool dependent)
+    {
+        foreach (var rule in ruleList)
         {
+            // Only the default rule set runs (ValidationBehaviour validates without choosing one).
+            if (rule.RuleSets is { Length: > 0 } sets && !sets.Contains(RulesetValidatorSelector.DefaultRuleSetName, StringComparer.OrdinalIgnoreCase))
+                continue;
+            // Dependent rules run only when their parent passes: a condition.
+            if (rule.DependentRules?.Any() == true)
+                ReadRules(rule.DependentRules, validator, validation, fields, bodies, listed, rules, dependent: true);
             if (rule is IIncludeRule || rule.PropertyName is null)
             {
                 rules.Unread.Add($"{validator.GetType().Name}: a rule without a member (Include or RuleFor(x => x)) cannot be read");
@@ -140,7 +156,7 @@ internal static class ValidatorSchemas
             var collectionRule = IsCollectionRule(rule);
             foreach (var component in rule.Components)
             {
-                var conditional = rule.HasCondition || rule.HasAsyncCondition || component.HasCondition || component.HasAsyncCondition;
+                var conditional = dependent || rule.HasCondition || rule.HasAsyncCondition || component.HasCondition || component.HasAsyncCondition;
                 var reading = collectionRule
                     ? ReadItemRule(component.Validator, fieldType, name, validation, bodies)
                     : ReadRule(component.Validator, rule.TypeToValidate, fieldType);
@@ -153,7 +169,6 @@ internal static class ValidatorSchemas
                         field.Required = true;
                     else if (reading.RejectsMissing && reading.Presence)
                         field.Notes.Add(Message(component, name));
-                    field.Read.Add($"{what}: {reading.Says}");
                 }
                 else if (listed.TryGetValue(name, out var queue) && queue.TryDequeue(out var described))
                 {
@@ -163,7 +178,6 @@ internal static class ValidatorSchemas
                         field.Notes.Add(Message(component, name));
                     if (described.RejectsMissing && (!conditional || described.AlwaysAppliesBecause is not null))
                         field.Required = true;
-                    field.Read.Add($"{what}: described ({described.Source})");
                 }
                 else
                 {
@@ -173,6 +187,7 @@ internal static class ValidatorSchemas
         }
     }
 
+    /// <param name="Says">What the rule became, in words (for reading the code).</param>
     private sealed record Reading(string Says, Action<OpenApiSchema>? Schema = null, bool RejectsMissing = false, bool Presence = false);
 
     /// <summary>A rule of a field, or null when it is not one this derivation understands.</summary>

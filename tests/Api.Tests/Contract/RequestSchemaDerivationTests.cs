@@ -97,6 +97,23 @@ public sealed class RequestSchemaDerivationTests(TestDatabase database) : ApiTes
     }
 
     [Fact]
+    public void A_rule_of_a_named_rule_set_is_not_published_and_a_dependent_rule_counts_as_conditional()
+    {
+        var extra = new InlineValidator<TopUpWalletCommand>();
+        extra.RuleSet("Audit", () => extra.RuleFor(c => c.CardToken).MaximumLength(3));
+        extra.RuleFor(c => c.WalletId).NotEmpty().DependentRules(() => extra.RuleFor(c => c.CardToken).NotNull().WithMessage("'cardToken' is needed then."));
+
+        var rules = ValidatorSchemas.Read(typeof(WalletsEndpoints.TopUpRequest), SchemaRules.RequestBodies[typeof(WalletsEndpoints.TopUpRequest)],
+            [extra], SchemaRules.RequestBodies, SchemaRules.Described);
+
+        Assert.Empty(rules.Unread);
+        Assert.Equal(["walletId"], rules.UnknownMembers);
+        Assert.False(rules.Fields["cardToken"].Required);
+        Assert.Equal(["'cardToken' is needed then."], rules.Fields["cardToken"].Notes);
+        Assert.Null(Apply(rules, "cardToken").MaxLength);
+    }
+
+    [Fact]
     public void A_comparison_with_the_default_guid_makes_a_field_required_and_a_comparison_with_another_field_is_described()
     {
         var rules = ValidatorSchemas.Read(typeof(TransfersEndpoints.TransferRequest), SchemaRules.RequestBodies[typeof(TransfersEndpoints.TransferRequest)],
