@@ -44,8 +44,9 @@ public sealed class ApiKeyRevocationListener(NpgsqlDataSource dataSource, ApiKey
                 {
                     if (!await connection.WaitAsync(ProbeInterval, stoppingToken))
                     {
-                        await using var probe = new NpgsqlCommand("SELECT 1", connection);
-                        await probe.ExecuteScalarAsync(stoppingToken);
+                        // A LISTEN again (a no-op) as the probe, so pg_stat_activity keeps showing what this connection is for.
+                        await using var probe = new NpgsqlCommand($"LISTEN {ApiKeyCacheOptions.Channel}", connection);
+                        await probe.ExecuteNonQueryAsync(stoppingToken);
                     }
                 }
             }
