@@ -19,8 +19,7 @@ public static class WalletAccess
     /// <summary>Read side: the owning customer of a wallet the caller may see, or 404.</summary>
     public static async Task EnsureReadableAsync(this IReadStore store, Guid walletId, ICallerContext caller, CancellationToken ct)
     {
-        var owner = await store.FirstOrDefaultAsync(
-            store.Wallets.Where(w => w.Id == walletId).Select(w => (Guid?)w.CustomerId), ct);
+        var owner = await store.WalletOwnerAsync(walletId, ct);
         if (owner is null || !caller.CanAccess(owner.Value))
             throw new NotFoundException("Wallet", walletId);
     }

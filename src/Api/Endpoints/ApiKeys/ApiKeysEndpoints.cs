@@ -72,9 +72,11 @@ public static class ApiKeysEndpoints
             .WithSummary($"One of {scope.Whose} keys, without its secret")
             .Produces<ApiKeyDto>();
 
-        keys.MapDelete("/{id:guid}", async (Guid id, HttpContext http, IMediator mediator, CancellationToken ct) =>
+        keys.MapDelete("/{id:guid}", async (Guid id, HttpContext http, IMediator mediator, ApiKeyRevocations revocations, CancellationToken ct) =>
             {
                 await mediator.Send(new RevokeApiKeyCommand(id, scope.CustomerId(http)), ct);
+                // Committed: this node stops accepting the key now, the others when they hear of it (or within the cache TTL).
+                await revocations.RevokedAsync(id);
                 return TypedResults.NoContent();
             })
             .WithName($"Revoke{scope.Name}ApiKey")

@@ -27,4 +27,21 @@ public interface IReadStore
     Task<T?> FirstOrDefaultAsync<T>(IQueryable<T> query, CancellationToken ct);
     Task<int> CountAsync<T>(IQueryable<T> query, CancellationToken ct);
     Task<decimal> SumAsync(IQueryable<decimal> query, CancellationToken ct);
+
+    // The hottest reads, as queries compiled once (no expression tree built, funcletized or looked up per request).
+
+    /// <summary><c>GET /wallets/{id}</c>: the wallet as the API shows it; null when there is none.</summary>
+    Task<Wallets.WalletDto?> WalletAsync(Guid walletId, CancellationToken ct);
+
+    /// <summary>The customer owning the wallet; null when there is no such wallet.</summary>
+    Task<Guid?> WalletOwnerAsync(Guid walletId, CancellationToken ct);
+
+    /// <summary>How many ledger entries the wallet has.</summary>
+    Task<int> LedgerEntryCountAsync(Guid walletId, CancellationToken ct);
+
+    /// <summary>
+    /// A page of the wallet's ledger, newest first, with no filter: <paramref name="skip"/> entries skipped, or, with
+    /// <paramref name="beforeSequence"/>, only the entries before that sequence number (keyset paging).
+    /// </summary>
+    Task<List<Wallets.LedgerEntryDto>> LedgerPageAsync(Guid walletId, long? beforeSequence, int skip, int take, CancellationToken ct);
 }

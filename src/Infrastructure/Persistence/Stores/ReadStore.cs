@@ -1,4 +1,5 @@
 using CleanWallet.Application.Common.Persistence;
+using CleanWallet.Application.Wallets;
 using CleanWallet.Domain.Customers;
 using CleanWallet.Domain.Payments;
 using CleanWallet.Domain.Wallets;
@@ -8,6 +9,29 @@ namespace CleanWallet.Infrastructure.Persistence.Stores;
 
 internal sealed class ReadStore(WalletDbContext db) : IReadStore
 {
+    // Compiled once per process: EF Core neither builds, funcletizes nor looks up the expression tree per request.
+    private static readonly Func<WalletDbContext, Guid, CancellationToken, Task<WalletDto?>> WalletById =
+        EF.CompileAsyncQuery((WalletDbContext context, Guid id, CancellationToken _) =>
+            context.Wallets.AsNoTracking().Where(w => w.Id == id).Select(WalletDto.Projection).FirstOrDefault());
+
+    private static readonly Func<WalletDbContext, Guid, CancellationToken, Task<Guid?>> OwnerOfWallet =
+        EF.CompileAsyncQuery((WalletDbContext context, Guid id, CancellationToken _) =>
+            context.Wallets.AsNoTracking().Where(w => w.Id == id).Select(w => (Guid?)w.CustomerId).FirstOrDefault());
+
+    private static readonly Func<WalletDbContext, Guid, CancellationToken, Task<int>> EntriesOfWallet =
+        EF.CompileAsyncQuery((WalletDbContext context, Guid id, CancellationToken _) => context.LedgerEntries.Count(e => e.WalletId == id));
+
+    // Newest first by (wallet_id, sequence): the unique index ledger_entries_wallet_sequence_key, read backwards.
+    private static readonly Func<WalletDbContext, Guid, int, int, IAsyncEnumerable<LedgerEntryDto>> LedgerByOffset =
+        EF.CompileAsyncQuery((WalletDbContext context, Guid id, int skip, int take) =>
+            context.LedgerEntries.AsNoTracking().Where(e => e.WalletId == id).OrderByDescending(e => e.Sequence)
+                .Skip(skip).Take(take).Select(LedgerEntryDto.Projection));
+
+    private static readonly Func<WalletDbContext, Guid, long, int, IAsyncEnumerable<LedgerEntryDto>> LedgerBeforeSequence =
+        EF.CompileAsyncQuery((WalletDbContext context, Guid id, long before, int take) =>
+            context.LedgerEntries.AsNoTracking().Where(e => e.WalletId == id && e.Sequence < before).OrderByDescending(e => e.Sequence)
+                .Take(take).Select(LedgerEntryDto.Projection));
+
     public IQueryable<Customer> Customers => db.Customers.AsNoTracking();
     public IQueryable<Wallet> Wallets => db.Wallets.AsNoTracking();
     public IQueryable<LedgerEntry> LedgerEntries => db.LedgerEntries.AsNoTracking();
@@ -29,4 +53,19 @@ internal sealed class ReadStore(WalletDbContext db) : IReadStore
     public Task<int> CountAsync<T>(IQueryable<T> query, CancellationToken ct) => EntityFrameworkQueryableExtensions.CountAsync(query, ct);
 
     public Task<decimal> SumAsync(IQueryable<decimal> query, CancellationToken ct) => EntityFrameworkQueryableExtensions.SumAsync(query, ct);
+
+    public Task<WalletDto?> WalletAsync(Guid walletId, CancellationToken ct) => WalletById(db, walletId, ct);
+
+    public Task<Guid?> WalletOwnerAsync(Guid walletId, CancellationToken ct) => OwnerOfWallet(db, walletId, ct);
+
+    public Task<int> LedgerEntryCountAsync(Guid walletId, CancellationToken ct) => EntriesOfWallet(db, walletId, ct);
+
+    public async Task<List<LedgerEntryDto>> LedgerPageAsync(Guid walletId, long? beforeSequence, int skip, int take, CancellationToken ct)
+    {
+        var entries = beforeSequence is { } before ? LedgerBeforeSequence(db, walletId, before, take) : LedgerByOffset(db, walletId, skip, take);
+        var page = new List<LedgerEntryDto>(take);
+        await foreach (var entry in entries.WithCancellation(ct))
+            page.Add(entry);
+        return page;
+    }
 }

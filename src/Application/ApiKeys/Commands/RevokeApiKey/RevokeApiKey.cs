@@ -9,7 +9,7 @@ using MediatR;
 namespace CleanWallet.Application.ApiKeys.Commands.RevokeApiKey;
 
 /// <summary>
-/// Revokes a key at once (authentication looks keys up on every request); audited. Without a customer id: an
+/// Revokes a key (the API evicts it from its key cache once this commits and announces it to the other nodes); audited. Without a customer id: an
 /// operations or admin key. With one: a key of that customer, by the customer itself (never its last active key,
 /// 409 <c>last_active_key</c>) or by an admin (any key). Unknown, or not in the scope: 404. Already revoked: 409, so
 /// nobody believes they just revoked it.

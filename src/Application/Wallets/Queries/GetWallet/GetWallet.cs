@@ -12,7 +12,7 @@ public sealed class GetWalletHandler(IReadStore read, ICallerContext caller) : I
 {
     public async Task<WalletDto> Handle(GetWalletQuery query, CancellationToken cancellationToken)
     {
-        var wallet = await read.FirstOrDefaultAsync(read.Wallets.Where(w => w.Id == query.WalletId).Select(WalletDto.Projection), cancellationToken);
+        var wallet = await read.WalletAsync(query.WalletId, cancellationToken);
         return wallet is not null && caller.CanAccess(wallet.CustomerId) ? wallet : throw new NotFoundException("Wallet", query.WalletId);
     }
 }

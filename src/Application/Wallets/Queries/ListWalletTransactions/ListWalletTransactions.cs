@@ -27,6 +27,16 @@ public sealed class ListWalletTransactionsHandler(IReadStore read, ICallerContex
     {
         await read.EnsureReadableAsync(query.WalletId, caller, cancellationToken);
 
+        if (query is { Type: null, ReferenceType: null, From: null, To: null })
+        {
+            // No filter (the usual history page): the store's compiled queries.
+            var count = await read.LedgerEntryCountAsync(query.WalletId, cancellationToken);
+            var unfiltered = await read.LedgerPageAsync(query.WalletId, query.After, (query.Page - 1) * query.PageSize, query.PageSize,
+                cancellationToken);
+            return new LedgerPage(unfiltered, query.Page, query.PageSize, count,
+                unfiltered.Count == query.PageSize ? unfiltered[^1].Sequence : null);
+        }
+
         var entries = read.LedgerEntries.Where(e => e.WalletId == query.WalletId);
         if (query.Type is not null)
         {
