@@ -10,8 +10,14 @@ internal sealed class UnitOfWork(WalletDbContext db, CommitOutcomeProbe probe, I
 {
     private IDbContextTransaction? _transaction;
 
-    public async Task BeginAsync(CancellationToken ct) =>
+    public async Task BeginAsync(CancellationToken ct)
+    {
+        // SaveChanges would otherwise wrap its batch in a savepoint (two more round trips) so that a failed batch could
+        // be retried inside the transaction. Nothing here retries inside a transaction: any failure rolls it all back.
+        db.Database.AutoSavepointsEnabled = false;
+        // Npgsql sends BEGIN with the transaction's first statement, not on its own.
         _transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
+    }
 
     public async Task CommitAsync(CancellationToken ct)
     {
@@ -69,8 +75,14 @@ internal sealed class UnitOfWork(WalletDbContext db, CommitOutcomeProbe probe, I
     /// The id of the open transaction, null while it has written nothing. Taken just before COMMIT, so that a failed
     /// commit can be looked up afterwards: the one extra round trip a command pays for never being applied twice.
     /// </summary>
-    private async Task<string?> TransactionIdAsync(CancellationToken ct) =>
-        (await db.Database.SqlQuery<string?>($"""SELECT pg_current_xact_id_if_assigned()::text AS "Value" """).ToListAsync(ct)).Single();
+    private async Task<string?> TransactionIdAsync(CancellationToken ct)
+    {
+        // A plain command on the transaction's connection: no LINQ query to compile or cache for one scalar.
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = _transaction!.GetDbTransaction();
+        command.CommandText = "SELECT pg_current_xact_id_if_assigned()::text";
+        return await command.ExecuteScalarAsync(ct) as string;
+    }
 
     private async Task DisposeTransactionAsync()
     {
