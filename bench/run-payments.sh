@@ -45,6 +45,10 @@ PG_PORT="${BENCH_PG_PORT:-55499}"
 PERMITS="${BENCH_PERMITS_PER_MINUTE:-10000000}"
 PROFILE=0
 SKIP_BUILD="${BENCH_SKIP_BUILD:-0}"
+# BENCH_QUICK=1: for trying a change, not for the README: no anchors, and only the warm-up and the two peak payment loads.
+QUICK="${BENCH_QUICK:-0}"
+ANCHOR_fn_many=0 ANCHOR_rt_many=0 ANCHOR_fn_hot=0 ANCHOR_rt_hot=0
+ANCHORLAT_fn_many=0 ANCHORLAT_rt_many=0 ANCHORLAT_fn_hot=0 ANCHORLAT_rt_hot=0 HALF=0
 CONNS=32
 THREADS=2
 while (($#)); do
@@ -174,6 +178,7 @@ run_anchor() { # name nwallets script
   printf -v "ANCHOR_${name}" '%s' "$tps"
   printf -v "ANCHORLAT_${name}" '%s' "$lat"
 }
+if ((! QUICK)); then
 log "anchors: $NWALLETS wallets"
 psql_q -d anchor -v nwallets="$NWALLETS" -f "$ANCHOR_DIR/schema.sql" >/dev/null
 psql_q -d anchor -f "$ANCHOR_DIR/payment_fn.sql" >/dev/null
@@ -186,6 +191,7 @@ run_anchor fn_hot 1 payment_fn.pgbench
 run_anchor rt_hot 1 payment.pgbench
 # The anchor's tables are dropped so they take no cache or autovacuum from the API's run.
 psql_q -d postgres -c 'DROP DATABASE anchor' >/dev/null
+fi
 
 # --- 4. the API ------------------------------------------------------------------------------------------------------
 log "starting the API (Release, Production) on $API_URL; log: $API_LOG"
@@ -242,6 +248,7 @@ wrk_run warmup pay "$WORK/wallets.txt" 0 "$WARMUP"
 log "load average before the measured API loads: $(loadavg)"
 wrk_run pay_many pay "$WORK/wallets.txt" 0 "$DURATION"
 wrk_run pay_hot pay "$WORK/hot.txt" 0 "$DURATION"
+if ((! QUICK)); then
 HALF=$(( $(rps pay_many) / 2 ))
 ((HALF > 0)) || HALF=1
 log "paced run at half the peak: $HALF payments/s"
@@ -251,6 +258,7 @@ wrk_run get_history history "$WORK/wallets.txt" 0 "$DURATION"
 # The same 1 000-wallet payment load once more at the end: the first full runs found the last payment load of a run
 # 2-3x faster than the first at the same API CPU share, so the table shows both until that is understood.
 wrk_run pay_many_end pay "$WORK/wallets.txt" 0 "$DURATION"
+fi
 
 if ((PROFILE)); then
   log "profile: dotnet-trace (cpu-sampling) and dotnet-counters during $DURATION s of N-wallet payments"

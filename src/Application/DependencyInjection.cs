@@ -36,8 +36,10 @@ public static class DependencyInjection
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(IdempotencyBehaviour<,>));
 
         var assembly = Assembly.GetExecutingAssembly();
-        // Validators: FluentValidation's own scan (FluentValidation.DependencyInjectionExtensions), scoped like the handlers.
-        services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Scoped);
+        // Validators: FluentValidation's own scan (FluentValidation.DependencyInjectionExtensions). A validator builds its
+        // rules in its constructor, so it is built once (singleton), unless it reads the request's caller.
+        services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Singleton, filter: v => !ReadsTheCaller(v.ValidatorType));
+        services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Scoped, filter: v => ReadsTheCaller(v.ValidatorType));
         // Handlers: MediatR 5 has no DI package, so they are found here.
         foreach (var type in assembly.GetTypes().Where(t => t is { IsAbstract: false, IsGenericTypeDefinition: false }))
         {
@@ -47,4 +49,7 @@ public static class DependencyInjection
 
         return services;
     }
+
+    private static bool ReadsTheCaller(Type validatorType) =>
+        validatorType.GetConstructors().Any(c => c.GetParameters().Any(p => p.ParameterType == typeof(Common.Security.ICallerContext)));
 }

@@ -17,12 +17,16 @@ public static class DependencyInjection
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration, string connectionString)
     {
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
-        services.AddDbContext<WalletDbContext>((provider, options) =>
+        // The commands' and queries' own pool (see CommandConnections): prepared statements, no session reset.
+        services.AddKeyedSingleton(CommandConnections.Key, (_, _) => CommandConnections.Build(connectionString));
+        // Pooled: a request rents a ready DbContext instead of building one (and its options) from scratch.
+        services.AddDbContextPool<WalletDbContext>((provider, options) =>
         {
-            options.UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>());
-            // Tests inject faults (e.g. after the ledger insert) through interceptors registered in DI.
+            var commandSource = provider.GetRequiredKeyedService<NpgsqlDataSource>(CommandConnections.Key);
+            options.UseNpgsql(commandSource);
+            // Tests inject faults (e.g. after the ledger insert) through interceptors registered in DI (singletons).
             options.AddInterceptors(provider.GetServices<IInterceptor>());
-            options.AddInterceptors(new DeadConnectionSweeper(provider.GetRequiredService<NpgsqlDataSource>()));
+            options.AddInterceptors(new DeadConnectionSweeper(commandSource, provider.GetRequiredService<NpgsqlDataSource>()));
         });
         services.AddSingleton<MigrationRunner>();
 

@@ -6,10 +6,10 @@ namespace CleanWallet.Infrastructure.Persistence;
 
 /// <summary>
 /// After the database restarts, every idle pooled connection is dead, and Npgsql finds out only when one is used: each
-/// would fail one more request. The first failure that shows the database was unavailable empties the pool instead
+/// would fail one more request. The first failure that shows the database was unavailable empties the pools instead
 /// (busy connections are closed when they come back), so requests after the restart get fresh connections.
 /// </summary>
-internal sealed class DeadConnectionSweeper(NpgsqlDataSource dataSource) : DbCommandInterceptor, IDbConnectionInterceptor, IDbTransactionInterceptor
+internal sealed class DeadConnectionSweeper(params NpgsqlDataSource[] dataSources) : DbCommandInterceptor, IDbConnectionInterceptor, IDbTransactionInterceptor
 {
     public override void CommandFailed(DbCommand command, CommandErrorEventData eventData) => Sweep(eventData.Exception);
 
@@ -37,7 +37,9 @@ internal sealed class DeadConnectionSweeper(NpgsqlDataSource dataSource) : DbCom
 
     private void Sweep(Exception exception)
     {
-        if (DatabaseFailures.IsUnavailable(exception))
+        if (!DatabaseFailures.IsUnavailable(exception))
+            return;
+        foreach (var dataSource in dataSources)
             dataSource.Clear();
     }
 }

@@ -9,14 +9,22 @@ namespace CleanWallet.Infrastructure.Persistence;
 internal sealed class UnitOfWork(WalletDbContext db, CommitOutcomeProbe probe, ILogger<UnitOfWork> logger) : IUnitOfWork
 {
     private IDbContextTransaction? _transaction;
+    private string? _transactionId;
 
-    public async Task BeginAsync(CancellationToken ct) =>
+    public async Task BeginAsync(CancellationToken ct)
+    {
+        // SaveChanges would otherwise wrap its batch in a savepoint (two more round trips) so that a failed batch could
+        // be retried inside the transaction. Nothing here retries inside a transaction: any failure rolls it all back.
+        db.Database.AutoSavepointsEnabled = false;
+        // Npgsql sends BEGIN with the transaction's first statement, not on its own: here, the one that takes its id.
         _transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
+        _transactionId = await TransactionIdAsync(ct);
+    }
 
     public async Task CommitAsync(CancellationToken ct)
     {
         await db.SaveChangesAsync(ct);
-        var transactionId = await TransactionIdAsync(ct);
+        var transactionId = _transactionId;
         try
         {
             await _transaction!.CommitAsync(ct);
@@ -25,10 +33,7 @@ internal sealed class UnitOfWork(WalletDbContext db, CommitOutcomeProbe probe, I
         {
             // Ends the transaction if it is still open on a live connection, so that its status can only be final.
             await RollbackAsync();
-            if (transactionId is null)
-                throw; // it wrote nothing: whatever became of it, running the command again is harmless
-
-            switch (await probe.StatusAsync(transactionId))
+            switch (await probe.StatusAsync(transactionId!))
             {
                 case CommitOutcome.Committed:
                     logger.LogWarning(commitFailure,
@@ -66,11 +71,18 @@ internal sealed class UnitOfWork(WalletDbContext db, CommitOutcomeProbe probe, I
     public bool IsUnavailableFailure(Exception exception) => DatabaseFailures.IsUnavailable(exception);
 
     /// <summary>
-    /// The id of the open transaction, null while it has written nothing. Taken just before COMMIT, so that a failed
-    /// commit can be looked up afterwards: the one extra round trip a command pays for never being applied twice.
+    /// The id of the transaction, taken (and so assigned) with its BEGIN, so that a failed commit can be looked up
+    /// afterwards: the one extra statement a command pays for never being applied twice. Taken first rather than just
+    /// before COMMIT so that it is not one more round trip while the command holds its row locks.
     /// </summary>
-    private async Task<string?> TransactionIdAsync(CancellationToken ct) =>
-        (await db.Database.SqlQuery<string?>($"""SELECT pg_current_xact_id_if_assigned()::text AS "Value" """).ToListAsync(ct)).Single();
+    private async Task<string> TransactionIdAsync(CancellationToken ct)
+    {
+        // A plain command on the transaction's connection: no LINQ query to compile or cache for one scalar.
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = _transaction!.GetDbTransaction();
+        command.CommandText = "SELECT pg_current_xact_id()::text";
+        return (string)(await command.ExecuteScalarAsync(ct))!;
+    }
 
     private async Task DisposeTransactionAsync()
     {
@@ -86,5 +98,6 @@ internal sealed class UnitOfWork(WalletDbContext db, CommitOutcomeProbe probe, I
             }
         }
         _transaction = null;
+        _transactionId = null;
     }
 }

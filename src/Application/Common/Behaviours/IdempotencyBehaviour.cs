@@ -40,7 +40,7 @@ public sealed class IdempotencyBehaviour<TRequest, TResponse>(
         }
 
         var response = await next();
-        await store.StoreResponseAsync(caller.CallerId, key, JsonSerializer.Serialize(response, IdempotencyJson.Options), cancellationToken);
+        store.StoreResponse(caller.CallerId, key, JsonSerializer.Serialize(response, IdempotencyJson.Options));
         return response;
     }
 

@@ -18,5 +18,15 @@ public interface IIdempotencyStore
     /// </summary>
     Task<IdempotencyClaim> ClaimAsync(string owner, string key, string requestHash, string command, DateTimeOffset now, CancellationToken ct);
 
-    Task StoreResponseAsync(string owner, string key, string responseJson, CancellationToken ct);
+    /// <summary>
+    /// Stores the response of the key this transaction claimed. It is written with the command's other changes when
+    /// the transaction commits, so the claim, the effect and the response commit or vanish together.
+    /// </summary>
+    void StoreResponse(string owner, string key, string responseJson);
+
+    /// <summary>
+    /// Replaces the stored response of a key claimed by an earlier, committed transaction (a two-phase command whose
+    /// second phase changes the answer a replay gets). A key that has expired and been removed is left removed.
+    /// </summary>
+    Task ReplaceResponseAsync(string owner, string key, string responseJson, CancellationToken ct);
 }

@@ -36,7 +36,17 @@ internal sealed class IdempotencyStore(WalletDbContext db) : IIdempotencyStore
         }
     }
 
-    public async Task StoreResponseAsync(string owner, string key, string responseJson, CancellationToken ct) =>
+    /// <summary>
+    /// The response is written with the command's other changes, in the same SaveChanges batch (one round trip for all),
+    /// as an update of the row this transaction claimed: EF checks that exactly that one row was updated.
+    /// </summary>
+    public void StoreResponse(string owner, string key, string responseJson)
+    {
+        var row = new IdempotencyKeyRecord { Owner = owner, Key = key, ResponseJson = responseJson };
+        db.Attach(row).Property(r => r.ResponseJson).IsModified = true;
+    }
+
+    public async Task ReplaceResponseAsync(string owner, string key, string responseJson, CancellationToken ct) =>
         await db.Database.ExecuteSqlAsync(
             $"UPDATE idempotency_keys SET response_json = {responseJson} WHERE owner = {owner} AND key = {key}", ct);
 

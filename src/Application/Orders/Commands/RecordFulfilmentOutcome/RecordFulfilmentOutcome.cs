@@ -95,7 +95,7 @@ public sealed class RecordFulfilmentOutcomeHandler(
 
         // A replay of the client's key now answers the outcome, not the Fulfilling order the first phase stored.
         if (command.Answer is { } key)
-            await idempotency.StoreResponseAsync(key.Owner, key.Key, JsonSerializer.Serialize(answer, IdempotencyJson.Options), cancellationToken);
+            await idempotency.ReplaceResponseAsync(key.Owner, key.Key, JsonSerializer.Serialize(answer, IdempotencyJson.Options), cancellationToken);
         return answer;
     }
 }

@@ -61,7 +61,7 @@ public sealed class RecordCardChargeOutcomeHandler(
         var answer = PaymentDto.From(payment, wallet);
         // A replay of the client's key now answers the outcome, not the Pending record the first phase stored.
         if (command.Answer is { } key && payment.Status != PaymentStatus.Pending)
-            await idempotency.StoreResponseAsync(key.Owner, key.Key, JsonSerializer.Serialize(answer, IdempotencyJson.Options), cancellationToken);
+            await idempotency.ReplaceResponseAsync(key.Owner, key.Key, JsonSerializer.Serialize(answer, IdempotencyJson.Options), cancellationToken);
         return answer;
     }
 }
