@@ -144,7 +144,10 @@ internal static class IntegritySql
             SELECT 'adjustment', a.id, a.wallet_id, a.ledger_entry_id, 'Adjustment' || a.direction, a.amount, 'adjustment', a.id, 0
             FROM adjustments a
             UNION ALL
-            SELECT 'usage', u.vm_id, u.wallet_id, u.ledger_entry_id, 'UsageCharge', sum(u.amount), 'vm_usage', u.vm_id, count(*)
+            -- Summed in whole cents (amount is numeric(19,2), so exact): a bigint sum's state is less than half the size of
+            -- a numeric sum's, and this hash aggregate has one group per usage entry, the bulk of a ledger billed hourly.
+            SELECT 'usage', u.vm_id, u.wallet_id, u.ledger_entry_id, 'UsageCharge', (sum((u.amount * 100)::bigint) / 100.0)::numeric(19,2),
+                   'vm_usage', u.vm_id, count(*)
             FROM vm_usage u
             WHERE u.ledger_entry_id IS NOT NULL
             GROUP BY u.ledger_entry_id, u.vm_id, u.wallet_id
