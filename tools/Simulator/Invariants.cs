@@ -107,14 +107,42 @@ public sealed record SimulationResult(
     }
 }
 
-/// <summary>The invariants checked every simulated day, and the summary and ledger hash at the end; plain SQL, read-only.</summary>
+/// <summary>
+/// The invariants checked every simulated day, and the summary and ledger hash at the end; plain SQL, read-only.
+/// A check is either <b>full</b> (every wallet's whole ledger, every VM's every hour) or <b>daily</b>: only what can have
+/// changed since the check before it, carried on from what that check proved. The simulation runs single-threaded and
+/// every command has committed before a check starts, so "since the check before" is exact here (this is the
+/// simulator's own bookkeeping, not the application's integrity check, which needs no such assumption):
+/// <list type="bullet">
+/// <item>ledgers: per wallet, the highest sequence checked and the sum of the entries up to it; a daily check adds the
+/// entries above that sequence (an index range scan of (wallet_id, sequence)) and compares every wallet's balance with
+/// the carried sum; the PAYG rule is checked on those new entries only;</item>
+/// <item>VM-hours: per VM, its billed_through at the check before; hours are only ever settled forward from
+/// billed_through, so a daily check accounts for the hours from there (billed, idle, or missing), looks for overlaps of
+/// billed and idle hours among them, and (cheaply, for every VM) for usage at or after billed_through.</item>
+/// </list>
+/// A full check recomputes all of it from scratch and resets the carried state; the simulation runs one every
+/// <see cref="Simulation.FullInvariantsEveryChecks"/> checks and at the end, so anything changed behind the application's
+/// back in what a daily check no longer reads (an old entry, an old usage row) is still found, only later.
+/// </summary>
 public sealed partial class Invariants(string connectionString)
 {
-    public async Task<List<string>> CheckAsync(DateTimeOffset now)
+    /// <summary>Per wallet: the highest ledger sequence the checks have covered and the sum of its entries up to it.</summary>
+    private readonly Dictionary<Guid, (long Sequence, decimal Sum)> _ledgerChecked = [];
+
+    /// <summary>Per VM: its billed_through when last checked; every hour before it has been accounted for.</summary>
+    private readonly Dictionary<Guid, DateTimeOffset> _vmCheckedThrough = [];
+
+    public async Task<List<string>> CheckAsync(DateTimeOffset now, bool full = true)
     {
         var problems = new List<string>();
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
+        if (full)
+        {
+            _ledgerChecked.Clear();
+            _vmCheckedThrough.Clear();
+        }
 
         // 1. The integrity check just run found nothing.
         var latest = await ScalarAsync<long?>(connection, "SELECT issue_count FROM integrity_reports ORDER BY finished_at DESC, id DESC LIMIT 1");
@@ -124,55 +152,123 @@ public sealed partial class Invariants(string connectionString)
             problems.Add($"the integrity check reported {latest} issue(s): " + await ScalarAsync<string>(connection,
                 "SELECT left(issues::text, 600) FROM integrity_reports ORDER BY finished_at DESC, id DESC LIMIT 1"));
 
-        // 2. Every wallet's balance is the sum of its ledger.
-        await CollectAsync(connection, problems, """
-            SELECT format('wallet of %s: balance %s but its ledger sums to %s', c.name, w.balance, coalesce(s.total, 0))
-            FROM wallets w JOIN customers c ON c.id = w.customer_id
-            LEFT JOIN (SELECT wallet_id, sum(CASE WHEN direction = 'Credit' THEN amount ELSE -amount END) AS total
-                       FROM ledger_entries GROUP BY wallet_id) s ON s.wallet_id = w.id
-            WHERE w.balance <> coalesce(s.total, 0)
-            """);
+        var walletIds = _ledgerChecked.Keys.ToArray();
+        var checkedSequences = walletIds.Select(id => _ledgerChecked[id].Sequence).ToArray();
+        var checkedSums = walletIds.Select(id => _ledgerChecked[id].Sum).ToArray();
 
         // 3. No PAYG wallet below zero by its own spending: only usage (always charged) may take it there. A hold's
         //    capture spends money reserved earlier, which usage may have consumed meanwhile, so it is not counted here
-        //    (the integrity check proves every capture against its hold).
+        //    (the integrity check proves every capture against its hold). Entries above the checked sequence only.
         await CollectAsync(connection, problems, """
             SELECT format('PAYG wallet of %s went to %s by a %s of %s at %s', c.name, e.balance_after, e.type, e.amount, e.created_at)
-            FROM ledger_entries e
-            JOIN wallets w ON w.id = e.wallet_id JOIN customers c ON c.id = w.customer_id
+            FROM wallets w JOIN customers c ON c.id = w.customer_id
+            LEFT JOIN unnest($1::uuid[], $2::bigint[]) AS ck(wallet_id, sequence) ON ck.wallet_id = w.id
+            JOIN ledger_entries e ON e.wallet_id = w.id AND e.sequence > coalesce(ck.sequence, 0)
             LEFT JOIN payments p ON p.ledger_entry_id = e.id
             WHERE c.billing_model = 'Payg' AND e.direction = 'Debit' AND e.type <> 'UsageCharge' AND e.balance_after < 0
               AND p.hold_id IS NULL
-            """);
+            """, walletIds, checkedSequences);
+
+        // 2. Every wallet's balance is the sum of its ledger: the sum carried from the last check plus the entries above
+        //    its sequence (all of them in a full check, which carries nothing).
+        var ledgers = new List<(Guid Id, string Name, decimal Balance, long Sequence, decimal Sum)>();
+        await using (var command = new NpgsqlCommand("""
+            SELECT w.id, c.name, w.balance, coalesce(n.sequence, ck.sequence, 0), coalesce(ck.total, 0) + coalesce(n.total, 0)
+            FROM wallets w JOIN customers c ON c.id = w.customer_id
+            LEFT JOIN unnest($1::uuid[], $2::bigint[], $3::numeric[]) AS ck(wallet_id, sequence, total) ON ck.wallet_id = w.id
+            CROSS JOIN LATERAL (
+                SELECT max(e.sequence) AS sequence, sum(CASE WHEN e.direction = 'Credit' THEN e.amount ELSE -e.amount END) AS total
+                FROM ledger_entries e
+                WHERE e.wallet_id = w.id AND e.sequence > coalesce(ck.sequence, 0)
+            ) n
+            ORDER BY w.id
+            """, connection))
+        {
+            command.Parameters.AddWithValue(walletIds);
+            command.Parameters.AddWithValue(checkedSequences);
+            command.Parameters.AddWithValue(checkedSums);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                ledgers.Add((reader.GetGuid(0), reader.GetString(1), reader.GetDecimal(2), reader.GetInt64(3), reader.GetDecimal(4)));
+        }
+        foreach (var (id, name, balance, sequence, sum) in ledgers)
+        {
+            if (balance != sum && problems.Count < 20)
+                problems.Add($"wallet of {name}: balance {balance.ToString(CultureInfo.InvariantCulture)} but its ledger sums to {sum.ToString(CultureInfo.InvariantCulture)}");
+            _ledgerChecked[id] = (sequence, sum);
+        }
 
         // 4. Every VM-hour billed once: no hour both billed and idle, none billed past billed_through, every hour before
         //    billed_through since the VM's first hour billed or idle, every VM still running billed up to the last boundary.
-        await CollectAsync(connection, problems, """
-            SELECT format('VM %s (%s): hour %s billed and also recorded idle', v.name, c.name, u.hour_start)
-            FROM vm_usage u JOIN vm_idle_periods i ON i.vm_id = u.vm_id AND u.hour_start >= i.from_hour AND u.hour_start < i.to_hour
-            JOIN vms v ON v.id = u.vm_id JOIN customers c ON c.id = v.customer_id
-            """);
+        //    A daily check reads the hours from each VM's billed_through at the check before (hours settle forward only).
+        var vmIds = _vmCheckedThrough.Keys.ToArray();
+        var vmThroughs = vmIds.Select(id => _vmCheckedThrough[id]).ToArray();
+        if (full)
+        {
+            await CollectAsync(connection, problems, """
+                SELECT format('VM %s (%s): hour %s billed and also recorded idle', v.name, c.name, u.hour_start)
+                FROM vm_usage u JOIN vm_idle_periods i ON i.vm_id = u.vm_id AND u.hour_start >= i.from_hour AND u.hour_start < i.to_hour
+                JOIN vms v ON v.id = u.vm_id JOIN customers c ON c.id = v.customer_id
+                """);
+            await CollectAsync(connection, problems, """
+                SELECT format('VM %s (%s): %s hour(s) between its first hour and billed_through %s neither billed nor idle',
+                              v.name, c.name, expected - billed - idle, v.billed_through)
+                FROM (SELECT v.id, v.name, v.customer_id, v.billed_through,
+                             (extract(epoch FROM v.billed_through - date_trunc('hour', v.created_at)) / 3600)::bigint AS expected,
+                             (SELECT count(*) FROM vm_usage u WHERE u.vm_id = v.id) AS billed,
+                             coalesce((SELECT sum(extract(epoch FROM i.to_hour - i.from_hour) / 3600)::bigint FROM vm_idle_periods i
+                                       WHERE i.vm_id = v.id), 0) AS idle
+                      FROM vms v) v JOIN customers c ON c.id = v.customer_id
+                WHERE expected > 0 AND expected <> billed + idle
+                """);
+        }
+        else
+        {
+            await CollectAsync(connection, problems, """
+                SELECT format('VM %s (%s): hour %s billed and also recorded idle', v.name, c.name, x.hour_start)
+                FROM vms v JOIN customers c ON c.id = v.customer_id
+                LEFT JOIN unnest($1::uuid[], $2::timestamptz[]) AS ck(vm_id, through) ON ck.vm_id = v.id
+                CROSS JOIN LATERAL (
+                    SELECT u.hour_start FROM vm_usage u
+                    JOIN vm_idle_periods i ON i.vm_id = u.vm_id AND u.hour_start >= i.from_hour AND u.hour_start < i.to_hour
+                    WHERE u.vm_id = v.id AND u.hour_start >= coalesce(ck.through, '-infinity')
+                    UNION
+                    SELECT u.hour_start FROM vm_idle_periods i
+                    JOIN vm_usage u ON u.vm_id = i.vm_id AND u.hour_start >= i.from_hour AND u.hour_start < i.to_hour
+                    WHERE i.vm_id = v.id AND i.to_hour > coalesce(ck.through, '-infinity')
+                ) x
+                """, vmIds, vmThroughs);
+            await CollectAsync(connection, problems, """
+                SELECT format('VM %s (%s): %s hour(s) between %s and billed_through %s neither billed nor idle',
+                              v.name, c.name, expected - billed - idle, v.since, v.billed_through)
+                FROM (SELECT v.id, v.name, v.customer_id, v.billed_through, r.since,
+                             (extract(epoch FROM v.billed_through - r.since) / 3600)::bigint AS expected,
+                             (SELECT count(*) FROM vm_usage u WHERE u.vm_id = v.id AND u.hour_start >= r.since) AS billed,
+                             coalesce((SELECT sum(extract(epoch FROM least(i.to_hour, v.billed_through) - greatest(i.from_hour, r.since)) / 3600)::bigint
+                                       FROM vm_idle_periods i WHERE i.vm_id = v.id AND i.to_hour > r.since AND i.from_hour < v.billed_through), 0) AS idle
+                      FROM vms v
+                      LEFT JOIN unnest($1::uuid[], $2::timestamptz[]) AS ck(vm_id, through) ON ck.vm_id = v.id
+                      CROSS JOIN LATERAL (SELECT greatest(date_trunc('hour', v.created_at), ck.through) AS since) r) v
+                JOIN customers c ON c.id = v.customer_id
+                WHERE expected > 0 AND expected <> billed + idle
+                """, vmIds, vmThroughs);
+        }
+        // Cheap for every VM (a range probe of the primary key at billed_through): no hour billed at or past it.
         await CollectAsync(connection, problems, """
             SELECT format('VM %s (%s): hour %s billed but billed_through is %s', v.name, c.name, u.hour_start, v.billed_through)
-            FROM vm_usage u JOIN vms v ON v.id = u.vm_id JOIN customers c ON c.id = v.customer_id
-            WHERE u.hour_start >= v.billed_through
-            """);
-        await CollectAsync(connection, problems, """
-            SELECT format('VM %s (%s): %s hour(s) between its first hour and billed_through %s neither billed nor idle',
-                          v.name, c.name, expected - billed - idle, v.billed_through)
-            FROM (SELECT v.id, v.name, v.customer_id, v.billed_through,
-                         (extract(epoch FROM v.billed_through - date_trunc('hour', v.created_at)) / 3600)::bigint AS expected,
-                         (SELECT count(*) FROM vm_usage u WHERE u.vm_id = v.id) AS billed,
-                         coalesce((SELECT sum(extract(epoch FROM i.to_hour - i.from_hour) / 3600)::bigint FROM vm_idle_periods i
-                                   WHERE i.vm_id = v.id), 0) AS idle
-                  FROM vms v) v JOIN customers c ON c.id = v.customer_id
-            WHERE expected > 0 AND expected <> billed + idle
+            FROM vms v JOIN customers c ON c.id = v.customer_id
+            JOIN vm_usage u ON u.vm_id = v.id AND u.hour_start >= v.billed_through
             """);
         await CollectAsync(connection, problems, """
             SELECT format('running VM %s (%s) billed only through %s', v.name, c.name, v.billed_through)
             FROM vms v JOIN customers c ON c.id = v.customer_id
             WHERE v.status = 'Running' AND v.billed_through < date_trunc('hour', $1::timestamptz)
             """, now);
+
+        await using (var command = new NpgsqlCommand("SELECT id, billed_through FROM vms", connection))
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                _vmCheckedThrough[reader.GetGuid(0)] = reader.GetFieldValue<DateTimeOffset>(1);
         return problems;
     }
 

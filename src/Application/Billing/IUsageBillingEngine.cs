@@ -24,7 +24,42 @@ public sealed record BillingPriceList(IReadOnlyList<string> SizeNames, IReadOnly
         }
         return new BillingPriceList(names, amounts, hoursPerMonth);
     }
+
+    /// <summary>
+    /// The price list of a catalogue, computed once per catalogue price list and hours per month: the catalogue is fixed
+    /// for the life of the process, and an hourly run need not price thousands of hours again each time.
+    /// </summary>
+    public static BillingPriceList Cached(IEnumerable<string> sizeNames, VmPriceList prices, int hoursPerMonth)
+    {
+        var names = sizeNames.ToList();
+        var cached = _cached;
+        if (cached is not null && ReferenceEquals(cached.Prices, prices) && cached.List.HoursPerMonth == hoursPerMonth
+            && cached.List.SizeNames.SequenceEqual(names, StringComparer.Ordinal))
+            return cached.List;
+        var list = From(names, prices, hoursPerMonth);
+        _cached = new CachedList(prices, list);
+        return list;
+    }
+
+    private sealed record CachedList(VmPriceList Prices, BillingPriceList List);
+
+    private static CachedList? _cached;
+
+    /// <summary>The hour amounts in whole cents (what the SQL looks up), computed once.</summary>
+    public long[] HourCents => _hourCents ??= HourAmounts.Select(ToCents).ToArray();
+
+    private long[]? _hourCents;
+
+    private static long ToCents(decimal amount) =>
+        decimal.Round(amount, 2) == amount ? decimal.ToInt64(amount * 100m) : throw new InvalidOperationException($"{amount} is not a whole number of cents.");
 }
+
+/// <summary>
+/// Where the next batch ends: the id of its last VM, and whether it is the last batch (it found fewer billable VMs than a
+/// batch holds, so nothing is left after it; a VM that becomes billable later is billed by the next run, as it would be
+/// had it committed just after the last look).
+/// </summary>
+public sealed record BillingBatchEnd(Guid ThroughVmId, bool IsLast);
 
 /// <summary>
 /// One batch: the billable VMs (Running, or stopped or suspended during their unbilled hour) with an id in
@@ -61,14 +96,18 @@ public sealed record BillingBatchResult(
 /// </summary>
 public interface IUsageBillingEngine
 {
-    /// <summary>Records the run as Running (committed at once, so every batch can name it).</summary>
-    Task StartRunAsync(Guid runId, DateTimeOffset billedUpTo, string nodeId, DateTimeOffset startedAt, CancellationToken ct);
+    /// <summary>
+    /// Records the run as Running (committed at once, so every batch can name it) and, in the same round trip, finds where
+    /// its first batch ends (<see cref="FindBatchEndAsync"/> from the start).
+    /// </summary>
+    Task<BillingBatchEnd?> StartRunAsync(Guid runId, DateTimeOffset billedUpTo, string nodeId, DateTimeOffset startedAt, int batchSize,
+        CancellationToken ct);
 
     /// <summary>
-    /// The id of the last of the next <paramref name="batchSize"/> billable VMs after <paramref name="afterVmId"/> (null: from
-    /// the start), or null when none is left. It only reads; the batch locks what it bills.
+    /// Where the next batch ends: the last of the next <paramref name="batchSize"/> billable VMs after
+    /// <paramref name="afterVmId"/> (null: from the start), or null when none is left. It only reads; the batch locks what it bills.
     /// </summary>
-    Task<Guid?> FindBatchEndAsync(DateTimeOffset billedUpTo, Guid? afterVmId, int batchSize, CancellationToken ct);
+    Task<BillingBatchEnd?> FindBatchEndAsync(DateTimeOffset billedUpTo, Guid? afterVmId, int batchSize, CancellationToken ct);
 
     /// <summary>Bills one batch in its own transaction: committed whole, or rolled back whole when it throws.</summary>
     Task<BillingBatchResult> BillBatchAsync(BillingBatch batch, CancellationToken ct);

@@ -28,24 +28,40 @@ internal sealed class SqlUsageBillingEngine(
 {
     private readonly IBillingBatchInterceptor[] _interceptors = interceptors.ToArray();
 
-    public async Task StartRunAsync(Guid runId, DateTimeOffset billedUpTo, string nodeId, DateTimeOffset startedAt, CancellationToken ct)
+    public async Task<BillingBatchEnd?> StartRunAsync(Guid runId, DateTimeOffset billedUpTo, string nodeId, DateTimeOffset startedAt,
+        int batchSize, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand("""
+        // One round trip (one implicit transaction): the run's row, then where its first batch ends.
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var batch = new NpgsqlBatch(connection);
+        var insert = new NpgsqlBatchCommand("""
             INSERT INTO billing_runs (id, billed_up_to, started_at, status, node_id)
             VALUES ($1, $2, $3, 'Running', $4)
             """);
-        command.Parameters.AddWithValue(runId);
-        command.Parameters.AddWithValue(billedUpTo);
-        command.Parameters.AddWithValue(startedAt);
-        command.Parameters.AddWithValue(nodeId);
-        await command.ExecuteNonQueryAsync(ct);
+        insert.Parameters.AddWithValue(runId);
+        insert.Parameters.AddWithValue(billedUpTo);
+        insert.Parameters.AddWithValue(startedAt);
+        insert.Parameters.AddWithValue(nodeId);
+        batch.BatchCommands.Add(insert);
+        batch.BatchCommands.Add(FindBatchEndCommand(billedUpTo, null, batchSize));
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        return await ReadBatchEndAsync(reader, batchSize, ct);
     }
 
-    public async Task<Guid?> FindBatchEndAsync(DateTimeOffset billedUpTo, Guid? afterVmId, int batchSize, CancellationToken ct)
+    public async Task<BillingBatchEnd?> FindBatchEndAsync(DateTimeOffset billedUpTo, Guid? afterVmId, int batchSize, CancellationToken ct)
     {
-        // An index-only walk of vms_billable_idx: the keyset range the next batch locks and bills.
-        await using var command = dataSource.CreateCommand("""
-            SELECT id FROM (
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(FindBatchEndCommand(billedUpTo, afterVmId, batchSize));
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        return await ReadBatchEndAsync(reader, batchSize, ct);
+    }
+
+    /// <summary>An index-only walk of vms_billable_idx: the keyset range the next batch locks and bills, and its size.</summary>
+    private static NpgsqlBatchCommand FindBatchEndCommand(DateTimeOffset billedUpTo, Guid? afterVmId, int batchSize)
+    {
+        var command = new NpgsqlBatchCommand("""
+            SELECT id, count(*) OVER () FROM (
                 SELECT id FROM vms
                 WHERE (status = 'Running' OR peak_size IS NOT NULL) AND billed_through < $1 AND ($2::uuid IS NULL OR id > $2)
                 ORDER BY id
@@ -57,8 +73,16 @@ internal sealed class SqlUsageBillingEngine(
         command.Parameters.AddWithValue(billedUpTo);
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)afterVmId ?? DBNull.Value });
         command.Parameters.AddWithValue(batchSize);
-        var result = await command.ExecuteScalarAsync(ct);
-        return result is Guid id ? id : null;
+        return command;
+    }
+
+    private static async Task<BillingBatchEnd?> ReadBatchEndAsync(NpgsqlDataReader reader, int batchSize, CancellationToken ct)
+    {
+        while (reader.FieldCount == 0 || !reader.HasRows)
+            if (!await reader.NextResultAsync(ct))
+                return null;
+        await reader.ReadAsync(ct);
+        return new BillingBatchEnd(reader.GetGuid(0), reader.GetInt64(1) < batchSize);
     }
 
     public async Task<BillingBatchResult> BillBatchAsync(BillingBatch batch, CancellationToken ct)
@@ -155,7 +179,7 @@ internal sealed class SqlUsageBillingEngine(
         command.Parameters.AddWithValue(batch.BilledUpTo);
         command.Parameters.AddWithValue(vmIds);
         command.Parameters.AddWithValue(batch.Prices.SizeNames.Select(name => name.ToLowerInvariant()).ToArray());
-        command.Parameters.AddWithValue(batch.Prices.HourAmounts.Select(ToCents).ToArray());
+        command.Parameters.AddWithValue(batch.Prices.HourCents);
         command.Parameters.AddWithValue(batch.Prices.HoursPerMonth);
         command.Parameters.AddWithValue(now);
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -168,10 +192,6 @@ internal sealed class SqlUsageBillingEngine(
             VmsSuspended: reader.GetInt32(3),
             UnpricedVmIds: reader.GetFieldValue<Guid[]>(4));
     }
-
-    /// <summary>An hour amount (whole cents by construction) as the bigint the SQL looks up.</summary>
-    private static long ToCents(decimal amount) =>
-        decimal.Round(amount, 2) == amount ? decimal.ToInt64(amount * 100m) : throw new InvalidOperationException($"{amount} is not a whole number of cents.");
 
     /// <summary>
     /// $1 run id, $2 billed up to, $3 the locked VM ids, $4 the catalogue's size names (lower case), $5 the hour amounts

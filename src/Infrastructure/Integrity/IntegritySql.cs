@@ -24,8 +24,14 @@ internal static class IntegritySql
     /// One ordered pass over the ledger per wallet (window functions; an index-only scan of the (wallet_id, sequence) key,
     /// which carries the money columns, see migration 0011): entry arithmetic, gapless sequences and the balance chain,
     /// time order (each entry stamped no earlier than the one before it; created_at is in the index since migration 0016),
-    /// plus each wallet's running sum and highest sequence at its last entry, compared with the wallet row. Only flagged
-    /// entries and each wallet's last entry leave the pass; flagged entries are read again by key for their details.
+    /// plus each wallet's last entry, compared with the wallet row. Only flagged entries and each wallet's last entry leave
+    /// the pass; flagged entries are read again by key for their details.
+    /// The pass keeps no running sum or count (a numeric running sum per entry was more than half its cost): a wallet none
+    /// of whose entries is flagged has a sound chain — entry 1 starts from 0.00, each starts where the one before ended
+    /// and moves by its own amount (a Credit up, a Debit down), sequences run 1…n — so its entries sum to exactly its last
+    /// entry's balance_after and number exactly its last sequence (the sum telescopes). Only the wallets with a flagged entry,
+    /// and ledger wallet ids with no wallet row, are summed and counted again (index range scans of the same key); so
+    /// balance_mismatch compares the balance with the true sum of the entries in every case, as before.
     /// </summary>
     public const string Ledger = $$"""
         WITH flagged AS MATERIALIZED (
@@ -42,9 +48,7 @@ internal static class IntegritySql
                            lag(e.sequence) OVER w AS previous_sequence,
                            lag(e.created_at) OVER w AS previous_created_at,
                            lag(e.balance_after) OVER w AS previous_balance_after,
-                           lead(e.sequence) OVER w IS NULL AS is_last,
-                           sum(CASE e.direction WHEN 'Credit' THEN e.amount ELSE -e.amount END) OVER w AS ledger_sum,
-                           row_number() OVER w AS entry_count
+                           lead(e.sequence) OVER w IS NULL AS is_last
                     FROM ledger_entries e
                     WINDOW w AS (PARTITION BY e.wallet_id ORDER BY e.sequence ROWS UNBOUNDED PRECEDING)
                 ) walk
@@ -57,8 +61,21 @@ internal static class IntegritySql
             JOIN ledger_entries x ON x.wallet_id = f.wallet_id AND x.sequence = f.sequence
             WHERE f.bad_arithmetic OR f.bad_sequence OR f.bad_chain OR f.bad_time
         ),
+        last_walked AS MATERIALIZED (
+            SELECT wallet_id, sequence, balance_after FROM flagged WHERE is_last
+        ),
+        recounted AS MATERIALIZED (
+            SELECT e.wallet_id, sum(CASE e.direction WHEN 'Credit' THEN e.amount ELSE -e.amount END) AS ledger_sum, count(*) AS entry_count
+            FROM ledger_entries e
+            WHERE e.wallet_id IN (SELECT wallet_id FROM flagged WHERE bad_arithmetic OR bad_sequence OR bad_chain OR bad_time
+                                  UNION
+                                  SELECT l.wallet_id FROM last_walked l WHERE NOT EXISTS (SELECT 1 FROM wallets w WHERE w.id = l.wallet_id))
+            GROUP BY e.wallet_id
+        ),
         last_entries AS MATERIALIZED (
-            SELECT wallet_id, sequence, ledger_sum, entry_count FROM flagged WHERE is_last
+            SELECT l.wallet_id, l.sequence, coalesce(r.ledger_sum, l.balance_after) AS ledger_sum, coalesce(r.entry_count, l.sequence) AS entry_count
+            FROM last_walked l
+            LEFT JOIN recounted r ON r.wallet_id = l.wallet_id
         )
         SELECT wallet_id, '{{Kinds.EntryArithmetic}}',
                format('entry %s (sequence %s, %s %s of %s): balance_before %s and balance_after %s do not differ by the amount',
@@ -127,7 +144,10 @@ internal static class IntegritySql
             SELECT 'adjustment', a.id, a.wallet_id, a.ledger_entry_id, 'Adjustment' || a.direction, a.amount, 'adjustment', a.id, 0
             FROM adjustments a
             UNION ALL
-            SELECT 'usage', u.vm_id, u.wallet_id, u.ledger_entry_id, 'UsageCharge', sum(u.amount), 'vm_usage', u.vm_id, count(*)
+            -- Summed in whole cents (amount is numeric(19,2), so exact): a bigint sum's state is less than half the size of
+            -- a numeric sum's, and this hash aggregate has one group per usage entry, the bulk of a ledger billed hourly.
+            SELECT 'usage', u.vm_id, u.wallet_id, u.ledger_entry_id, 'UsageCharge', (sum((u.amount * 100)::bigint) / 100.0)::numeric(19,2),
+                   'vm_usage', u.vm_id, count(*)
             FROM vm_usage u
             WHERE u.ledger_entry_id IS NOT NULL
             GROUP BY u.ledger_entry_id, u.vm_id, u.wallet_id

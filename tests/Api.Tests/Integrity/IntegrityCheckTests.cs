@@ -131,6 +131,70 @@ public sealed class IntegrityCheckTests(TestDatabase database) : IntegrityTestBa
     }
 
     [Fact]
+    public async Task Balance_and_last_sequence_mismatches_agree_with_a_naive_sum_count_and_max_of_every_wallets_ledger()
+    {
+        // The ledger walk takes a sound wallet's sum from its last balance_after and sums only wallets with a flagged
+        // entry again; a naive GROUP BY over the same corrupted ledgers must give the same issues, detail for detail.
+        var sound = (await CustomerWithPaymentsAsync("Sound")).Customer;
+        var amountChanged = (await CustomerWithPaymentsAsync("Amount")).Customer;
+        var middleDeleted = (await CustomerWithPaymentsAsync("Middle")).Customer;
+        var shifted = (await CustomerWithPaymentsAsync("Shifted")).Customer;
+        var lastAndBalanceRaised = (await CustomerWithPaymentsAsync("Raised")).Customer;
+        var lastMoved = (await CustomerWithPaymentsAsync("Moved")).Customer;
+        var orphanWallet = Guid.NewGuid();
+        // (A CHECK constraint keeps every entry's own arithmetic; what can be broken is the chain between entries.)
+        await CorruptAsync("UPDATE ledger_entries SET amount = amount + 5, balance_after = balance_after - 5 WHERE wallet_id = $1 AND sequence = 2",
+            amountChanged.WalletId);
+        await CorruptAsync("DELETE FROM ledger_entries WHERE wallet_id = $1 AND sequence = 2", middleDeleted.WalletId);
+        // Chain breaks whose sum still matches the balance: flagged, summed again, and no balance mismatch.
+        await CorruptAsync("UPDATE ledger_entries SET balance_before = balance_before + 3, balance_after = balance_after + 3 WHERE wallet_id = $1 AND sequence = 2",
+            shifted.WalletId);
+        // The last entry and the balance raised together: the balance equals the last balance_after, not the sum.
+        await CorruptAsync("UPDATE ledger_entries SET balance_before = balance_before + 7, balance_after = balance_after + 7 WHERE wallet_id = $1 AND sequence = 4",
+            lastAndBalanceRaised.WalletId);
+        await CorruptAsync("UPDATE wallets SET balance = balance + 7 WHERE id = $1", lastAndBalanceRaised.WalletId);
+        await CorruptAsync("UPDATE ledger_entries SET wallet_id = $2 WHERE wallet_id = $1 AND sequence = 4", lastMoved.WalletId, orphanWallet);
+
+        var report = await RunCheckAsync();
+
+        Guid[] wallets = [sound.WalletId, amountChanged.WalletId, middleDeleted.WalletId, shifted.WalletId,
+            lastAndBalanceRaised.WalletId, lastMoved.WalletId, orphanWallet];
+        var expected = new List<string>();
+        await using (var connection = new Npgsql.NpgsqlConnection(Database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("""
+                SELECT coalesce(w.id, s.wallet_id)::text || ' balance_mismatch ' ||
+                       CASE WHEN w.id IS NULL THEN format('%s ledger entries name wallet %s, which does not exist', s.n, s.wallet_id)
+                            ELSE format('the balance is %s but its %s ledger entries sum to %s', w.balance, coalesce(s.n, 0), coalesce(s.total, 0.00)) END
+                FROM (SELECT * FROM wallets WHERE id = ANY($1)) w
+                FULL JOIN (SELECT wallet_id, count(*) AS n, sum(CASE direction WHEN 'Credit' THEN amount ELSE -amount END) AS total
+                           FROM ledger_entries WHERE wallet_id = ANY($1) GROUP BY wallet_id) s ON s.wallet_id = w.id
+                WHERE w.id IS NULL OR w.balance <> coalesce(s.total, 0)
+                UNION ALL
+                SELECT w.id::text || ' last_sequence_mismatch ' ||
+                       format('last_sequence is %s but the highest sequence in its ledger is %s', w.last_sequence, coalesce(m.sequence, 0))
+                FROM wallets w
+                LEFT JOIN (SELECT wallet_id, max(sequence) AS sequence FROM ledger_entries GROUP BY wallet_id) m ON m.wallet_id = w.id
+                WHERE w.id = ANY($1) AND w.last_sequence <> coalesce(m.sequence, 0)
+                """, connection);
+            command.Parameters.AddWithValue(wallets);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                expected.Add(reader.GetString(0));
+        }
+        var reported = Issues(report).Select(i => i!.AsObject())
+            .Where(i => wallets.Contains(Guid.Parse((string)i["walletId"]!)) && (string)i["kind"]! is "balance_mismatch" or "last_sequence_mismatch")
+            .Select(i => $"{i["walletId"]} {i["kind"]} {i["detail"]}");
+
+        Assert.Equal(expected.Order(StringComparer.Ordinal), reported.Order(StringComparer.Ordinal));
+        // Every corrupted wallet but the shifted one is in the reference, so the comparison has teeth.
+        Assert.Equal(5, expected.Count(e => e.Contains(" balance_mismatch ")));
+        Assert.Equal(["chain_break"], KindsOf(report, shifted.WalletId));
+        Assert.Empty(KindsOf(report, sound.WalletId));
+    }
+
+    [Fact]
     public async Task An_entry_deleted_from_the_middle_is_a_sequence_gap_and_a_chain_break()
     {
         var (customer, payments) = await CustomerWithPaymentsAsync();

@@ -58,9 +58,11 @@ public sealed class RunBillingHandler(
         var billedUpTo = FloorToHour(now);
         var runId = Guid.CreateVersion7(now);
         var nodeId = string.IsNullOrWhiteSpace(command.NodeId) ? $"direct:{Environment.MachineName}" : command.NodeId;
-        var prices = BillingPriceList.From(catalog.Sizes.Select(size => size.Name), catalog.Prices, catalog.HoursPerMonth);
+        var prices = BillingPriceList.Cached(catalog.Sizes.Select(size => size.Name), catalog.Prices, catalog.HoursPerMonth);
 
-        await engine.StartRunAsync(runId, billedUpTo, nodeId, now, cancellationToken);
+        // One round trip records the run and finds the first batch; a batch that finds fewer VMs than it holds is the last
+        // (no look for a next one). An hourly run over a small fleet is then: start, lock, charge, commit, finish.
+        var next = await engine.StartRunAsync(runId, billedUpTo, nodeId, now, batchSize, cancellationToken);
 
         var totals = new Totals();
         var errors = new List<string>();
@@ -73,15 +75,17 @@ public sealed class RunBillingHandler(
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var through = await engine.FindBatchEndAsync(billedUpTo, after, batchSize, cancellationToken);
-                if (through is null)
+                if (number > 0)
+                    next = next is { IsLast: true } ? null : await engine.FindBatchEndAsync(billedUpTo, after, batchSize, cancellationToken);
+                if (next is null)
                     break;
+                var through = next.ThroughVmId;
 
                 number++;
                 try
                 {
                     var result = await engine.BillBatchAsync(
-                        new BillingBatch(runId, number, billedUpTo, after, through.Value, prices), cancellationToken);
+                        new BillingBatch(runId, number, billedUpTo, after, through, prices), cancellationToken);
                     totals.Add(result);
                     consecutiveFailures = 0;
                     if (result.UnpricedVmIds.Count > 0)
