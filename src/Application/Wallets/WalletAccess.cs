@@ -16,6 +16,16 @@ public static class WalletAccess
         return wallet;
     }
 
+    /// <summary>Read side: how many ledger entries a wallet the caller may see has (one query), or 404.</summary>
+    public static async Task<long> EnsureReadableLedgerLengthAsync(this IReadStore store, Guid walletId, ICallerContext caller,
+        CancellationToken ct)
+    {
+        var head = await store.WalletLedgerHeadAsync(walletId, ct);
+        if (head is null || !caller.CanAccess(head.CustomerId))
+            throw new NotFoundException("Wallet", walletId);
+        return head.LastSequence;
+    }
+
     /// <summary>Read side: the owning customer of a wallet the caller may see, or 404.</summary>
     public static async Task EnsureReadableAsync(this IReadStore store, Guid walletId, ICallerContext caller, CancellationToken ct)
     {

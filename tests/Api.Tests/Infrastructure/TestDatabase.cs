@@ -15,6 +15,9 @@ public sealed class TestDatabase : IAsyncLifetime
 
     public string ConnectionString { get; private set; } = string.Empty;
 
+    /// <summary>True when the database is this run's own throwaway cluster (not one given in ConnectionStrings__Wallet).</summary>
+    public bool IsThrowaway => _cluster is not null;
+
     public async Task InitializeAsync()
     {
         var configured = Environment.GetEnvironmentVariable("ConnectionStrings__Wallet");

@@ -36,8 +36,12 @@ public interface IReadStore
     /// <summary>The customer owning the wallet; null when there is no such wallet.</summary>
     Task<Guid?> WalletOwnerAsync(Guid walletId, CancellationToken ct);
 
-    /// <summary>How many ledger entries the wallet has.</summary>
-    Task<int> LedgerEntryCountAsync(Guid walletId, CancellationToken ct);
+    /// <summary>
+    /// A wallet's owner and the sequence number of its newest ledger entry (null when there is no such wallet). A wallet's
+    /// entries are numbered 1, 2, … without gaps under its row lock, so that number is also how many entries it has: the
+    /// history page's total needs no count over the ledger (the integrity check proves the numbering).
+    /// </summary>
+    Task<Wallets.WalletLedgerHead?> WalletLedgerHeadAsync(Guid walletId, CancellationToken ct);
 
     /// <summary>
     /// A page of the wallet's ledger, newest first, with no filter: <paramref name="skip"/> entries skipped, or, with

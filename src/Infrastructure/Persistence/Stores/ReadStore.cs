@@ -18,8 +18,9 @@ internal sealed class ReadStore(WalletDbContext db) : IReadStore
         EF.CompileAsyncQuery((WalletDbContext context, Guid id, CancellationToken _) =>
             context.Wallets.AsNoTracking().Where(w => w.Id == id).Select(w => (Guid?)w.CustomerId).FirstOrDefault());
 
-    private static readonly Func<WalletDbContext, Guid, CancellationToken, Task<int>> EntriesOfWallet =
-        EF.CompileAsyncQuery((WalletDbContext context, Guid id, CancellationToken _) => context.LedgerEntries.Count(e => e.WalletId == id));
+    private static readonly Func<WalletDbContext, Guid, CancellationToken, Task<WalletLedgerHead?>> LedgerHeadOfWallet =
+        EF.CompileAsyncQuery((WalletDbContext context, Guid id, CancellationToken _) =>
+            context.Wallets.AsNoTracking().Where(w => w.Id == id).Select(w => new WalletLedgerHead(w.CustomerId, w.LastSequence)).FirstOrDefault());
 
     // Newest first by (wallet_id, sequence): the unique index ledger_entries_wallet_sequence_key, read backwards.
     private static readonly Func<WalletDbContext, Guid, int, int, IAsyncEnumerable<LedgerEntryDto>> LedgerByOffset =
@@ -58,7 +59,7 @@ internal sealed class ReadStore(WalletDbContext db) : IReadStore
 
     public Task<Guid?> WalletOwnerAsync(Guid walletId, CancellationToken ct) => OwnerOfWallet(db, walletId, ct);
 
-    public Task<int> LedgerEntryCountAsync(Guid walletId, CancellationToken ct) => EntriesOfWallet(db, walletId, ct);
+    public Task<WalletLedgerHead?> WalletLedgerHeadAsync(Guid walletId, CancellationToken ct) => LedgerHeadOfWallet(db, walletId, ct);
 
     public async Task<List<LedgerEntryDto>> LedgerPageAsync(Guid walletId, long? beforeSequence, int skip, int take, CancellationToken ct)
     {

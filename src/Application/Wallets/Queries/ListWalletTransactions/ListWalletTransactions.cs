@@ -25,18 +25,18 @@ public sealed class ListWalletTransactionsHandler(IReadStore read, ICallerContex
 {
     public async Task<LedgerPage> Handle(ListWalletTransactionsQuery query, CancellationToken cancellationToken)
     {
-        await read.EnsureReadableAsync(query.WalletId, caller, cancellationToken);
-
         if (query is { Type: null, ReferenceType: null, From: null, To: null })
         {
-            // No filter (the usual history page): the store's compiled queries.
-            var count = await read.LedgerEntryCountAsync(query.WalletId, cancellationToken);
+            // No filter (the usual history page): two compiled queries. The wallet's last sequence number is its entry
+            // count (gapless numbering), so the access check also gives the total without counting the ledger.
+            var count = (int)Math.Min(await read.EnsureReadableLedgerLengthAsync(query.WalletId, caller, cancellationToken), int.MaxValue);
             var unfiltered = await read.LedgerPageAsync(query.WalletId, query.After, (query.Page - 1) * query.PageSize, query.PageSize,
                 cancellationToken);
             return new LedgerPage(unfiltered, query.Page, query.PageSize, count,
                 unfiltered.Count == query.PageSize ? unfiltered[^1].Sequence : null);
         }
 
+        await read.EnsureReadableAsync(query.WalletId, caller, cancellationToken);
         var entries = read.LedgerEntries.Where(e => e.WalletId == query.WalletId);
         if (query.Type is not null)
         {
