@@ -8,7 +8,7 @@ public sealed record WalletDto(Guid Id, Guid CustomerId, string Currency, decima
     string Status)
 {
     public static readonly Expression<Func<Wallet, WalletDto>> Projection = w => new WalletDto(
-        w.Id, w.CustomerId, w.Currency, w.Balance, w.Held, w.Balance + w.CreditLimit - w.Held, w.CreditLimit, w.Status.ToString());
+        w.Id, w.CustomerId, w.Currency, w.Balance, w.Held, Wallet.AvailableOf(w.Balance, w.CreditLimit, w.Held), w.CreditLimit, w.Status.ToString());
 
     // The very mapping the wallet queries use, so a command answers what GET /wallets/{id} would show. Declared after
     // Projection: static fields initialise in textual order.

@@ -44,7 +44,13 @@ public sealed class Wallet
     public DateTimeOffset CreatedAt { get; private set; }
 
     /// <summary>What the wallet may still spend: balance plus the credit an invoice customer is granted, less what holds reserve.</summary>
-    public decimal Available => Balance + CreditLimit - Held;
+    public decimal Available => AvailableOf(Balance, CreditLimit, Held);
+
+    /// <summary>
+    /// What a wallet can spend: its balance, plus its credit limit, less what holds reserve. The one definition, for the
+    /// aggregate and for the read side's projections alike.
+    /// </summary>
+    public static decimal AvailableOf(decimal balance, decimal creditLimit, decimal held) => balance + creditLimit - held;
 
     public WalletId WalletId => new(Id);
 
