@@ -102,14 +102,4 @@ public sealed class BillingFailoverTests(TestDatabase database) : BillingTestBas
                 await nodeB.DisposeAsync();
         }
     }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Within 90 s, {failure}.");
-            await Task.Delay(200);
-        }
-    }
 }

@@ -180,6 +180,17 @@ public abstract class BillingTestBase(TestDatabase database) : ApiTestBase(datab
         }
     }
 
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails after 90 s with <paramref name="failure"/>.</summary>
+    protected static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Within 90 s, {failure}.");
+            await Task.Delay(200);
+        }
+    }
+
     protected static string Invariant(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
     protected static JsonObject? ParseJson(string? json) => json is null ? null : JsonNode.Parse(json)?.AsObject();
