@@ -14,12 +14,6 @@ namespace CleanWallet.Api.Tests.Billing;
 /// </summary>
 public sealed class BillingProcessKillTests(TestDatabase database) : BillingTestBase(database)
 {
-    private static readonly Dictionary<string, string?> Scheduling = new()
-    {
-        ["Scheduling:Enabled"] = "true",
-        ["Billing:BatchSize"] = "2",
-    };
-
     [Fact]
     public async Task A_billing_run_whose_node_is_killed_between_two_batches_is_finished_by_another_node_billing_each_hour_once()
     {
@@ -38,7 +32,7 @@ public sealed class BillingProcessKillTests(TestDatabase database) : BillingTest
         // Batch 2 will wait for customer 2's wallet, after batch 1 has committed.
         var holder = await WalletLockHolder.LockAsync(Database, customers[2].WalletId);
         ApiFactory? survivor = null;
-        await using var doomed = await ApiProcess.StartAsync(Database.ConnectionString, Scheduling);
+        await using var doomed = await ApiProcess.StartAsync(Database.ConnectionString, ClusterNode);
         try
         {
             using (var admin = doomed.CreateClient(ApiFactory.AdminKey))
@@ -59,7 +53,7 @@ public sealed class BillingProcessKillTests(TestDatabase database) : BillingTest
 
             // The survivor's clock reads the hour the killed run billed up to, so both runs agree on the hours to bill.
             Clock.Now = billedUpTo.AddMinutes(20);
-            survivor = StartNode(Scheduling);
+            survivor = StartNode(ClusterNode);
             var survivorNode = survivor.Services.GetRequiredService<SchedulerNode>().Id;
             await WaitUntilAsync(async () => await Database.CountAsync("job_runs",
                     "job_name = 'billing' AND status = 'Succeeded' AND node_id = $1", survivorNode) == 1,
