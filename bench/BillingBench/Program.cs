@@ -301,7 +301,6 @@ internal sealed class SystemCaller : ICallerContext
     public string? IdempotencyKey => null;
     public string? RequestId => null;
     public Guid OperationId { get; } = Guid.NewGuid();
-    public bool ResponseReplayed { get; set; }
 }
 
 internal sealed record BenchOptions(int Vms, int Wallets, int BatchSize, bool FastUnsafe, bool Keep, string? DataDirectory)

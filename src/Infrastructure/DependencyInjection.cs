@@ -31,7 +31,8 @@ public static class DependencyInjection
         services.AddSingleton<MigrationRunner>();
 
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<CommitOutcomeProbe>(provider, connectionString));
-        services.AddScoped<IUnitOfWork, UnitOfWork>();
+        services.AddScoped<UnitOfWork>();
+        services.AddScoped<IUnitOfWork>(sp => sp.GetRequiredService<UnitOfWork>());
         services.AddScoped<IIdempotencyStore, IdempotencyStore>();
         services.AddScoped<IWalletStore, WalletStore>();
         services.AddScoped<IPaymentStore, PaymentStore>();

@@ -27,8 +27,6 @@ public sealed class SimulatedCaller : ICallerContext
 
     public Guid OperationId { get; private set; } = Guid.NewGuid();
 
-    public bool ResponseReplayed { get; set; }
-
     public void ActAsCustomer(Guid customerId, string? idempotencyKey, Guid operationId)
     {
         CustomerId = customerId;

@@ -1,13 +1,12 @@
 using CleanWallet.Api.Errors;
 using CleanWallet.Api.Security;
-using CleanWallet.Application.Common.Security;
 using CleanWallet.Domain.Common;
 
 namespace CleanWallet.Api.Endpoints;
 
 /// <summary>
-/// For money-moving endpoints: checks the Idempotency-Key header's form and marks replayed answers with
-/// <c>Idempotent-Replayed: true</c>, so a client can tell a replay from a first execution.
+/// For money-moving endpoints: checks the Idempotency-Key header's form before anything runs. (Replayed answers are
+/// marked by <see cref="IdempotentSending.SendIdempotent{TResponse}"/>, from the answer itself.)
 /// </summary>
 public sealed class IdempotencyFilter : IEndpointFilter
 {
@@ -21,10 +20,7 @@ public sealed class IdempotencyFilter : IEndpointFilter
             return ProblemResponses.Result(http, 400, ErrorCodes.InvalidIdempotencyKey,
                 $"The Idempotency-Key header must be one value of 1 to {MaxKeyLength} visible ASCII characters.");
 
-        var result = await next(context);
-        if (http.RequestServices.GetRequiredService<ICallerContext>().ResponseReplayed)
-            http.Response.Headers["Idempotent-Replayed"] = "true";
-        return result;
+        return await next(context);
     }
 
     private static bool IsValidKey(string? key) =>

@@ -42,6 +42,4 @@ public sealed class HttpCallerContext(IHttpContextAccessor accessor) : ICallerCo
     public string? RequestId => accessor.HttpContext?.TraceIdentifier;
 
     public Guid OperationId { get; } = Guid.NewGuid();
-
-    public bool ResponseReplayed { get; set; }
 }

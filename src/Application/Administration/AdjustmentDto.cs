@@ -1,3 +1,4 @@
+using CleanWallet.Application.Common.Messaging;
 using CleanWallet.Application.Wallets;
 using CleanWallet.Domain.Wallets;
 
@@ -13,4 +14,4 @@ public sealed record AdjustmentDto(
     string Reason,
     Guid LedgerEntryId,
     decimal WalletBalance,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt) : IdempotentResponse;

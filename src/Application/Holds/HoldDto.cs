@@ -1,3 +1,4 @@
+using CleanWallet.Application.Common.Messaging;
 using System.Linq.Expressions;
 using System.Text.Json.Serialization;
 using CleanWallet.Domain.Holds;
@@ -24,7 +25,7 @@ public sealed record HoldDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? OrderId,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? PaymentId,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? WalletBalance,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? WalletAvailable)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? WalletAvailable) : IdempotentResponse
 {
     /// <summary>Used by EF queries, so the database returns only these columns.</summary>
     public static readonly Expression<Func<Hold, HoldDto>> Projection = h => new HoldDto(

@@ -1,3 +1,4 @@
+using CleanWallet.Application.Common.Messaging;
 using System.Linq.Expressions;
 using CleanWallet.Application.Common.Security;
 using CleanWallet.Domain.Orders;
@@ -29,7 +30,7 @@ public sealed record OrderDto(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? PaidAt,
-    DateTimeOffset FulfilmentDeadline)
+    DateTimeOffset FulfilmentDeadline) : IdempotentResponse
 {
     public static OrderDto From(Order o, PaymentRecord? payment) => new(
         o.Id, o.CustomerId, o.WalletId, o.Amount, o.Currency, o.Description, o.Items, o.Status.ToString(), o.PaymentId,

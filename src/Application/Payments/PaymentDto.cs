@@ -1,3 +1,4 @@
+using CleanWallet.Application.Common.Messaging;
 using System.Linq.Expressions;
 using System.Text.Json.Serialization;
 using CleanWallet.Domain.Payments;
@@ -25,7 +26,7 @@ public sealed record PaymentDto(
     DateTimeOffset CreatedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? HoldId,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? WalletBalance,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? WalletAvailable)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? WalletAvailable) : IdempotentResponse
 {
     /// <summary>Used by EF queries, so the database returns only these columns.</summary>
     public static readonly Expression<Func<PaymentRecord, PaymentDto>> Projection = p => new PaymentDto(

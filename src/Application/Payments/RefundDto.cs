@@ -1,3 +1,4 @@
+using CleanWallet.Application.Common.Messaging;
 using System.Text.Json.Serialization;
 using CleanWallet.Domain.Payments;
 
@@ -18,7 +19,7 @@ public sealed record RefundDto(
     string PaymentStatus,
     decimal RefundedAmount,
     DateTimeOffset CreatedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? WalletBalance)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? WalletBalance) : IdempotentResponse
 {
     public static RefundDto From(Refund refund, PaymentRecord payment, decimal? walletBalance = null) => new(
         refund.Id, refund.PaymentId, refund.Amount, payment.Currency, refund.Reason, refund.LedgerEntryId,

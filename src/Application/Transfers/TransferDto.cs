@@ -1,3 +1,4 @@
+using CleanWallet.Application.Common.Messaging;
 using System.Linq.Expressions;
 using System.Text.Json.Serialization;
 using CleanWallet.Domain.Transfers;
@@ -19,7 +20,7 @@ public sealed record TransferDto(
     Guid OutEntryId,
     Guid InEntryId,
     DateTimeOffset CreatedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? FromWalletBalance)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? FromWalletBalance) : IdempotentResponse
 {
     /// <summary>Used by EF queries, so the database returns only these columns.</summary>
     public static readonly Expression<Func<Transfer, TransferDto>> Projection = t => new TransferDto(

@@ -1,3 +1,4 @@
+using CleanWallet.Application.Common.Messaging;
 using System.Linq.Expressions;
 using CleanWallet.Application.Common.Security;
 using CleanWallet.Domain.VirtualMachines;
@@ -23,7 +24,7 @@ public sealed record VmDto(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? DeletedAt,
-    VmSettlementDto? Settled = null)
+    VmSettlementDto? Settled = null) : IdempotentResponse
 {
     public static VmDto From(VirtualMachine vm, VmSettlementDto? settled = null) => new(
         vm.Id, vm.CustomerId, vm.WalletId, vm.Name, vm.Size, vm.Status.ToString(), vm.BilledThrough, vm.PeakSize, vm.SizeHoursBilled,

@@ -1,3 +1,4 @@
+using CleanWallet.Application.Common.Messaging;
 using System.Linq.Expressions;
 using CleanWallet.Domain.Wallets;
 
@@ -5,7 +6,7 @@ namespace CleanWallet.Application.Wallets;
 
 /// <summary>A wallet: <see cref="Held"/> is what its Active holds reserve; <see cref="Available"/> = balance + credit limit - held.</summary>
 public sealed record WalletDto(Guid Id, Guid CustomerId, string Currency, decimal Balance, decimal Held, decimal Available, decimal CreditLimit,
-    string Status)
+    string Status) : IdempotentResponse
 {
     public static readonly Expression<Func<Wallet, WalletDto>> Projection = w => new WalletDto(
         w.Id, w.CustomerId, w.Currency, w.Balance, w.Held, Wallet.AvailableOf(w.Balance, w.CreditLimit, w.Held), w.CreditLimit, w.Status.ToString());

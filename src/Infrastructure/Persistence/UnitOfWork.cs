@@ -16,13 +16,21 @@ internal sealed class UnitOfWork(WalletDbContext db, CommitOutcomeProbe probe, I
         // SaveChanges would otherwise wrap its batch in a savepoint (two more round trips) so that a failed batch could
         // be retried inside the transaction. Nothing here retries inside a transaction: any failure rolls it all back.
         db.Database.AutoSavepointsEnabled = false;
-        // Npgsql sends BEGIN with the transaction's first statement, not on its own: here, the one that takes its id.
+        _transactionId = null;
+        // Npgsql sends BEGIN with the transaction's first statement, not on its own.
         _transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
-        _transactionId = await TransactionIdAsync(ct);
     }
+
+    /// <summary>
+    /// The id a statement of this transaction returned for it (the idempotency claim asks for it with the claim itself,
+    /// so an idempotent command pays no round trip of its own for it).
+    /// </summary>
+    internal void TransactionIdTaken(string transactionId) => _transactionId = transactionId;
 
     public async Task CommitAsync(CancellationToken ct)
     {
+        // Commands that claimed no idempotency key (jobs, commands sent without a key, replays) take it here.
+        _transactionId ??= await TransactionIdAsync(ct);
         await db.SaveChangesAsync(ct);
         var transactionId = _transactionId;
         try
@@ -71,9 +79,9 @@ internal sealed class UnitOfWork(WalletDbContext db, CommitOutcomeProbe probe, I
     public bool IsUnavailableFailure(Exception exception) => DatabaseFailures.IsUnavailable(exception);
 
     /// <summary>
-    /// The id of the transaction, taken (and so assigned) with its BEGIN, so that a failed commit can be looked up
-    /// afterwards: the one extra statement a command pays for never being applied twice. Taken first rather than just
-    /// before COMMIT so that it is not one more round trip while the command holds its row locks.
+    /// The id of the transaction (asking for it assigns one), so that a failed commit can be looked up afterwards. An
+    /// idempotent command learns it from its claim, the transaction's first statement (<see cref="TransactionIdTaken"/>);
+    /// any other command pays this one statement before its changes are written.
     /// </summary>
     private async Task<string> TransactionIdAsync(CancellationToken ct)
     {

@@ -11,12 +11,6 @@ namespace CleanWallet.Api.Tests.Billing;
 /// </summary>
 public sealed class BillingFailoverTests(TestDatabase database) : BillingTestBase(database)
 {
-    private static readonly Dictionary<string, string?> Scheduling = new()
-    {
-        ["Scheduling:Enabled"] = "true",
-        ["Billing:BatchSize"] = "2",
-    };
-
     /// <summary>Three wallets, two VMs each, three hours behind.</summary>
     private async Task<(List<Guid> Vms, List<TestCustomer> Customers)> SeedAsync()
     {
@@ -33,8 +27,8 @@ public sealed class BillingFailoverTests(TestDatabase database) : BillingTestBas
     public async Task Two_runs_of_the_billing_job_never_overlap_even_when_triggered_on_both_nodes()
     {
         var (vms, customers) = await SeedAsync();
-        await using var nodeA = StartNode(Scheduling);
-        await using var nodeB = StartNode(Scheduling);
+        await using var nodeA = StartNode(ClusterNode);
+        await using var nodeB = StartNode(ClusterNode);
         var holder = await WalletLockHolder.LockAsync(Database, customers[1].WalletId);
         try
         {
@@ -69,7 +63,7 @@ public sealed class BillingFailoverTests(TestDatabase database) : BillingTestBas
     public async Task A_billing_job_whose_node_stops_mid_run_is_completed_by_the_other_node_billing_each_hour_once()
     {
         var (vms, customers) = await SeedAsync();
-        var nodeA = StartNode(Scheduling);
+        var nodeA = StartNode(ClusterNode);
         var nodeAId = nodeA.Services.GetRequiredService<SchedulerNode>().Id;
         var holder = await WalletLockHolder.LockAsync(Database, customers[1].WalletId);
         ApiFactory? nodeB = null;
@@ -79,7 +73,7 @@ public sealed class BillingFailoverTests(TestDatabase database) : BillingTestBas
             await WalletLockHolder.WaitForAWaiterAsync(Database);
             Assert.Equal(1L, await Database.CountAsync("job_runs", "job_name = 'billing' AND status = 'Running' AND node_id = $1", nodeAId));
 
-            nodeB = StartNode(Scheduling);
+            nodeB = StartNode(ClusterNode);
             var nodeBId = nodeB.Services.GetRequiredService<SchedulerNode>().Id;
             // Node A goes away while its billing job waits for the wallet.
             await nodeA.DisposeAsync();
@@ -100,16 +94,6 @@ public sealed class BillingFailoverTests(TestDatabase database) : BillingTestBas
             await nodeA.DisposeAsync();
             if (nodeB is not null)
                 await nodeB.DisposeAsync();
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Within 90 s, {failure}.");
-            await Task.Delay(200);
         }
     }
 }

@@ -25,6 +25,13 @@ public abstract class BillingTestBase(TestDatabase database) : ApiTestBase(datab
     /// <summary>Runs inside every batch (of every node this class starts) before it commits; throwing rolls it back.</summary>
     protected ScriptedBatchInterceptor Interceptor { get; } = new();
 
+    /// <summary>A node of a Hangfire cluster on the test database (the scheduler on), billing two VMs a batch.</summary>
+    protected static readonly IReadOnlyDictionary<string, string?> ClusterNode = new Dictionary<string, string?>
+    {
+        ["Scheduling:Enabled"] = "true",
+        ["Billing:BatchSize"] = "2",
+    };
+
     /// <summary>Settings every node of the test class starts with (e.g. a small <c>Billing:BatchSize</c>).</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
@@ -177,6 +184,17 @@ public abstract class BillingTestBase(TestDatabase database) : ApiTestBase(datab
             var vm = await GetVmRowAsync(vmId);
             Assert.Equal(billedUpTo, vm.BilledThrough);
             Assert.Equal(expected.Count, vm.SizeHoursBilled);
+        }
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails after 90 s with <paramref name="failure"/>.</summary>
+    protected static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Within 90 s, {failure}.");
+            await Task.Delay(200);
         }
     }
 

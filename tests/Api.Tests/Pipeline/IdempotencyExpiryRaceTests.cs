@@ -16,10 +16,11 @@ internal sealed class ExpireKeysAfterAFailedClaim(string connectionString) : DbC
     public volatile bool Armed;
     public int Fired;
 
-    public override async ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result,
-        CancellationToken cancellationToken = default)
+    // The claim found the key taken (it returned no row) and the store is about to read the stored response.
+    public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
-        if (Armed && result == 0 && command.CommandText.Contains("INSERT INTO idempotency_keys", StringComparison.Ordinal))
+        if (Armed && command.CommandText.Contains("FROM idempotency_keys WHERE owner", StringComparison.Ordinal))
         {
             Armed = false;
             Interlocked.Increment(ref Fired);

@@ -22,9 +22,9 @@ public static class AdministrationEndpoints
     {
         var wallets = api.MapGroup("/wallets").WithTags("Administration").RequireAuthorization(Policies.Admin);
 
-        wallets.MapPost("/{id:guid}/adjustments", async (Guid id, AdjustmentRequest body, IMediator mediator, CancellationToken ct) =>
+        wallets.MapPost("/{id:guid}/adjustments", async (Guid id, AdjustmentRequest body, IMediator mediator, HttpContext http, CancellationToken ct) =>
             {
-                var adjustment = await mediator.Send(
+                var adjustment = await mediator.SendIdempotent(http, 
                     new AdjustWalletCommand(id, body.Direction ?? string.Empty, body.Amount ?? 0m, body.Reason ?? string.Empty), ct);
                 return TypedResults.Created($"/api/v1/wallets/{id}/adjustments/{adjustment.Id}", adjustment);
             })

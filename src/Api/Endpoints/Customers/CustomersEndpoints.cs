@@ -20,9 +20,9 @@ public static class CustomersEndpoints
     public static void MapCustomersEndpoints(this IEndpointRouteBuilder api)
     {
         // Outside the admin-only group: the customer itself may open its own wallets too (money movers: never ops).
-        api.MapPost("/customers/{id:guid}/wallets", async (Guid id, OpenWalletRequest body, IMediator mediator, CancellationToken ct) =>
+        api.MapPost("/customers/{id:guid}/wallets", async (Guid id, OpenWalletRequest body, IMediator mediator, HttpContext http, CancellationToken ct) =>
             {
-                var wallet = await mediator.Send(new OpenWalletCommand(id, body.Currency ?? string.Empty), ct);
+                var wallet = await mediator.SendIdempotent(http, new OpenWalletCommand(id, body.Currency ?? string.Empty), ct);
                 return TypedResults.Created($"/api/v1/wallets/{wallet.Id}", wallet);
             })
             .WithName("OpenWallet")

@@ -22,9 +22,9 @@ public static class HoldsEndpoints
     {
         var wallets = api.MapGroup("/wallets").WithTags("Holds");
 
-        wallets.MapPost("/{id:guid}/holds", async (Guid id, PlaceHoldRequest body, IMediator mediator, CancellationToken ct) =>
+        wallets.MapPost("/{id:guid}/holds", async (Guid id, PlaceHoldRequest body, IMediator mediator, HttpContext http, CancellationToken ct) =>
             {
-                var hold = await mediator.Send(new PlaceHoldCommand(id, body.Amount ?? 0m, body.Description ?? string.Empty, body.Reference,
+                var hold = await mediator.SendIdempotent(http, new PlaceHoldCommand(id, body.Amount ?? 0m, body.Description ?? string.Empty, body.Reference,
                     body.ExpiresInSeconds), ct);
                 return TypedResults.Created($"/api/v1/holds/{hold.Id}", hold);
             })
@@ -58,9 +58,9 @@ public static class HoldsEndpoints
             .Produces<HoldDto>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        holds.MapPost("/{id:guid}/capture", async (Guid id, CaptureHoldRequest? body, IMediator mediator, CancellationToken ct) =>
+        holds.MapPost("/{id:guid}/capture", async (Guid id, CaptureHoldRequest? body, IMediator mediator, HttpContext http, CancellationToken ct) =>
             {
-                var payment = await mediator.Send(new CaptureHoldCommand(id, body?.Amount), ct);
+                var payment = await mediator.SendIdempotent(http, new CaptureHoldCommand(id, body?.Amount), ct);
                 return TypedResults.Created($"/api/v1/payments/{payment.Id}", payment);
             })
             .WithName("CaptureHold")
@@ -77,8 +77,8 @@ public static class HoldsEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-        holds.MapPost("/{id:guid}/void", async (Guid id, IMediator mediator, CancellationToken ct) =>
-                TypedResults.Ok(await mediator.Send(new VoidHoldCommand(id), ct)))
+        holds.MapPost("/{id:guid}/void", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.SendIdempotent(http, new VoidHoldCommand(id), ct)))
             .WithName("VoidHold")
             .RequireAuthorization(Policies.MoneyMovers)
             .AcceptsIdempotencyKey()

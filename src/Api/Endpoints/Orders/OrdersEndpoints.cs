@@ -28,10 +28,10 @@ public static class OrdersEndpoints
     {
         var orders = api.MapGroup("/orders").WithTags("Orders");
 
-        orders.MapPost("/", async (OrderRequest body, IMediator mediator, ICallerContext caller, ILoggerFactory loggers, CancellationToken ct) =>
+        orders.MapPost("/", async (OrderRequest body, IMediator mediator, ICallerContext caller, ILoggerFactory loggers, HttpContext http, CancellationToken ct) =>
             {
                 var lease = Guid.NewGuid();
-                var placed = await mediator.Send(new CreateOrderCommand(body.WalletId ?? Guid.Empty, body.Amount ?? 0m,
+                var placed = await mediator.SendIdempotent(http, new CreateOrderCommand(body.WalletId ?? Guid.Empty, body.Amount ?? 0m,
                     body.Description ?? string.Empty, body.Items, lease), ct);
                 var answer = caller.IdempotencyKey is { } key ? new IdempotentAnswer(caller.CallerId, key) : null;
                 return TypedResults.Created($"/api/v1/orders/{placed.Id}", await FulfilAsync(mediator, placed, lease, answer, loggers));
@@ -63,8 +63,8 @@ public static class OrdersEndpoints
             .WithSummary("Orders, newest first, optionally of one status")
             .Produces<PagedResult<OrderDto>>();
 
-        orders.MapPost("/{id:guid}/cancel", async (Guid id, CancelRequest? body, IMediator mediator, CancellationToken ct) =>
-                TypedResults.Ok(await mediator.Send(new CancelOrderCommand(id, body?.Reason), ct)))
+        orders.MapPost("/{id:guid}/cancel", async (Guid id, CancelRequest? body, IMediator mediator, HttpContext http, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.SendIdempotent(http, new CancelOrderCommand(id, body?.Reason), ct)))
             .WithName("CancelOrder")
             .ProducesProblems(409, 422)
             .RequireAuthorization(Policies.MoneyMovers)
@@ -72,9 +72,9 @@ public static class OrdersEndpoints
             .WithSummary("Cancel a Completed order within the cancellation window, with a full refund to the wallet (409 order_in_fulfilment while Fulfilling)")
             .Produces<OrderDto>();
 
-        orders.MapPost("/{id:guid}/returns", async (Guid id, ReturnRequest body, IMediator mediator, CancellationToken ct) =>
+        orders.MapPost("/{id:guid}/returns", async (Guid id, ReturnRequest body, IMediator mediator, HttpContext http, CancellationToken ct) =>
             {
-                var returned = await mediator.Send(new ReturnOrderCommand(id, body.Amount, body.Reason ?? string.Empty), ct);
+                var returned = await mediator.SendIdempotent(http, new ReturnOrderCommand(id, body.Amount, body.Reason ?? string.Empty), ct);
                 return TypedResults.Created($"/api/v1/payments/{returned.Order.PaymentId}/refunds/{returned.RefundId}", returned);
             })
             .WithName("ReturnOrder")

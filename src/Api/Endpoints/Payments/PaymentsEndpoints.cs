@@ -18,7 +18,7 @@ public static class PaymentsEndpoints
         var payments = api.MapGroup("/payments").WithTags("Payments");
 
         payments.MapPost("/card", async (CardPaymentRequest body, IMediator mediator, HttpContext http, CancellationToken ct) =>
-                PaymentResults.Created(http, await mediator.Send(
+                PaymentResults.Created(http, await mediator.SendIdempotent(http,
                     new PayByCardCommand(body.Amount ?? 0m, body.Currency ?? string.Empty, body.CardToken ?? string.Empty,
                         body.Description ?? string.Empty, body.CustomerId), ct)))
             .WithName("PayByCard")

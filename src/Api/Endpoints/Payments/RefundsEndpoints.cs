@@ -17,9 +17,9 @@ public static class RefundsEndpoints
     {
         var refunds = api.MapGroup("/payments/{id:guid}/refunds").WithTags("Payments");
 
-        refunds.MapPost("/", async (Guid id, RefundRequest body, IMediator mediator, CancellationToken ct) =>
+        refunds.MapPost("/", async (Guid id, RefundRequest body, IMediator mediator, HttpContext http, CancellationToken ct) =>
             {
-                var refund = await mediator.Send(new RefundPaymentCommand(id, body.Amount, body.Reason ?? string.Empty), ct);
+                var refund = await mediator.SendIdempotent(http, new RefundPaymentCommand(id, body.Amount, body.Reason ?? string.Empty), ct);
                 return TypedResults.Created($"/api/v1/payments/{id}/refunds/{refund.Id}", refund);
             })
             .WithName("RefundPayment")

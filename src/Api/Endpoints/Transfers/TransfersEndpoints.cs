@@ -17,9 +17,9 @@ public static class TransfersEndpoints
     {
         var transfers = api.MapGroup("/transfers").WithTags("Transfers");
 
-        transfers.MapPost("/", async (TransferRequest body, IMediator mediator, CancellationToken ct) =>
+        transfers.MapPost("/", async (TransferRequest body, IMediator mediator, HttpContext http, CancellationToken ct) =>
             {
-                var transfer = await mediator.Send(new CreateTransferCommand(body.FromWalletId ?? Guid.Empty, body.ToWalletId ?? Guid.Empty,
+                var transfer = await mediator.SendIdempotent(http, new CreateTransferCommand(body.FromWalletId ?? Guid.Empty, body.ToWalletId ?? Guid.Empty,
                     body.Amount ?? 0m, body.Description ?? string.Empty), ct);
                 return TypedResults.Created($"/api/v1/transfers/{transfer.Id}", transfer);
             })

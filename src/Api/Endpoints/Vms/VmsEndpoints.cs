@@ -32,9 +32,9 @@ public static class VmsEndpoints
 
         var vms = api.MapGroup("/vms").WithTags("VMs");
 
-        vms.MapPost("/", async (VmRequest body, IMediator mediator, CancellationToken ct) =>
+        vms.MapPost("/", async (VmRequest body, IMediator mediator, HttpContext http, CancellationToken ct) =>
             {
-                var vm = await mediator.Send(new ProvisionVmCommand(body.WalletId ?? Guid.Empty, body.Name ?? string.Empty,
+                var vm = await mediator.SendIdempotent(http, new ProvisionVmCommand(body.WalletId ?? Guid.Empty, body.Name ?? string.Empty,
                     body.Size ?? string.Empty), ct);
                 return TypedResults.Created($"/api/v1/vms/{vm.Id}", vm);
             })
@@ -61,8 +61,8 @@ public static class VmsEndpoints
             .WithSummary("VMs, newest first, optionally of one status")
             .Produces<PagedResult<VmDto>>();
 
-        vms.MapPost("/{id:guid}/stop", async (Guid id, IMediator mediator, CancellationToken ct) =>
-                TypedResults.Ok(await mediator.Send(new StopVmCommand(id), ct)))
+        vms.MapPost("/{id:guid}/stop", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.SendIdempotent(http, new StopVmCommand(id), ct)))
             .WithName("StopVm")
             .ProducesProblems(409, 422)
             .RequireAuthorization(Policies.MoneyMovers)
@@ -71,8 +71,8 @@ public static class VmsEndpoints
             .WithDescription("The answer's 'settled' names the hours charged and their UsageCharge entry. A Stopped or Deleted VM is a 409.")
             .Produces<VmDto>();
 
-        vms.MapPost("/{id:guid}/start", async (Guid id, IMediator mediator, CancellationToken ct) =>
-                TypedResults.Ok(await mediator.Send(new StartVmCommand(id), ct)))
+        vms.MapPost("/{id:guid}/start", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.SendIdempotent(http, new StartVmCommand(id), ct)))
             .WithName("StartVm")
             .ProducesProblems(409, 422)
             .RequireAuthorization(Policies.MoneyMovers)
@@ -81,8 +81,8 @@ public static class VmsEndpoints
             .WithDescription("Starting again within an hour already billed costs nothing more for that hour. A Running or Deleted VM is a 409.")
             .Produces<VmDto>();
 
-        vms.MapPost("/{id:guid}/resize", async (Guid id, ResizeRequest body, IMediator mediator, CancellationToken ct) =>
-                TypedResults.Ok(await mediator.Send(new ResizeVmCommand(id, body.Size ?? string.Empty), ct)))
+        vms.MapPost("/{id:guid}/resize", async (Guid id, ResizeRequest body, IMediator mediator, HttpContext http, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.SendIdempotent(http, new ResizeVmCommand(id, body.Size ?? string.Empty), ct)))
             .WithName("ResizeVm")
             .ProducesProblems(409, 422)
             .RequireAuthorization(Policies.MoneyMovers)
@@ -93,8 +93,8 @@ public static class VmsEndpoints
                 "overdraws the wallet the VM is Suspended. Asking for the size it already has changes and charges nothing (200).")
             .Produces<VmDto>();
 
-        vms.MapDelete("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
-                TypedResults.Ok(await mediator.Send(new DeleteVmCommand(id), ct)))
+        vms.MapDelete("/{id:guid}", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.SendIdempotent(http, new DeleteVmCommand(id), ct)))
             .WithName("DeleteVm")
             .ProducesProblems(409, 422)
             .RequireAuthorization(Policies.MoneyMovers)

@@ -52,7 +52,7 @@ public static class WalletsEndpoints
             .Produces<LedgerEntryDto>();
 
         wallets.MapPost("/{id:guid}/top-ups", async (Guid id, TopUpRequest body, IMediator mediator, HttpContext http, CancellationToken ct) =>
-                PaymentResults.Created(http, await mediator.Send(
+                PaymentResults.Created(http, await mediator.SendIdempotent(http,
                     new TopUpWalletCommand(id, body.Amount ?? 0m, body.CardToken ?? string.Empty), ct)))
             .WithName("TopUpWallet")
             .ProducesProblems(409, 422)
@@ -63,7 +63,7 @@ public static class WalletsEndpoints
             .Produces<PaymentDto>(StatusCodes.Status202Accepted);
 
         wallets.MapPost("/{id:guid}/payments", async (Guid id, WalletPaymentRequest body, IMediator mediator, HttpContext http, CancellationToken ct) =>
-                PaymentResults.Created(http, await mediator.Send(
+                PaymentResults.Created(http, await mediator.SendIdempotent(http,
                     new PayFromWalletCommand(id, body.Amount ?? 0m, body.Description ?? string.Empty, body.Reference), ct)))
             .WithName("PayFromWallet")
             .ProducesProblems(409, 422)

@@ -13,7 +13,8 @@ namespace CleanWallet.Application.Common.Behaviours;
 /// <summary>
 /// Runs inside the command's transaction. The key is claimed for (caller, key) with a hash of the request
 /// and the response is stored with it, so the claim and the effect commit or vanish together:
-/// same key and request → the stored response and no new effect; same key, other request → 422.
+/// same key and request → the stored response, marked <see cref="IdempotentResponse.Replayed"/>, and no new effect;
+/// same key, other request → 422.
 /// </summary>
 public sealed class IdempotencyBehaviour<TRequest, TResponse>(
     IIdempotencyStore store,
@@ -22,7 +23,7 @@ public sealed class IdempotencyBehaviour<TRequest, TResponse>(
 {
     public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
     {
-        if (request is not IIdempotentCommand || caller.IdempotencyKey is not { } key)
+        if (request is not IIdempotentCommandMarker || caller.IdempotencyKey is not { } key)
             return await next();
 
         var command = typeof(TRequest).Name;
@@ -34,9 +35,10 @@ public sealed class IdempotencyBehaviour<TRequest, TResponse>(
             if (!string.Equals(done.RequestHash, requestHash, StringComparison.Ordinal))
                 throw new IdempotencyKeyReusedException();
 
-            caller.ResponseReplayed = true;
-            return JsonSerializer.Deserialize<TResponse>(done.ResponseJson, IdempotencyJson.Options)
-                   ?? throw new InvalidOperationException($"The stored response for idempotency key '{key}' is empty.");
+            var stored = JsonSerializer.Deserialize<TResponse>(done.ResponseJson, IdempotencyJson.Options)
+                         ?? throw new InvalidOperationException($"The stored response for idempotency key '{key}' is empty.");
+            // The answer itself says it is a replay (every idempotent command's answer is an IdempotentResponse).
+            return stored is IdempotentResponse answer ? (TResponse)(object)(answer with { Replayed = true }) : stored;
         }
 
         var response = await next();

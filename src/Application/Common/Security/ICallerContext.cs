@@ -25,7 +25,4 @@ public interface ICallerContext
 
     /// <summary>Unique per HTTP request; stays the same when a command is retried after a transient failure.</summary>
     Guid OperationId { get; }
-
-    /// <summary>Set by the idempotency behaviour when the response is a replay of an earlier one.</summary>
-    bool ResponseReplayed { get; set; }
 }

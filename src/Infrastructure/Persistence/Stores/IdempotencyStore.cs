@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CleanWallet.Infrastructure.Persistence.Stores;
 
 /// <summary>Runs on the command's own connection and transaction, so the claim commits with the effect.</summary>
-internal sealed class IdempotencyStore(WalletDbContext db) : IIdempotencyStore
+internal sealed class IdempotencyStore(WalletDbContext db, UnitOfWork unitOfWork) : IIdempotencyStore
 {
     public async Task<IdempotencyClaim> ClaimAsync(string owner, string key, string requestHash, string command, DateTimeOffset now, CancellationToken ct)
     {
@@ -14,13 +14,19 @@ internal sealed class IdempotencyStore(WalletDbContext db) : IIdempotencyStore
             // it: after its commit we insert nothing and read its response; after its rollback our insert wins.
             // The same holds for the housekeeping job's uncommitted removal of an expired key: after it commits,
             // our insert wins.
-            var inserted = await db.Database.ExecuteSqlAsync($"""
+            // A successful claim also returns the transaction's id, which the unit of work needs to look up the outcome
+            // of a failed commit: one round trip for both (the claim is the transaction's first statement).
+            var claimedBy = await db.Database.SqlQuery<string>($"""
                 INSERT INTO idempotency_keys (owner, key, request_hash, command, created_at)
                 VALUES ({owner}, {key}, {requestHash}, {command}, {now})
                 ON CONFLICT (owner, key) DO NOTHING
-                """, ct);
-            if (inserted == 1)
+                RETURNING pg_current_xact_id()::text
+                """).ToListAsync(ct);
+            if (claimedBy.Count == 1)
+            {
+                unitOfWork.TransactionIdTaken(claimedBy[0]);
                 return new IdempotencyClaim.Claimed();
+            }
 
             var existing = await db.Database.SqlQuery<StoredKey>($"""
                 SELECT request_hash AS "RequestHash", response_json AS "ResponseJson"

@@ -15,7 +15,7 @@ namespace CleanWallet.Application.Orders.Commands.CancelOrder;
 /// of its payment (the capture of its hold) to the wallet; a Fulfilling order is a 409 order_in_fulfilment, any other
 /// state a 409.
 /// </summary>
-public sealed record CancelOrderCommand(Guid OrderId, string? Reason) : ICommand<OrderDto>, IIdempotentCommand;
+public sealed record CancelOrderCommand(Guid OrderId, string? Reason) : IIdempotentCommand<OrderDto>;
 
 public sealed class CancelOrderHandler(
     IOrderStore orders,

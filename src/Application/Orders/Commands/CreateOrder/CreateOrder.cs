@@ -25,7 +25,7 @@ namespace CleanWallet.Application.Orders.Commands.CreateOrder;
 /// </param>
 public sealed record CreateOrderCommand(Guid WalletId, decimal Amount, string Description, IReadOnlyList<OrderItemInput?>? Items,
     [property: JsonIgnore] Guid LeaseToken = default)
-    : ICommand<OrderDto>, IIdempotentCommand;
+    : IIdempotentCommand<OrderDto>;
 
 /// <summary>An order line as sent; every member is required, which the validator (not the JSON binder) reports.</summary>
 public sealed record OrderItemInput(string? Sku, int? Quantity, decimal? UnitPrice)

@@ -14,10 +14,10 @@ namespace CleanWallet.Application.Orders.Commands.ReturnOrder;
 /// whatever is left. Only a Completed order (possibly partly returned already) can be returned (409 otherwise);
 /// never more than was paid (422 refund_exceeds_payment). Fully returned, the order is Returned.
 /// </summary>
-public sealed record ReturnOrderCommand(Guid OrderId, decimal? Amount, string Reason) : ICommand<OrderReturnDto>, IIdempotentCommand;
+public sealed record ReturnOrderCommand(Guid OrderId, decimal? Amount, string Reason) : IIdempotentCommand<OrderReturnDto>;
 
 /// <summary>One return: the refund it caused and the order right after it.</summary>
-public sealed record OrderReturnDto(Guid RefundId, decimal Amount, string Reason, Guid? LedgerEntryId, DateTimeOffset CreatedAt, OrderDto Order);
+public sealed record OrderReturnDto(Guid RefundId, decimal Amount, string Reason, Guid? LedgerEntryId, DateTimeOffset CreatedAt, OrderDto Order) : IdempotentResponse;
 
 public sealed class ReturnOrderHandler(
     IOrderStore orders,

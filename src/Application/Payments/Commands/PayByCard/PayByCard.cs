@@ -23,7 +23,9 @@ public sealed class PayByCardHandler(IMediator mediator) : IRequestHandler<PayBy
     {
         var started = await mediator.Send(new StartCardPaymentCommand(command.Amount, command.Currency, command.CardToken,
             command.Description, command.CustomerId), cancellationToken);
-        return await mediator.Send(new ChargeCardCommand(started, command.CardToken), cancellationToken);
+        var charged = await mediator.Send(new ChargeCardCommand(started, command.CardToken), cancellationToken);
+        // A replayed first phase makes the answer a replay, even when the charge it continued has an outcome only now.
+        return charged with { Replayed = started.Replayed };
     }
 }
 
@@ -33,7 +35,7 @@ public sealed class PayByCardHandler(IMediator mediator) : IRequestHandler<PayBy
 /// but is not stored.
 /// </summary>
 public sealed record StartCardPaymentCommand(decimal Amount, string Currency, string CardToken, string Description, Guid? CustomerId)
-    : ICommand<PaymentDto>, IIdempotentCommand;
+    : IIdempotentCommand<PaymentDto>;
 
 public sealed class StartCardPaymentHandler(
     IPaymentStore payments,

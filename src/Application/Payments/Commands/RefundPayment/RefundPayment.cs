@@ -20,7 +20,7 @@ namespace CleanWallet.Application.Payments.Commands.RefundPayment;
 /// No <see cref="Amount"/> refunds whatever is still refundable. Card top-ups are refused: the money already sits
 /// in the wallet and may have been spent, so returning it to the card is a different operation.
 /// </summary>
-public sealed record RefundPaymentCommand(Guid PaymentId, decimal? Amount, string Reason) : ICommand<RefundDto>, IIdempotentCommand;
+public sealed record RefundPaymentCommand(Guid PaymentId, decimal? Amount, string Reason) : IIdempotentCommand<RefundDto>;
 
 public sealed class RefundPaymentHandler(
     IRefundStore refunds,

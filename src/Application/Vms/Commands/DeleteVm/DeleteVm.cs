@@ -12,7 +12,7 @@ namespace CleanWallet.Application.Vms.Commands.DeleteVm;
 /// it (nothing can change that hour any more). The VM can still be read (status Deleted, deletedAt); acting on it again
 /// is a 409.
 /// </summary>
-public sealed record DeleteVmCommand(Guid VmId) : ICommand<VmDto>, IIdempotentCommand;
+public sealed record DeleteVmCommand(Guid VmId) : IIdempotentCommand<VmDto>;
 
 public sealed class DeleteVmHandler(
     IVmStore vms,

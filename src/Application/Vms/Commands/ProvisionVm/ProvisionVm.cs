@@ -15,7 +15,7 @@ namespace CleanWallet.Application.Vms.Commands.ProvisionVm;
 /// new one. Parallel provisions on one wallet queue on its lock, each counting the VMs committed before it. The VM belongs to
 /// the wallet's customer; a customer can only name its own wallet. No money moves now: the hours are billed in arrears.
 /// </summary>
-public sealed record ProvisionVmCommand(Guid WalletId, string Name, string Size) : ICommand<VmDto>, IIdempotentCommand;
+public sealed record ProvisionVmCommand(Guid WalletId, string Name, string Size) : IIdempotentCommand<VmDto>;
 
 public sealed class ProvisionVmHandler(
     IWalletStore wallets,

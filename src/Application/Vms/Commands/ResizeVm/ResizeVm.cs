@@ -16,7 +16,7 @@ namespace CleanWallet.Application.Vms.Commands.ResizeVm;
 /// new size (422 and nothing changed otherwise). Should the settlement overdraw the wallet, a Running VM is suspended
 /// in the same transaction. The size it already has is a no-op (200, nothing billed); a Deleted VM is a 409.
 /// </summary>
-public sealed record ResizeVmCommand(Guid VmId, string Size) : ICommand<VmDto>, IIdempotentCommand;
+public sealed record ResizeVmCommand(Guid VmId, string Size) : IIdempotentCommand<VmDto>;
 
 public sealed class ResizeVmHandler(
     IVmStore vms,

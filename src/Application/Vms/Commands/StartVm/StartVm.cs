@@ -14,7 +14,7 @@ namespace CleanWallet.Application.Vms.Commands.StartVm;
 /// pay); 422 and nothing changed otherwise. Starting within the hour it was stopped in bills that hour once, at its
 /// largest size. Running or Deleted: 409.
 /// </summary>
-public sealed record StartVmCommand(Guid VmId) : ICommand<VmDto>, IIdempotentCommand;
+public sealed record StartVmCommand(Guid VmId) : IIdempotentCommand<VmDto>;
 
 public sealed class StartVmHandler(
     IVmStore vms,

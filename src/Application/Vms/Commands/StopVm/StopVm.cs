@@ -13,7 +13,7 @@ namespace CleanWallet.Application.Vms.Commands.StopVm;
 /// start within the hour is still reflected in its one charge. Stopped or Deleted: 409. Parallel stops queue on the
 /// VM's row lock, so the hours are billed once and the later stops get the 409.
 /// </summary>
-public sealed record StopVmCommand(Guid VmId) : ICommand<VmDto>, IIdempotentCommand;
+public sealed record StopVmCommand(Guid VmId) : IIdempotentCommand<VmDto>;
 
 public sealed class StopVmHandler(
     IVmStore vms,

@@ -14,7 +14,7 @@ namespace CleanWallet.Application.Wallets.Commands.OpenWallet;
 /// Opens another wallet of a customer in a currency it has no wallet in yet. The customer row is locked first, so
 /// parallel opens of one customer run one after the other and the later ones see the wallet the first one made (409).
 /// </summary>
-public sealed record OpenWalletCommand(Guid CustomerId, string Currency) : ICommand<WalletDto>, IIdempotentCommand;
+public sealed record OpenWalletCommand(Guid CustomerId, string Currency) : IIdempotentCommand<WalletDto>;
 
 public sealed class OpenWalletHandler(
     ICustomerStore customers,

@@ -21,7 +21,9 @@ public sealed class TopUpWalletHandler(IMediator mediator) : IRequestHandler<Top
     public async Task<PaymentDto> Handle(TopUpWalletCommand command, CancellationToken cancellationToken)
     {
         var started = await mediator.Send(new StartTopUpCommand(command.WalletId, command.Amount, command.CardToken), cancellationToken);
-        return await mediator.Send(new ChargeCardCommand(started, command.CardToken), cancellationToken);
+        var charged = await mediator.Send(new ChargeCardCommand(started, command.CardToken), cancellationToken);
+        // A replayed first phase makes the answer a replay, even when the charge it continued has an outcome only now.
+        return charged with { Replayed = started.Replayed };
     }
 }
 
@@ -30,7 +32,7 @@ public sealed class TopUpWalletHandler(IMediator mediator) : IRequestHandler<Top
 /// claims the client's idempotency key, so a replay gets this payment back (and continues it) instead of a new one. The
 /// card token is part of the request (a replay with another card is another request) but is not stored.
 /// </summary>
-public sealed record StartTopUpCommand(Guid WalletId, decimal Amount, string CardToken) : ICommand<PaymentDto>, IIdempotentCommand;
+public sealed record StartTopUpCommand(Guid WalletId, decimal Amount, string CardToken) : IIdempotentCommand<PaymentDto>;
 
 public sealed class StartTopUpHandler(
     IWalletStore wallets,
