@@ -25,18 +25,17 @@ public static class CommandConnections
     public static NpgsqlDataSource Build(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!Has(connectionString, "Max Auto Prepare", "MaxAutoPrepare"))
+        var given = KeywordsOf(connectionString);
+        if (!given.Contains("MaxAutoPrepare"))
             builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
-        if (!Has(connectionString, "No Reset On Close", "NoResetOnClose"))
+        if (!given.Contains("NoResetOnClose"))
             builder.NoResetOnClose = true;
         return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
     }
 
-    /// <summary>Whether the connection string sets the keyword itself (in any of its spellings).</summary>
-    private static bool Has(string connectionString, params string[] names)
-    {
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        return given.Keys.Cast<string>().Any(keyword =>
-            names.Any(name => string.Equals(keyword.Replace(" ", ""), name.Replace(" ", ""), StringComparison.OrdinalIgnoreCase)));
-    }
+    /// <summary>The keywords the connection string sets itself, spaces removed ("Max Auto Prepare" and "MaxAutoPrepare" alike).</summary>
+    private static HashSet<string> KeywordsOf(string connectionString) =>
+        new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(keyword => keyword.Replace(" ", "", StringComparison.Ordinal))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
 }
