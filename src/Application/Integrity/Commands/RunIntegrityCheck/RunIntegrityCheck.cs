@@ -28,12 +28,13 @@ public sealed class RunIntegrityCheckHandler(IIntegrityStore store, TimeProvider
         await store.AddReportAsync(report, cancellationToken);
 
         if (report.IssueCount > 0)
-            logger.LogError("Integrity check {ReportId} ({Mode}) found {IssueCount} issue(s) in {WalletsChecked} wallets: {IssueKinds}",
-                report.Id, report.Mode, report.IssueCount, report.WalletsChecked,
-                string.Join(", ", findings.IssueCountsByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {k.Value}")));
+            logger.LogError("Integrity check {ReportId} found {IssueCount} issue(s) in {WalletsChecked} wallets: {IssueKinds} ({Mode} check)",
+                report.Id, report.IssueCount, report.WalletsChecked,
+                string.Join(", ", findings.IssueCountsByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {k.Value}")),
+                report.Mode.ToLowerInvariant());
         else
-            logger.LogInformation("Integrity check {ReportId} ({Mode}): {WalletsChecked} wallets, {EntriesChecked} entries, {PaymentsChecked} payments, no issues",
-                report.Id, report.Mode, report.WalletsChecked, report.EntriesChecked, report.PaymentsChecked);
+            logger.LogInformation("Integrity check {ReportId}: {WalletsChecked} wallets, {EntriesChecked} entries, {PaymentsChecked} payments, no issues ({Mode} check)",
+                report.Id, report.WalletsChecked, report.EntriesChecked, report.PaymentsChecked, report.Mode.ToLowerInvariant());
         return report;
     }
 }
