@@ -99,7 +99,9 @@ public sealed class IntegrityStore(NpgsqlDataSource dataSource) : IIntegrityStor
     public async Task<DateTimeOffset?> FindLastFullCheckStartAsync(CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand("SELECT max(started_at) FROM integrity_reports WHERE mode = 'Full'");
-        return await command.ExecuteScalarAsync(ct) is DateTimeOffset startedAt ? startedAt : null;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0);
     }
 
     public async Task AddReportAsync(IntegrityReportDto report, CancellationToken ct)

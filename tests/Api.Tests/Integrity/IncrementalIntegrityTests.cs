@@ -48,7 +48,7 @@ public sealed class IncrementalIntegrityTests(TestDatabase database) : Integrity
         { "a last sequence that is not its ledger's", "last_sequence_mismatch", "UPDATE wallets SET last_sequence = 7 WHERE id = $1" },
         { "a new entry's payment of another amount", "paid_payment_without_entry",
             "UPDATE payments SET amount = amount + 1 WHERE ledger_entry_id = (SELECT id FROM ledger_entries WHERE wallet_id = $1 AND sequence = 6)" },
-        { "a new entry naming no record", "orphan_entry",
+        { "a new entry naming a payment that does not exist", "payment_entry_without_payment",
             "UPDATE ledger_entries SET reference_id = gen_random_uuid() WHERE wallet_id = $1 AND sequence = 5" },
     };
 
