@@ -268,7 +268,10 @@ internal static class IntegritySql
                                 ELSE 'no billed hour of the VM names it' END
                        ELSE 'nothing has that reference type'
                    END
-               END
+               END,
+               -- A record paired with an entry of another wallet is reported on the record's wallet; the entry's wallet
+               -- has the issue too, for the checkpoints (IntegritySql.SaveCheckpoints), though it is reported once.
+               CASE WHEN l.record IS NOT NULL AND e.id IS NOT NULL AND l.wallet_id <> e.wallet_id THEN e.wallet_id END
         FROM (
             SELECT e.*,
                    CASE e.reference_type WHEN 'order' THEN 'payment' ELSE e.reference_type END AS explained_by_type,
@@ -443,7 +446,8 @@ internal static class IntegritySql
         """;
 
     /// <summary>
-    /// The checks in the order their issues are reported. Incremental: the ledger walk and the entry links from the
+    /// The checks in the order their issues are reported; each returns (wallet_id, kind, detail), Links also a fourth
+    /// column, another wallet the issue concerns (or NULL). Incremental: the ledger walk and the entry links from the
     /// checkpoints; the rest (payments and refunds, gateway references, VM-hours, holds, captures, orders on holds) read
     /// mutable rows with no reliable change marker and stay whole — they are cheap next to the ledger (see the README).
     /// </summary>

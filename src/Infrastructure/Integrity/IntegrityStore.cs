@@ -78,6 +78,8 @@ public sealed class IntegrityStore(NpgsqlDataSource dataSource) : IIntegrityStor
                 var walletId = reader.GetGuid(0);
                 var kind = reader.GetString(1);
                 walletsWithIssues.Add(walletId);
+                if (reader.FieldCount > 3 && !reader.IsDBNull(3))
+                    walletsWithIssues.Add(reader.GetGuid(3));
                 countsByKind[kind] = countsByKind.GetValueOrDefault(kind) + 1;
                 if (issues.Count < maxIssues)
                     issues.Add(new IntegrityIssueDto(walletId, kind, reader.GetString(2)));

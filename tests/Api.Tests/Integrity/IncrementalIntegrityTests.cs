@@ -144,6 +144,22 @@ public sealed class IncrementalIntegrityTests(TestDatabase database) : Integrity
     }
 
     [Fact]
+    public async Task A_record_paired_with_another_wallets_entry_drops_both_checkpoints_so_incremental_checks_keep_reporting_it()
+    {
+        var (alice, payments) = await CustomerWithPaymentsAsync("Alice");
+        var bob = (await CustomerWithPaymentsAsync("Bob")).Customer;
+        AssertNoIssues(await RunCheckAsync());
+        // Alice's payment now claims to be Bob's: reported once, on the payment's (Bob's) wallet; Alice's entry is concerned too.
+        await CorruptAsync("UPDATE payments SET wallet_id = $2 WHERE id = $1", payments[0], bob.WalletId);
+
+        var full = await RunCheckAsync();
+
+        Assert.Contains("paid_payment_without_entry", KindsOf(full, bob.WalletId));
+        Assert.Equal(0L, await Database.CountAsync("integrity_checkpoints", "wallet_id = ANY($1)", new[] { alice.WalletId, bob.WalletId }));
+        Assert.Equal(IssueLines(full), IssueLines(await RunIncrementalCheckAsync()));
+    }
+
+    [Fact]
     public async Task On_a_clean_database_an_incremental_and_a_full_check_agree_and_the_incremental_one_walks_only_the_new_entries()
     {
         var alice = await CreateCustomerAsync(name: "Alice");
