@@ -42,6 +42,7 @@ public static class DependencyInjection
         services.AddScoped<IReadStore, ReadStore>();
         services.AddUsageBilling(configuration);
         services.AddScoped<Application.Integrity.IIntegrityStore, Integrity.IntegrityStore>();
+        services.Configure<Application.Integrity.IntegrityOptions>(configuration.GetSection("Integrity"));
         services.AddScoped<Application.Operations.IOperationsReadStore, Operations.OperationsReadStore>();
         services.AddScoped<Application.Vms.IVmStore, VmStore>();
         services.AddOrders(configuration);

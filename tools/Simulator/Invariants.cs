@@ -60,6 +60,7 @@ public sealed record SimulationResult(
     long HoldsVoided,
     long HoldsExpired,
     long IntegrityRuns,
+    long IntegrityFullRuns,
     long IntegrityIssues,
     long JobRuns,
     IReadOnlyList<(string Month, decimal Usage, decimal Orders, decimal Refunds)> RevenueByMonth,
@@ -74,7 +75,7 @@ public sealed record SimulationResult(
     {
         Customers, Resellers, Wallets, VmsCreated, VmsRunningAtEnd, VmHoursBilled, BillingRuns, VmsSuspended, LedgerEntries, CardTopUpsPaid,
         CardsDeclined, OrdersCompleted, OrdersFailed, OrdersCancelled, OrdersReturned, Refunds, RefundedAmount, Transfers, Adjustments,
-        Freezes, HoldsCaptured, HoldsVoided, HoldsExpired, IntegrityRuns, IntegrityIssues, JobRuns, LedgerHash,
+        Freezes, HoldsCaptured, HoldsVoided, HoldsExpired, IntegrityRuns, IntegrityFullRuns, IntegrityIssues, JobRuns, LedgerHash,
         string.Join(";", RevenueByMonth.Select(r => $"{r.Month}:{r.Usage}:{r.Orders}:{r.Refunds}")),
         string.Join(";", Counts.Select(c => $"{c.Key}={c.Value}")),
         string.Join(";", Refusals.Select(c => $"{c.Key}={c.Value}")),
@@ -94,7 +95,8 @@ public sealed record SimulationResult(
         output.WriteLine($"  holds                  {HoldsCaptured} captured, {HoldsVoided} voided, {HoldsExpired} expired");
         output.WriteLine($"  refunds                {Refunds} totalling {RefundedAmount:N2}");
         output.WriteLine($"  reseller transfers     {Transfers}; admin adjustments {Adjustments}; wallet freezes {Freezes}");
-        output.WriteLine($"  integrity checks       {IntegrityRuns}, issues found {IntegrityIssues}; job runs recorded {JobRuns:N0}");
+        output.WriteLine($"  integrity checks       {IntegrityRuns} ({IntegrityFullRuns} full: the first, weekly and the last; " +
+                         $"{IntegrityRuns - IntegrityFullRuns} incremental), issues found {IntegrityIssues}; job runs recorded {JobRuns:N0}");
         output.WriteLine("  revenue per month      usage / marketplace and services / refunded");
         foreach (var (month, usage, orders, refunds) in RevenueByMonth)
             output.WriteLine($"    {month}            {usage,14:N2} {orders,14:N2} {refunds,12:N2}");
@@ -316,6 +318,7 @@ public sealed partial class Invariants(string connectionString)
             HoldsVoided: await Count("SELECT count(*) FROM holds WHERE status = 'Voided' AND order_id IS NULL"),
             HoldsExpired: await Count("SELECT count(*) FROM holds WHERE status = 'Expired'"),
             IntegrityRuns: await Count("SELECT count(*) FROM integrity_reports"),
+            IntegrityFullRuns: await Count("SELECT count(*) FROM integrity_reports WHERE mode = 'Full'"),
             IntegrityIssues: await Count("SELECT coalesce(sum(issue_count), 0)::bigint FROM integrity_reports"),
             JobRuns: await Count("SELECT count(*) FROM job_runs"),
             RevenueByMonth: revenue,

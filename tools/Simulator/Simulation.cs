@@ -5,6 +5,8 @@ using CleanWallet.Application.Customers.Commands.CreateCustomer;
 using CleanWallet.Application.Holds.Commands.CaptureHold;
 using CleanWallet.Application.Holds.Commands.PlaceHold;
 using CleanWallet.Application.Holds.Commands.VoidHold;
+using CleanWallet.Application.Integrity;
+using CleanWallet.Application.Integrity.Commands.RunIntegrityCheck;
 using CleanWallet.Application.Orders.Commands.CancelOrder;
 using CleanWallet.Application.Orders.Commands.CreateOrder;
 using CleanWallet.Application.Orders.Commands.FulfilOrder;
@@ -466,7 +468,7 @@ public sealed class Simulation
     // ----------------------------------------------------------------------------------------------------------------
     // Jobs and checks
 
-    private async Task RunJobAsync(string job, DateTimeOffset scheduledAt)
+    private async Task RunJobAsync(string job, DateTimeOffset scheduledAt, Func<Task<string>>? timedAs = null)
     {
         await using var scope = _host.Services.CreateAsyncScope();
         var runner = scope.ServiceProvider.GetRequiredService<JobRunner>();
@@ -474,7 +476,8 @@ public sealed class Simulation
         try
         {
             await runner.RunScheduledOccurrenceAsync(job, scheduledAt, CancellationToken.None);
-            _counters.Timed($"job {job}", Stopwatch.GetElapsedTime(started));
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            _counters.Timed(timedAs is null ? $"job {job}" : await timedAs(), elapsed);
         }
         catch (Exception ex)
         {
@@ -493,7 +496,18 @@ public sealed class Simulation
     {
         if (_beforeDailyCheck is not null)
             await _beforeDailyCheck(at);
-        await RunJobAsync("integrity", at);
+        // The job decides full or incremental (a full check when the last is Integrity:FullCheckEvery old, 7 days here);
+        // its time is reported per mode.
+        await RunJobAsync("integrity", at, async () => $"job integrity ({(await LatestIntegrityModeAsync()).ToLowerInvariant()})");
+        if (final && await LatestIntegrityModeAsync() != nameof(IntegrityCheckMode.Full))
+        {
+            // The last word on the simulated months is a full check, whatever the schedule's turn (as an operator's would be).
+            var fullStarted = Stopwatch.GetTimestamp();
+            await using var scope = _host.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<IMediator>()
+                .Send(new RunIntegrityCheckCommand(IntegrityTrigger.Schedule, IntegrityCheckMode.Full));
+            _counters.Timed("integrity (final, full)", Stopwatch.GetElapsedTime(fullStarted));
+        }
         var started = Stopwatch.GetTimestamp();
         var full = final || _counters.Get("invariants.checked") % FullInvariantsEveryChecks == 0;
         var problems = await _invariants.CheckAsync(Now, full);
@@ -505,6 +519,14 @@ public sealed class Simulation
             throw Failure("invariants broken:" + Environment.NewLine + "  - " + string.Join(Environment.NewLine + "  - ", problems));
         if (at.Day == 1 || at >= _options.End)
             _out.WriteLine($"  {at:yyyy-MM-dd HH:mm}  ok  ({_counters.Get("commands")} commands so far)");
+    }
+
+    private async Task<string> LatestIntegrityModeAsync()
+    {
+        await using var connection = new NpgsqlConnection(_host.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT mode FROM integrity_reports ORDER BY finished_at DESC, id DESC LIMIT 1", connection);
+        return (string?)await command.ExecuteScalarAsync() ?? "none";
     }
 
     /// <summary>Reads every wallet's figures and every VM's status and size after the billing run (which suspends).</summary>

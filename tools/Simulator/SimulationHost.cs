@@ -45,6 +45,10 @@ public sealed class SimulationHost : IAsyncDisposable
         try
         {
             var configuration = new ConfigurationBuilder()
+                // The integrity job runs once a simulated day here, not hourly: with the service's default (a full check
+                // when the last is a day old) every one would be full. Weekly full checks, incremental ones in between
+                // (the final check is full too, see Simulation); Integrity__FullCheckEvery still overrides it.
+                .AddInMemoryCollection(new Dictionary<string, string?> { ["Integrity:FullCheckEvery"] = "7.00:00:00" })
                 .AddConfiguration(apiConfiguration)
                 .AddInMemoryCollection(new Dictionary<string, string?>
                 {

@@ -18,10 +18,17 @@ public sealed record IntegrityFindings(
 public interface IIntegrityStore
 {
     /// <summary>
-    /// Checks every wallet, ledger entry, payment and the records entries reference, as one consistent snapshot taken
-    /// while payments keep flowing. Keeps the first <paramref name="maxIssues"/> issues and counts them all.
+    /// Checks every wallet, ledger entry, payment and the records entries reference (<see cref="IntegrityCheckMode.Full"/>),
+    /// or every wallet from its checkpoint on (<see cref="IntegrityCheckMode.Incremental"/>), as one consistent snapshot taken
+    /// while payments keep flowing. Keeps the first <paramref name="maxIssues"/> issues and counts them all. In the same
+    /// transaction it moves the checkpoint of every wallet found without issue to its last entry (tagged with
+    /// <paramref name="reportId"/> and <paramref name="checkedAt"/>) and drops the checkpoint of every wallet with one.
+    /// One check at a time: a second waits for the first to finish.
     /// </summary>
-    Task<IntegrityFindings> VerifyAsync(int maxIssues, CancellationToken ct);
+    Task<IntegrityFindings> VerifyAsync(IntegrityCheckMode mode, Guid reportId, DateTimeOffset checkedAt, int maxIssues, CancellationToken ct);
+
+    /// <summary>When the last full check that kept a report started, or null if none has.</summary>
+    Task<DateTimeOffset?> FindLastFullCheckStartAsync(CancellationToken ct);
 
     Task AddReportAsync(IntegrityReportDto report, CancellationToken ct);
 

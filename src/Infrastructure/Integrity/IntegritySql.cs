@@ -21,6 +21,28 @@ internal static class IntegritySql
         """;
 
     /// <summary>
+    /// The entries an incremental check walks: each wallet's entries past its checkpoint (all of them for a wallet without
+    /// one). Index range scans of the (wallet_id, sequence) key, one per wallet. ledger_entries is append-only (trigger,
+    /// migration 0007) and (wallet_id, sequence) unique, and a checkpoint is written only for a wallet whose sequences
+    /// 1…S were proven gapless, so every entry appended since (whatever its id, created_at or commit order) has a sequence
+    /// above S: nothing is skipped. Alias <c>e</c> is the entry, <c>c</c> the checkpoint (NULL columns when none).
+    /// The LATERAL … OFFSET 0 keeps the planner from joining the whole ledger and filtering it (it cannot tell that the
+    /// range past a checkpoint is short): one range scan per wallet, so the cost follows what was appended, not the ledger.
+    /// </summary>
+    private const string EntriesPastCheckpoints = """
+        wallets cw
+        LEFT JOIN integrity_checkpoints c ON c.wallet_id = cw.id
+        CROSS JOIN LATERAL (SELECT x.* FROM ledger_entries x WHERE x.wallet_id = cw.id AND x.sequence > coalesce(c.sequence, 0) OFFSET 0) e
+        """;
+
+    /// <summary>Counts for an incremental check: entries are those it walks (<see cref="EntriesPastCheckpoints"/>).</summary>
+    public const string CountsIncremental = $$"""
+        SELECT (SELECT count(*) FROM wallets),
+               (SELECT count(*) FROM {{EntriesPastCheckpoints}}),
+               (SELECT count(*) FROM payments WHERE wallet_id IS NOT NULL)
+        """;
+
+    /// <summary>
     /// One ordered pass over the ledger per wallet (window functions; an index-only scan of the (wallet_id, sequence) key,
     /// which carries the money columns, see migration 0011): entry arithmetic, gapless sequences and the balance chain,
     /// time order (each entry stamped no earlier than the one before it; created_at is in the index since migration 0016),
@@ -32,8 +54,18 @@ internal static class IntegritySql
     /// entry's balance_after and number exactly its last sequence (the sum telescopes). Only the wallets with a flagged entry,
     /// and ledger wallet ids with no wallet row, are summed and counted again (index range scans of the same key); so
     /// balance_mismatch compares the balance with the true sum of the entries in every case, as before.
+    /// <para>
+    /// Incremental (<paramref name="incremental"/>): the walk covers only <see cref="EntriesPastCheckpoints"/>, and each
+    /// wallet's first walked entry is compared with its checkpoint — the entry before it, proven by an earlier check — as
+    /// if that entry had been walked too: sequence S + 1, balance_before = the checkpoint's balance_after, stamped no
+    /// earlier. A wallet with no new entry has the checkpoint as its last entry. Since the checkpoint's balance_after was
+    /// proven equal to the sum of entries 1…S, and the entries since chain on from it, the telescoping argument above
+    /// still gives balance = ledger sum for every wallet with no flagged entry; wallets with one are recounted whole, so
+    /// the details are the same as a full check's. What it cannot see: an entry at or below a checkpoint altered behind
+    /// the append-only trigger (the full check walks those).
+    /// </para>
     /// </summary>
-    public const string Ledger = $$"""
+    private static string LedgerSql(bool incremental) => $$"""
         WITH flagged AS MATERIALIZED (
             SELECT *
             FROM (
@@ -45,11 +77,11 @@ internal static class IntegritySql
                        created_at < previous_created_at AS bad_time
                 FROM (
                     SELECT e.wallet_id, e.sequence, e.direction, e.amount, e.balance_before, e.balance_after, e.created_at,
-                           lag(e.sequence) OVER w AS previous_sequence,
-                           lag(e.created_at) OVER w AS previous_created_at,
-                           lag(e.balance_after) OVER w AS previous_balance_after,
+                           {{(incremental ? "coalesce(lag(e.sequence) OVER w, c.sequence)" : "lag(e.sequence) OVER w")}} AS previous_sequence,
+                           {{(incremental ? "coalesce(lag(e.created_at) OVER w, c.entry_created_at)" : "lag(e.created_at) OVER w")}} AS previous_created_at,
+                           {{(incremental ? "coalesce(lag(e.balance_after) OVER w, c.balance_after)" : "lag(e.balance_after) OVER w")}} AS previous_balance_after,
                            lead(e.sequence) OVER w IS NULL AS is_last
-                    FROM ledger_entries e
+                    FROM {{(incremental ? EntriesPastCheckpoints : "ledger_entries e")}}
                     WINDOW w AS (PARTITION BY e.wallet_id ORDER BY e.sequence ROWS UNBOUNDED PRECEDING)
                 ) walk
             ) checked
@@ -62,7 +94,7 @@ internal static class IntegritySql
             WHERE f.bad_arithmetic OR f.bad_sequence OR f.bad_chain OR f.bad_time
         ),
         last_walked AS MATERIALIZED (
-            SELECT wallet_id, sequence, balance_after FROM flagged WHERE is_last
+            SELECT wallet_id, sequence, balance_after FROM flagged WHERE is_last{{(incremental ? CheckpointsNotWalkedPast : "")}}
         ),
         recounted AS MATERIALIZED (
             SELECT e.wallet_id, sum(CASE e.direction WHEN 'Credit' THEN e.amount ELSE -e.amount END) AS ledger_sum, count(*) AS entry_count
@@ -115,6 +147,19 @@ internal static class IntegritySql
         WHERE w.last_sequence <> coalesce(l.sequence, 0)
         """;
 
+    /// <summary>In an incremental walk, a wallet with no entry past its checkpoint ends at the checkpoint.</summary>
+    private const string CheckpointsNotWalkedPast = """
+
+            UNION ALL
+            SELECT c.wallet_id, c.sequence, c.balance_after
+            FROM integrity_checkpoints c
+            WHERE NOT EXISTS (SELECT 1 FROM flagged f WHERE f.wallet_id = c.wallet_id AND f.is_last)
+        """;
+
+    public static readonly string Ledger = LedgerSql(incremental: false);
+
+    public static readonly string LedgerIncremental = LedgerSql(incremental: true);
+
     /// <summary>
     /// Every record that moved money names its ledger entry, and that entry names the record back: payments that moved a
     /// wallet (card top-up: Deposit, wallet payment: Payment), refunds of wallet payments (Refund), both legs of a transfer,
@@ -123,9 +168,18 @@ internal static class IntegritySql
     /// is an issue. Details are built only for those rows (lazy CASE branches), never for the sound majority.
     /// An entry citing an order is read as citing the order's payment: it is explained only as that payment's own entry or
     /// the entry of a refund of it (no code writes such entries today; the rule keeps an order from explaining any entry).
+    /// <para>
+    /// Incremental (<paramref name="incremental"/>): the payments, refunds, transfers and adjustments (few, and payments
+    /// change) are all checked, each against the entry it names (a key lookup); the ledger side is restricted to a scope —
+    /// the entries past the checkpoints plus every entry those records name — and the billed VM-hours to the ones naming
+    /// an entry of the scope. Every link to an entry of the scope is then in the join, so each scoped entry and record is
+    /// paired exactly as in a full check and reported the same. Left out: entries at or below a checkpoint that no record
+    /// names (usage charges and the like), paired by an earlier check with rows that are append-only (vm_usage, refunds,
+    /// transfers, adjustments) — except a vm_usage row inserted later naming such an old entry, which only the full check sees.
+    /// </para>
     /// </summary>
-    public const string Links = $$"""
-        WITH links AS (
+    private static string LinksSql(bool incremental) => $$"""
+        WITH {{(incremental ? "records AS MATERIALIZED (" : "links AS (")}}
             SELECT 'payment'::text AS record, p.id AS record_id, p.wallet_id, p.ledger_entry_id AS entry_id,
                    CASE p.method WHEN 'Wallet' THEN 'Payment' ELSE 'Deposit' END AS type, p.amount,
                    'payment'::text AS reference_type, p.id AS reference_id, 0::bigint AS hours
@@ -142,14 +196,14 @@ internal static class IntegritySql
             SELECT 'transfer', t.id, t.to_wallet_id, t.in_entry_id, 'TransferIn', t.amount, 'transfer', t.id, 0 FROM transfers t
             UNION ALL
             SELECT 'adjustment', a.id, a.wallet_id, a.ledger_entry_id, 'Adjustment' || a.direction, a.amount, 'adjustment', a.id, 0
-            FROM adjustments a
+            FROM adjustments a{{(incremental ? IncrementalScope : "")}}
             UNION ALL
             -- Summed in whole cents (amount is numeric(19,2), so exact): a bigint sum's state is less than half the size of
             -- a numeric sum's, and this hash aggregate has one group per usage entry, the bulk of a ledger billed hourly.
             SELECT 'usage', u.vm_id, u.wallet_id, u.ledger_entry_id, 'UsageCharge', (sum((u.amount * 100)::bigint) / 100.0)::numeric(19,2),
                    'vm_usage', u.vm_id, count(*)
             FROM vm_usage u
-            WHERE u.ledger_entry_id IS NOT NULL
+            WHERE u.ledger_entry_id IS NOT NULL{{(incremental ? " AND u.ledger_entry_id IN (SELECT id FROM scope)" : "")}}
             GROUP BY u.ledger_entry_id, u.vm_id, u.wallet_id
         )
         SELECT coalesce(l.wallet_id, e.wallet_id),
@@ -214,17 +268,35 @@ internal static class IntegritySql
                                 ELSE 'no billed hour of the VM names it' END
                        ELSE 'nothing has that reference type'
                    END
-               END
+               END,
+               -- A record paired with an entry of another wallet is reported on the record's wallet; the entry's wallet
+               -- has the issue too, for the checkpoints (IntegritySql.SaveCheckpoints), though it is reported once.
+               CASE WHEN l.record IS NOT NULL AND e.id IS NOT NULL AND l.wallet_id <> e.wallet_id THEN e.wallet_id END
         FROM (
             SELECT e.*,
                    CASE e.reference_type WHEN 'order' THEN 'payment' ELSE e.reference_type END AS explained_by_type,
                    CASE e.reference_type WHEN 'order' THEN (SELECT o.payment_id FROM orders o WHERE o.id = e.reference_id)
                                          ELSE e.reference_id END AS explained_by_id
-            FROM ledger_entries e
+            FROM ledger_entries e{{(incremental ? " WHERE e.id IN (SELECT id FROM scope)" : "")}}
         ) e
         FULL JOIN links l ON l.entry_id = e.id AND l.reference_type = e.explained_by_type AND l.reference_id = e.explained_by_id
         WHERE l.record IS NULL OR e.id IS NULL OR l.wallet_id <> e.wallet_id OR l.type <> e.type OR l.amount <> e.amount
         """;
+
+    /// <summary>Closes the records of an incremental Links check, then its scope of entries and the start of its links.</summary>
+    private const string IncrementalScope = $$"""
+
+        ), scope AS MATERIALIZED (
+            SELECT e.id FROM {{EntriesPastCheckpoints}}
+            UNION
+            SELECT entry_id FROM records WHERE entry_id IS NOT NULL
+        ), links AS (
+            SELECT * FROM records
+        """;
+
+    public static readonly string Links = LinksSql(incremental: false);
+
+    public static readonly string LinksIncremental = LinksSql(incremental: true);
 
     /// <summary>
     /// The wallet an issue about payment <c>p</c> is reported on: its own, or for a direct card payment (no wallet) its
@@ -373,6 +445,41 @@ internal static class IntegritySql
             ELSE false END
         """;
 
-    /// <summary>The checks in the order their issues are reported.</summary>
-    public static readonly IReadOnlyList<string> IssueQueries = [Ledger, Links, Payments, GatewayMismatches, VmHours, Holds, HoldCaptures, OrderHolds];
+    /// <summary>
+    /// The checks in the order their issues are reported; each returns (wallet_id, kind, detail), Links also a fourth
+    /// column, another wallet the issue concerns (or NULL). Incremental: the ledger walk and the entry links from the
+    /// checkpoints; the rest (payments and refunds, gateway references, VM-hours, holds, captures, orders on holds) read
+    /// mutable rows with no reliable change marker and stay whole — they are cheap next to the ledger (see the README).
+    /// </summary>
+    public static IReadOnlyList<string> IssueQueries(bool incremental) =>
+        incremental ? IncrementalIssueQueries : FullIssueQueries;
+
+    private static readonly IReadOnlyList<string> FullIssueQueries = [Ledger, Links, Payments, GatewayMismatches, VmHours, Holds, HoldCaptures, OrderHolds];
+
+    private static readonly IReadOnlyList<string> IncrementalIssueQueries =
+        [LedgerIncremental, LinksIncremental, Payments, GatewayMismatches, VmHours, Holds, HoldCaptures, OrderHolds];
+
+    /// <summary>
+    /// After the checks, in their transaction and snapshot: wallets with an issue ($1) lose their checkpoint (their next
+    /// check walks them whole, so an issue found by a full check is found again by the incremental checks after it); every
+    /// other wallet's checkpoint moves to its last entry (the one the walk just proved), tagged with the check's start ($2)
+    /// and report ($3). Unmoved checkpoints are left alone. Never backwards: checks run one at a time (an advisory lock),
+    /// and a later check's snapshot is never older.
+    /// </summary>
+    public const string SaveCheckpoints = """
+        WITH dropped AS (
+            DELETE FROM integrity_checkpoints WHERE wallet_id = ANY($1)
+        )
+        INSERT INTO integrity_checkpoints AS c (wallet_id, sequence, balance_after, entry_created_at, checked_at, report_id)
+        SELECT cw.id, last.sequence, last.balance_after, last.created_at, $2, $3
+        FROM wallets cw
+        CROSS JOIN LATERAL (SELECT x.sequence, x.balance_after, x.created_at FROM ledger_entries x
+                            WHERE x.wallet_id = cw.id ORDER BY x.sequence DESC LIMIT 1) last
+        WHERE cw.id <> ALL($1)
+          AND NOT EXISTS (SELECT 1 FROM integrity_checkpoints k WHERE k.wallet_id = cw.id AND k.sequence = last.sequence)
+        ON CONFLICT (wallet_id) DO UPDATE
+            SET sequence = excluded.sequence, balance_after = excluded.balance_after, entry_created_at = excluded.entry_created_at,
+                checked_at = excluded.checked_at, report_id = excluded.report_id
+            WHERE c.sequence < excluded.sequence
+        """;
 }

@@ -6,8 +6,8 @@ using Npgsql;
 namespace CleanWallet.Infrastructure.Integrity;
 
 /// <summary>
-/// Runs the integrity checks of <see cref="IntegritySql"/> in the database and keeps the reports in
-/// <c>integrity_reports</c>. Issues are streamed: only the first ones asked for are kept in memory, the rest are counted.
+/// Runs the integrity checks of <see cref="IntegritySql"/> in the database, keeps the reports in <c>integrity_reports</c>
+/// and the wallets' checkpoints (for incremental checks) in <c>integrity_checkpoints</c>. Issues are streamed: only the first ones asked for are kept in memory, the rest are counted.
 /// </summary>
 public sealed class IntegrityStore(NpgsqlDataSource dataSource) : IIntegrityStore
 {
@@ -16,19 +16,50 @@ public sealed class IntegrityStore(NpgsqlDataSource dataSource) : IIntegrityStor
 
     private static readonly JsonSerializerOptions IssueJson = new(JsonSerializerDefaults.Web);
 
-    public async Task<IntegrityFindings> VerifyAsync(int maxIssues, CancellationToken ct)
+    /// <summary>Held (session-level, on the check's own connection) for the whole check: one check at a time.</summary>
+    private const string CheckLockKey = "integrity-check";
+
+    public async Task<IntegrityFindings> VerifyAsync(IntegrityCheckMode mode, Guid reportId, DateTimeOffset checkedAt, int maxIssues,
+        CancellationToken ct)
     {
+        var incremental = mode == IntegrityCheckMode.Incremental;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        // One snapshot for every check, so a payment committing half-way cannot look like a mismatch; READ ONLY makes
-        // the database itself refuse any write from here. For this transaction only: memory for the one big hash join
-        // (links × ledger) instead of spilling it to disk, and no JIT, whose compile time exceeds what it saves here.
+        // One check at a time, waited for before the snapshot is taken: two checks writing the same checkpoints from
+        // REPEATABLE READ snapshots would fail with a serialization error, and a check that waited behind another sees
+        // everything that one saw (its snapshot is newer), so checkpoints only ever move forwards.
+        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended($1, 0))", connection) { CommandTimeout = 0 })
+        {
+            lockCommand.Parameters.AddWithValue(CheckLockKey);
+            await lockCommand.ExecuteNonQueryAsync(ct);
+        }
+        try
+        {
+            return await VerifyLockedAsync(connection, incremental, reportId, checkedAt, maxIssues, ct);
+        }
+        finally
+        {
+            // Also released when the connection is reset on its return to the pool; this makes it prompt.
+            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtextextended($1, 0))", connection);
+            unlock.Parameters.AddWithValue(CheckLockKey);
+            if (connection.State == ConnectionState.Open)
+                await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task<IntegrityFindings> VerifyLockedAsync(NpgsqlConnection connection, bool incremental, Guid reportId,
+        DateTimeOffset checkedAt, int maxIssues, CancellationToken ct)
+    {
+        // One snapshot for every check, so a payment committing half-way cannot look like a mismatch, and the checkpoints
+        // written at the end name exactly the entries the checks saw. The checks only read (the issue queries are SELECTs);
+        // the one write is the checkpoints' (IntegritySql.SaveCheckpoints). For this transaction only: memory for the one
+        // big hash join (links × ledger) instead of spilling it to disk, and no JIT, whose compile time exceeds what it saves here.
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
-        await using (var setUp = new NpgsqlCommand("SET TRANSACTION READ ONLY; SET LOCAL work_mem = '64MB'; SET LOCAL jit = off",
-                         connection, transaction))
+        await using (var setUp = new NpgsqlCommand("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off", connection, transaction))
             await setUp.ExecuteNonQueryAsync(ct);
 
         long wallets, entries, payments;
-        await using (var counts = new NpgsqlCommand(IntegritySql.Counts, connection, transaction) { CommandTimeout = CheckTimeoutSeconds })
+        await using (var counts = new NpgsqlCommand(incremental ? IntegritySql.CountsIncremental : IntegritySql.Counts, connection, transaction)
+                     { CommandTimeout = CheckTimeoutSeconds })
         await using (var reader = await counts.ExecuteReaderAsync(ct))
         {
             await reader.ReadAsync(ct);
@@ -37,32 +68,54 @@ public sealed class IntegrityStore(NpgsqlDataSource dataSource) : IIntegrityStor
 
         var issues = new List<IntegrityIssueDto>();
         var countsByKind = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var sql in IntegritySql.IssueQueries)
+        var walletsWithIssues = new HashSet<Guid>();
+        foreach (var sql in IntegritySql.IssueQueries(incremental))
         {
             await using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = CheckTimeoutSeconds };
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
+                var walletId = reader.GetGuid(0);
                 var kind = reader.GetString(1);
+                walletsWithIssues.Add(walletId);
+                if (reader.FieldCount > 3 && !reader.IsDBNull(3))
+                    walletsWithIssues.Add(reader.GetGuid(3));
                 countsByKind[kind] = countsByKind.GetValueOrDefault(kind) + 1;
                 if (issues.Count < maxIssues)
-                    issues.Add(new IntegrityIssueDto(reader.GetGuid(0), kind, reader.GetString(2)));
+                    issues.Add(new IntegrityIssueDto(walletId, kind, reader.GetString(2)));
             }
+        }
+
+        await using (var save = new NpgsqlCommand(IntegritySql.SaveCheckpoints, connection, transaction) { CommandTimeout = CheckTimeoutSeconds })
+        {
+            save.Parameters.AddWithValue(walletsWithIssues.ToArray());
+            save.Parameters.AddWithValue(checkedAt);
+            save.Parameters.AddWithValue(reportId);
+            await save.ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);
 
         return new IntegrityFindings(wallets, entries, payments, countsByKind.Values.Sum(), issues, countsByKind);
     }
 
+    public async Task<DateTimeOffset?> FindLastFullCheckStartAsync(CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("SELECT max(started_at) FROM integrity_reports WHERE mode = 'Full'");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0);
+    }
+
     public async Task AddReportAsync(IntegrityReportDto report, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO integrity_reports (id, trigger, started_at, finished_at, wallets_checked, entries_checked, payments_checked,
+            INSERT INTO integrity_reports (id, trigger, mode, started_at, finished_at, wallets_checked, entries_checked, payments_checked,
                                            issue_count, issues)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)
             """);
         command.Parameters.AddWithValue(report.Id);
         command.Parameters.AddWithValue(report.Trigger);
+        command.Parameters.AddWithValue(report.Mode);
         command.Parameters.AddWithValue(report.StartedAt);
         command.Parameters.AddWithValue(report.FinishedAt);
         command.Parameters.AddWithValue(report.WalletsChecked);
@@ -82,7 +135,7 @@ public sealed class IntegrityStore(NpgsqlDataSource dataSource) : IIntegrityStor
     private async Task<IntegrityReportDto?> ReadReportAsync(string filter, CancellationToken ct, params object[] parameters)
     {
         await using var command = dataSource.CreateCommand($"""
-            SELECT id, trigger, started_at, finished_at, wallets_checked, entries_checked, payments_checked, issue_count, issues::text
+            SELECT id, trigger, mode, started_at, finished_at, wallets_checked, entries_checked, payments_checked, issue_count, issues::text
             FROM integrity_reports
             {filter}
             """);
@@ -94,12 +147,13 @@ public sealed class IntegrityStore(NpgsqlDataSource dataSource) : IIntegrityStor
         return new IntegrityReportDto(
             reader.GetGuid(0),
             reader.GetString(1),
-            reader.GetFieldValue<DateTimeOffset>(2),
+            reader.GetString(2),
             reader.GetFieldValue<DateTimeOffset>(3),
-            reader.GetInt64(4),
+            reader.GetFieldValue<DateTimeOffset>(4),
             reader.GetInt64(5),
             reader.GetInt64(6),
             reader.GetInt64(7),
-            JsonSerializer.Deserialize<List<IntegrityIssueDto>>(reader.GetString(8), IssueJson) ?? []);
+            reader.GetInt64(8),
+            JsonSerializer.Deserialize<List<IntegrityIssueDto>>(reader.GetString(9), IssueJson) ?? []);
     }
 }

@@ -13,12 +13,20 @@ public abstract class IntegrityTestBase(TestDatabase database) : ApiTestBase(dat
     protected const string ChecksUrl = "/api/v1/admin/integrity-checks";
 
     /// <summary>POST a check as <paramref name="apiKey"/>; asserts the 201 and returns the report.</summary>
-    protected async Task<JsonObject> RunCheckAsync(string apiKey = ApiFactory.AdminKey)
+    protected async Task<JsonObject> RunCheckAsync(string apiKey = ApiFactory.AdminKey, string? mode = null)
     {
-        var response = await Client(apiKey).PostAsync(ChecksUrl, null);
+        var response = await Client(apiKey).PostAsync(mode is null ? ChecksUrl : $"{ChecksUrl}?mode={mode}", null);
         await AssertStatus(response, HttpStatusCode.Created);
         var report = await ReadJson(response);
         Assert.Equal($"{ChecksUrl}/{(string)report["id"]!}", response.Headers.Location?.OriginalString);
+        return report;
+    }
+
+    /// <summary>An incremental check through the API (<c>?mode=incremental</c>); asserts the report says so.</summary>
+    protected async Task<JsonObject> RunIncrementalCheckAsync()
+    {
+        var report = await RunCheckAsync(mode: "incremental");
+        Assert.Equal("Incremental", (string?)report["mode"]);
         return report;
     }
 

@@ -17,16 +17,24 @@ public static class IntegrityEndpoints
     {
         var checks = api.MapGroup("/admin/integrity-checks").WithTags("Integrity").RequireAuthorization(Policies.Staff);
 
-        checks.MapPost("/", async (IMediator mediator, CancellationToken ct) =>
+        checks.MapPost("/", async (string? mode, IMediator mediator, HttpContext http, CancellationToken ct) =>
             {
-                var report = await mediator.Send(new RunIntegrityCheckCommand(IntegrityTrigger.Api), ct);
-                return TypedResults.Created($"/api/v1/admin/integrity-checks/{report.Id}", report);
+                // Full unless asked otherwise: on demand is when an operator wants the whole truth.
+                var checkMode = IntegrityCheckMode.Full;
+                if (mode is not null && !TryParseMode(mode, out checkMode))
+                    return ProblemResponses.Result(http, StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed,
+                        "mode must be 'full' or 'incremental'.");
+                var report = await mediator.Send(new RunIntegrityCheckCommand(IntegrityTrigger.Api, checkMode), ct);
+                return Results.Created($"/api/v1/admin/integrity-checks/{report.Id}", report);
             })
             .WithName("RunIntegrityCheck")
             .WithSummary("Verify every wallet's ledger and the payments, refunds, transfers, adjustments and usage behind it, now")
             .WithDescription(
                 "Read-only: it reports broken rules and repairs nothing. The report (also kept for GET …/latest) lists at most the " +
-                "first 1000 issues, each with its wallet, a stable kind and a detail; issueCount is the full number.")
+                "first 1000 issues, each with its wallet, a stable kind and a detail; issueCount is the full number. " +
+                "?mode=full (the default) walks every ledger from its first entry; ?mode=incremental only what was appended since " +
+                "each wallet's last clean check (as the hourly job does between its full checks). The report's mode says which.")
+            .ProducesProblems(400)
             .Produces<IntegrityReportDto>(StatusCodes.Status201Created);
 
         checks.MapGet("/latest", async (IMediator mediator, HttpContext http, CancellationToken ct) =>
@@ -43,5 +51,16 @@ public static class IntegrityEndpoints
             .WithName("GetIntegrityReport")
             .WithSummary("One integrity report")
             .Produces<IntegrityReportDto>();
+    }
+
+    private static bool TryParseMode(string value, out IntegrityCheckMode mode)
+    {
+        mode = IntegrityCheckMode.Full;
+        if (string.Equals(value, "full", StringComparison.OrdinalIgnoreCase))
+            return true;
+        if (!string.Equals(value, "incremental", StringComparison.OrdinalIgnoreCase))
+            return false;
+        mode = IntegrityCheckMode.Incremental;
+        return true;
     }
 }

@@ -6,9 +6,11 @@ namespace CleanWallet.Application.Integrity.Commands.RunIntegrityCheck;
 
 /// <summary>
 /// Verifies every wallet's ledger and the records that caused its movements, and stores the report. A plain request,
-/// not a command: the checks read one snapshot and repair nothing, and only the report row is written.
+/// not a command: the checks read one snapshot and repair nothing; only the report and the wallets' checkpoints
+/// (bookkeeping of the check itself, see <see cref="IntegrityCheckMode.Incremental"/>) are written. Full unless asked.
 /// </summary>
-public sealed record RunIntegrityCheckCommand(IntegrityTrigger Trigger) : IRequest<IntegrityReportDto>;
+public sealed record RunIntegrityCheckCommand(IntegrityTrigger Trigger, IntegrityCheckMode Mode = IntegrityCheckMode.Full)
+    : IRequest<IntegrityReportDto>;
 
 public sealed class RunIntegrityCheckHandler(IIntegrityStore store, TimeProvider clock, ILogger<RunIntegrityCheckHandler> logger)
     : IRequestHandler<RunIntegrityCheckCommand, IntegrityReportDto>
@@ -19,18 +21,20 @@ public sealed class RunIntegrityCheckHandler(IIntegrityStore store, TimeProvider
     public async Task<IntegrityReportDto> Handle(RunIntegrityCheckCommand command, CancellationToken cancellationToken)
     {
         var startedAt = clock.StorableNow();
-        var findings = await store.VerifyAsync(MaxStoredIssues, cancellationToken);
-        var report = new IntegrityReportDto(Guid.CreateVersion7(startedAt), command.Trigger.ToString(), startedAt, clock.StorableNow(),
+        var id = Guid.CreateVersion7(startedAt);
+        var findings = await store.VerifyAsync(command.Mode, id, startedAt, MaxStoredIssues, cancellationToken);
+        var report = new IntegrityReportDto(id, command.Trigger.ToString(), command.Mode.ToString(), startedAt, clock.StorableNow(),
             findings.WalletsChecked, findings.EntriesChecked, findings.PaymentsChecked, findings.IssueCount, findings.Issues);
         await store.AddReportAsync(report, cancellationToken);
 
         if (report.IssueCount > 0)
-            logger.LogError("Integrity check {ReportId} found {IssueCount} issue(s) in {WalletsChecked} wallets: {IssueKinds}",
+            logger.LogError("Integrity check {ReportId} found {IssueCount} issue(s) in {WalletsChecked} wallets: {IssueKinds} ({Mode} check)",
                 report.Id, report.IssueCount, report.WalletsChecked,
-                string.Join(", ", findings.IssueCountsByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {k.Value}")));
+                string.Join(", ", findings.IssueCountsByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {k.Value}")),
+                report.Mode.ToLowerInvariant());
         else
-            logger.LogInformation("Integrity check {ReportId}: {WalletsChecked} wallets, {EntriesChecked} entries, {PaymentsChecked} payments, no issues",
-                report.Id, report.WalletsChecked, report.EntriesChecked, report.PaymentsChecked);
+            logger.LogInformation("Integrity check {ReportId}: {WalletsChecked} wallets, {EntriesChecked} entries, {PaymentsChecked} payments, no issues ({Mode} check)",
+                report.Id, report.WalletsChecked, report.EntriesChecked, report.PaymentsChecked, report.Mode.ToLowerInvariant());
         return report;
     }
 }

@@ -7,5 +7,6 @@ public sealed class RunIntegrityCheckValidator : AbstractValidator<RunIntegrityC
     public RunIntegrityCheckValidator()
     {
         RuleFor(c => c.Trigger).IsInEnum();
+        RuleFor(c => c.Mode).IsInEnum();
     }
 }
