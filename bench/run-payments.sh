@@ -323,7 +323,8 @@ DB_PAID="$(psql_q -d cleanwallet -Atc "SELECT count(*) FROM payments p JOIN ledg
 LOGGED_201="$(grep -c 'POST /api/v1/wallets/[0-9a-f-]*/payments responded 201' "$API_LOG" || true)"
 # Statuses other than 2xx the API logged for /api/ requests: wrk abandons the requests in flight when a run ends, and
 # the API logs those as 499 (client closed) or, when the abort hit while reading the body, 400.
-API_NON2XX="$(grep -o 'HTTP [A-Z]* /api/[^ ]* responded [013-9][0-9][0-9]' "$API_LOG" | awk '{print $NF}' | sort | uniq -c \
+# (No such line at all is fine: grep's status 1 must not end the run under pipefail.)
+API_NON2XX="$( { grep -o 'HTTP [A-Z]* /api/[^ ]* responded [013-9][0-9][0-9]' "$API_LOG" || true; } | awk '{print $NF}' | sort | uniq -c \
   | awk '{printf "%s%s× %s", (NR > 1 ? ", " : ""), $1, $2}')"
 WRK_201=0; NON2XX=""
 for label in warmup pay_many pay_hot pay_half pay_many_end profiled; do
