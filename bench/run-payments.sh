@@ -46,7 +46,14 @@ PERMITS="${BENCH_PERMITS_PER_MINUTE:-10000000}"
 PROFILE=0
 SKIP_BUILD="${BENCH_SKIP_BUILD:-0}"
 # BENCH_QUICK=1: for trying a change, not for the README: no anchors, and only the warm-up and the two peak payment loads.
+# BENCH_QUICK=reads: no anchors; the payment warm-up (so wallets have history), 5 s of each read to warm it up, then
+# only get_wallet and get_history, and a short table of the reads. BENCH_PERF=1 (with reads) records the API with
+# `perf record -F 999 -g` during one more load of each read (DOTNET_PerfMapEnabled=1 resolves JIT frames) and writes
+# bench/results/payments-<time>-perf-<read>.txt (perf report, top symbols, children and self).
 QUICK="${BENCH_QUICK:-0}"
+READS=0
+if [[ "$QUICK" == reads ]]; then READS=1; QUICK=1; fi
+PERF="${BENCH_PERF:-0}"
 ANCHOR_fn_many=0 ANCHOR_rt_many=0 ANCHOR_fn_hot=0 ANCHOR_rt_hot=0
 ANCHORLAT_fn_many=0 ANCHORLAT_rt_many=0 ANCHORLAT_fn_hot=0 ANCHORLAT_rt_hot=0 HALF=0
 CONNS=32
@@ -197,7 +204,7 @@ fi
 log "starting the API (Release, Production) on $API_URL; log: $API_LOG"
 (
   cd "$API_DIR"
-  exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$API_URL" \
+  exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$API_URL" DOTNET_PerfMapEnabled="$PERF" $( [[ "$PERF" == 1 ]] && echo DOTNET_EnableWriteXorExecute=0 ) \
     ConnectionStrings__Wallet="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=cleanwallet" \
     Auth__BootstrapAdminKey="$ADMIN_KEY" RateLimiting__PermitsPerMinute="$PERMITS" \
     dotnet CleanWallet.Api.dll
@@ -246,8 +253,31 @@ ms() { awk -v u="$(field "$1" "$2")" 'BEGIN { printf (u < 10000 ? "%.1f" : "%.0f
 log "warm-up: $WARMUP s of payments (counted in the money check, not in the table)"
 wrk_run warmup pay "$WORK/wallets.txt" 0 "$WARMUP"
 log "load average before the measured API loads: $(loadavg)"
+if ((READS)); then
+wrk_run get_wallet_warm wallet "$WORK/wallets.txt" 0 5
+wrk_run get_history_warm history "$WORK/wallets.txt" 0 5
+log "load average before the measured reads: $(loadavg)"
+wrk_run get_wallet wallet "$WORK/wallets.txt" 0 "$DURATION"
+wrk_run get_history history "$WORK/wallets.txt" 0 "$DURATION"
+if [[ "$PERF" == 1 ]]; then
+  for m in wallet history; do
+    log "perf record of the API during $DURATION s of get_$m"
+    perf record -F 999 -g -p "$API_PID" -o "$WORK/perf-$m.data" -- sleep "$DURATION" >/dev/null 2>&1 &
+    PERF_PID=$!
+    wrk_run "perf_$m" "$m" "$WORK/wallets.txt" 0 "$DURATION"
+    wait "$PERF_PID" || true
+    cp "$WORK/perf-$m.data" "$RESULTS_DIR/payments-$STAMP-perf-$m.data" 2>/dev/null || true
+    perf report -i "$WORK/perf-$m.data" --no-children --sort dso,symbol --stdio -g none >"$WORK/self.txt" 2>/dev/null || true
+    perf report -i "$WORK/perf-$m.data" --children --sort symbol --stdio -g none >"$WORK/children.txt" 2>/dev/null || true
+    { echo "=== self (exclusive), by dso and symbol ==="; grep -v '^$' "$WORK/self.txt" | sed -n '1,150p'
+      echo; echo "=== children (inclusive) ==="; grep -v '^$' "$WORK/children.txt" | sed -n '1,250p'
+    } >"$RESULTS_DIR/payments-$STAMP-perf-$m.txt"
+  done
+fi
+else
 wrk_run pay_many pay "$WORK/wallets.txt" 0 "$DURATION"
 wrk_run pay_hot pay "$WORK/hot.txt" 0 "$DURATION"
+fi
 if ((! QUICK)); then
 HALF=$(( $(rps pay_many) / 2 ))
 ((HALF > 0)) || HALF=1
@@ -293,7 +323,8 @@ DB_PAID="$(psql_q -d cleanwallet -Atc "SELECT count(*) FROM payments p JOIN ledg
 LOGGED_201="$(grep -c 'POST /api/v1/wallets/[0-9a-f-]*/payments responded 201' "$API_LOG" || true)"
 # Statuses other than 2xx the API logged for /api/ requests: wrk abandons the requests in flight when a run ends, and
 # the API logs those as 499 (client closed) or, when the abort hit while reading the body, 400.
-API_NON2XX="$(grep -o 'HTTP [A-Z]* /api/[^ ]* responded [013-9][0-9][0-9]' "$API_LOG" | awk '{print $NF}' | sort | uniq -c \
+# (No such line at all is fine: grep's status 1 must not end the run under pipefail.)
+API_NON2XX="$( { grep -o 'HTTP [A-Z]* /api/[^ ]* responded [013-9][0-9][0-9]' "$API_LOG" || true; } | awk '{print $NF}' | sort | uniq -c \
   | awk '{printf "%s%s× %s", (NR > 1 ? ", " : ""), $1, $2}')"
 WRK_201=0; NON2XX=""
 for label in warmup pay_many pay_hot pay_half pay_many_end profiled; do
@@ -319,6 +350,25 @@ RUNS=$( ((PROFILE)) && echo 6 || echo 5)
 if ((CUTOFF < 0 || CUTOFF > CONNS * RUNS)); then MONEY_OK=0; fi
 
 # --- 6. table --------------------------------------------------------------------------------------------------------
+if ((READS)); then
+  {
+    echo "## Payments benchmark, reads only (BENCH_QUICK=reads) — $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+    echo "Machine: $(nproc) cores; PostgreSQL $PG_VERSION; $CONNS connections, $THREADS threads, ${DURATION} s per load; load average at the end of each load: get_wallet $(field get_wallet load | tr '/' ' '), get_history $(field get_history load | tr '/' ' ')."
+    echo
+    echo "| read | rate | p50 | p99 | CPU API / PostgreSQL / wrk (% of one core) | API CPU per request |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    for r in get_wallet get_history; do
+      echo "| $r | $(rps $r s200) /s | $(ms $r p50_us) ms | $(ms $r p99_us) ms | $(field $r api_cpu_pct)% / $(field $r pg_cpu_pct)% / $(field $r wrk_cpu_pct)% | $(awk -v c="$(field $r api_cpu_pct)" -v r="$(rps $r s200)" 'BEGIN { if (r > 0) printf "%.3f ms", c * 10 / r }') |"
+    done
+    echo
+    echo "Money check: $( ((MONEY_OK)) && echo OK || echo FAILED ) (integrity: $INTEGRITY; mismatched wallets: $MISMATCHED); non-2xx / socket errors seen by wrk: ${NON2XX:-none}."
+  } >"$OUT_MD"
+  cat "$OUT_MD"
+  log "table written to $OUT_MD (raw figures: $RAW)"
+  ((MONEY_OK)) || { log "MONEY CHECK FAILED"; exit 1; }
+  exit 0
+fi
 # CPU time per successful payment, from the CPU share of a run and its rate.
 cpu_ms() { awk -v c="$(field "$1" "$2")" -v r="$(rps "$1")" 'BEGIN { if (r > 0) printf "%.2f", c * 10 / r; else print "n/a" }'; }
 anchor_cpu_ms() { awk -v c="$(sed -n "s/^anchor $1 .* pg_cpu_pct=\([0-9]*\).*/\1/p" "$RAW")" -v r="$(sed -n "s/^anchor $1 .* tps=\([0-9.]*\).*/\1/p" "$RAW")" \

@@ -16,14 +16,17 @@ public static class WalletAccess
         return wallet;
     }
 
-    /// <summary>Read side: how many ledger entries a wallet the caller may see has (one query), or 404.</summary>
-    public static async Task<long> EnsureReadableLedgerLengthAsync(this IReadStore store, Guid walletId, ICallerContext caller,
-        CancellationToken ct)
+    /// <summary>
+    /// Read side: the unfiltered history page of a wallet the caller may see, with the owner check in the same query, or
+    /// 404 (a wallet of another customer is reported as missing, exactly like one that does not exist).
+    /// </summary>
+    public static async Task<WalletLedgerPage> ReadableLedgerPageAsync(this IReadStore store, Guid walletId, ICallerContext caller,
+        long? beforeSequence, int skip, int take, CancellationToken ct)
     {
-        var head = await store.WalletLedgerHeadAsync(walletId, ct);
-        if (head is null || !caller.CanAccess(head.CustomerId))
+        var page = await store.WalletLedgerPageAsync(walletId, beforeSequence, skip, take, ct);
+        if (page is null || !caller.CanAccess(page.CustomerId))
             throw new NotFoundException("Wallet", walletId);
-        return head.LastSequence;
+        return page;
     }
 
     /// <summary>Read side: the owning customer of a wallet the caller may see, or 404.</summary>

@@ -20,10 +20,13 @@ public sealed class IdempotencyBehaviour<TRequest, TResponse>(
     IIdempotencyStore store,
     ICallerContext caller,
     TimeProvider clock) : IPipelineBehavior<TRequest, TResponse>
+    // Money-moving commands only: for any other request the container leaves this behaviour (and its store) out of the
+    // pipeline altogether (see TransactionBehaviour).
+    where TRequest : IIdempotentCommandMarker
 {
     public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
     {
-        if (request is not IIdempotentCommandMarker || caller.IdempotencyKey is not { } key)
+        if (caller.IdempotencyKey is not { } key)
             return await next();
 
         var command = typeof(TRequest).Name;

@@ -18,14 +18,15 @@ public sealed class TransactionBehaviour<TRequest, TResponse>(
     IUnitOfWork unitOfWork,
     IOptions<TransactionOptions> options,
     ILogger<TransactionBehaviour<TRequest, TResponse>> logger) : IPipelineBehavior<TRequest, TResponse>
+    // Commands only: for any other request (a query) the container leaves this behaviour out of the pipeline altogether
+    // (an open generic whose constraint does not fit is skipped when resolving IEnumerable), so a query neither builds
+    // it nor its unit of work.
+    where TRequest : ICommandMarker
 {
     private static readonly TimeSpan MaxUnavailableDelay = TimeSpan.FromSeconds(1);
 
     public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
     {
-        if (request is not ICommandMarker)
-            return await next();
-
         var settings = options.Value;
         var started = Stopwatch.GetTimestamp();
         var contentionRetries = 0;

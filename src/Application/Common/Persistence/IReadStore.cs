@@ -37,15 +37,12 @@ public interface IReadStore
     Task<Guid?> WalletOwnerAsync(Guid walletId, CancellationToken ct);
 
     /// <summary>
-    /// A wallet's owner and the sequence number of its newest ledger entry (null when there is no such wallet). A wallet's
-    /// entries are numbered 1, 2, … without gaps under its row lock, so that number is also how many entries it has: the
-    /// history page's total needs no count over the ledger (the integrity check proves the numbering).
+    /// The unfiltered history page in one query (one round trip): the wallet's owner, the sequence number of its newest
+    /// ledger entry, and a page of its entries, newest first (<paramref name="skip"/> entries skipped, or, with
+    /// <paramref name="beforeSequence"/>, only the entries before that sequence number: keyset paging). Null when there is
+    /// no such wallet. A wallet's entries are numbered 1, 2, … without gaps under its row lock, so the newest sequence
+    /// number is also how many entries it has: the page's total needs no count over the ledger (the integrity check
+    /// proves the numbering).
     /// </summary>
-    Task<Wallets.WalletLedgerHead?> WalletLedgerHeadAsync(Guid walletId, CancellationToken ct);
-
-    /// <summary>
-    /// A page of the wallet's ledger, newest first, with no filter: <paramref name="skip"/> entries skipped, or, with
-    /// <paramref name="beforeSequence"/>, only the entries before that sequence number (keyset paging).
-    /// </summary>
-    Task<List<Wallets.LedgerEntryDto>> LedgerPageAsync(Guid walletId, long? beforeSequence, int skip, int take, CancellationToken ct);
+    Task<Wallets.WalletLedgerPage?> WalletLedgerPageAsync(Guid walletId, long? beforeSequence, int skip, int take, CancellationToken ct);
 }

@@ -8,17 +8,25 @@ internal sealed class ApiKeyStore(WalletDbContext db) : IApiKeyStore
 {
     public void Add(ApiKey apiKey) => db.ApiKeys.Add(apiKey);
 
-    public Task<ActiveApiKey?> FindActiveByHashAsync(string keyHash, CancellationToken ct) =>
-        db.ApiKeys.AsNoTracking()
-            .Where(k => k.KeyHash == keyHash && k.RevokedAt == null)
-            .Select(k => new ActiveApiKey(k.Id, k.Role, k.CustomerId, k.Name))
-            .FirstOrDefaultAsync(ct);
+    // Compiled once per process: every API-key cache miss (each active key once per ApiKeyCache TTL, and every unknown
+    // key) runs one of these, so EF Core neither funcletizes nor looks up the expression tree per lookup.
+    private static readonly Func<WalletDbContext, string, CancellationToken, Task<ActiveApiKey?>> ActiveByHash =
+        EF.CompileAsyncQuery((WalletDbContext context, string keyHash, CancellationToken _) =>
+            context.ApiKeys.AsNoTracking()
+                .Where(k => k.KeyHash == keyHash && k.RevokedAt == null)
+                .Select(k => new ActiveApiKey(k.Id, k.Role, k.CustomerId, k.Name))
+                .FirstOrDefault());
 
-    public Task<ActiveApiKey?> FindActiveAsync(Guid id, CancellationToken ct) =>
-        db.ApiKeys.AsNoTracking()
-            .Where(k => k.Id == id && k.RevokedAt == null)
-            .Select(k => new ActiveApiKey(k.Id, k.Role, k.CustomerId, k.Name))
-            .FirstOrDefaultAsync(ct);
+    private static readonly Func<WalletDbContext, Guid, CancellationToken, Task<ActiveApiKey?>> ActiveById =
+        EF.CompileAsyncQuery((WalletDbContext context, Guid id, CancellationToken _) =>
+            context.ApiKeys.AsNoTracking()
+                .Where(k => k.Id == id && k.RevokedAt == null)
+                .Select(k => new ActiveApiKey(k.Id, k.Role, k.CustomerId, k.Name))
+                .FirstOrDefault());
+
+    public Task<ActiveApiKey?> FindActiveByHashAsync(string keyHash, CancellationToken ct) => ActiveByHash(db, keyHash, ct);
+
+    public Task<ActiveApiKey?> FindActiveAsync(Guid id, CancellationToken ct) => ActiveById(db, id, ct);
 
     public IQueryable<ApiKey> Keys(Guid? customerId) => customerId is { } customer
         ? db.ApiKeys.AsNoTracking().Where(k => k.CustomerId == customer)

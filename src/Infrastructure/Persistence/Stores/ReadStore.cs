@@ -4,10 +4,15 @@ using CleanWallet.Domain.Customers;
 using CleanWallet.Domain.Payments;
 using CleanWallet.Domain.Wallets;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace CleanWallet.Infrastructure.Persistence.Stores;
 
-internal sealed class ReadStore(WalletDbContext db) : IReadStore
+internal sealed class ReadStore(
+    WalletDbContext db,
+    [FromKeyedServices(CommandConnections.Key)] NpgsqlDataSource commandSource,
+    NpgsqlDataSource defaultSource) : IReadStore
 {
     // Compiled once per process: EF Core neither builds, funcletizes nor looks up the expression tree per request.
     private static readonly Func<WalletDbContext, Guid, CancellationToken, Task<WalletDto?>> WalletById =
@@ -18,20 +23,27 @@ internal sealed class ReadStore(WalletDbContext db) : IReadStore
         EF.CompileAsyncQuery((WalletDbContext context, Guid id, CancellationToken _) =>
             context.Wallets.AsNoTracking().Where(w => w.Id == id).Select(w => (Guid?)w.CustomerId).FirstOrDefault());
 
-    private static readonly Func<WalletDbContext, Guid, CancellationToken, Task<WalletLedgerHead?>> LedgerHeadOfWallet =
-        EF.CompileAsyncQuery((WalletDbContext context, Guid id, CancellationToken _) =>
-            context.Wallets.AsNoTracking().Where(w => w.Id == id).Select(w => new WalletLedgerHead(w.CustomerId, w.LastSequence)).FirstOrDefault());
-
-    // Newest first by (wallet_id, sequence): the unique index ledger_entries_wallet_sequence_key, read backwards.
-    private static readonly Func<WalletDbContext, Guid, int, int, IAsyncEnumerable<LedgerEntryDto>> LedgerByOffset =
-        EF.CompileAsyncQuery((WalletDbContext context, Guid id, int skip, int take) =>
-            context.LedgerEntries.AsNoTracking().Where(e => e.WalletId == id).OrderByDescending(e => e.Sequence)
-                .Skip(skip).Take(take).Select(LedgerEntryDto.Projection));
-
-    private static readonly Func<WalletDbContext, Guid, long, int, IAsyncEnumerable<LedgerEntryDto>> LedgerBeforeSequence =
-        EF.CompileAsyncQuery((WalletDbContext context, Guid id, long before, int take) =>
-            context.LedgerEntries.AsNoTracking().Where(e => e.WalletId == id && e.Sequence < before).OrderByDescending(e => e.Sequence)
-                .Take(take).Select(LedgerEntryDto.Projection));
+    // The unfiltered history page, owner and last sequence number included, in one statement and one round trip: the
+    // wallet row (by its primary key) LEFT JOIN LATERAL the page of its entries, newest first by (wallet_id, sequence)
+    // (the unique index ledger_entries_wallet_sequence_key, read backwards from the cursor). No row: no such wallet; one
+    // row with null entry columns: a wallet with no entries on this page. Hand-written because EF Core translates the
+    // same LINQ (a collection projection with Skip/Take) into ROW_NUMBER() over the whole ledger. One text for both
+    // kinds of paging (no cursor: before = long.MaxValue; a cursor: offset 0), so Npgsql prepares it once per connection.
+    private const string LedgerPageSql = """
+        SELECT w.customer_id, w.last_sequence, e.id, e.sequence, e.type, e.direction, e.amount, e.balance_before, e.balance_after,
+               e.reference_type, e.reference_id, e.description, e.actor, e.created_at
+        FROM wallets w
+        LEFT JOIN LATERAL (
+            SELECT l.id, l.sequence, l.type, l.direction, l.amount, l.balance_before, l.balance_after, l.reference_type,
+                   l.reference_id, l.description, l.actor, l.created_at
+            FROM ledger_entries l
+            WHERE l.wallet_id = w.id AND l.sequence < $2
+            ORDER BY l.sequence DESC
+            OFFSET $3 LIMIT $4
+        ) e ON true
+        WHERE w.id = $1
+        ORDER BY e.sequence DESC
+        """;
 
     public IQueryable<Customer> Customers => db.Customers.AsNoTracking();
     public IQueryable<Wallet> Wallets => db.Wallets.AsNoTracking();
@@ -59,14 +71,43 @@ internal sealed class ReadStore(WalletDbContext db) : IReadStore
 
     public Task<Guid?> WalletOwnerAsync(Guid walletId, CancellationToken ct) => OwnerOfWallet(db, walletId, ct);
 
-    public Task<WalletLedgerHead?> WalletLedgerHeadAsync(Guid walletId, CancellationToken ct) => LedgerHeadOfWallet(db, walletId, ct);
-
-    public async Task<List<LedgerEntryDto>> LedgerPageAsync(Guid walletId, long? beforeSequence, int skip, int take, CancellationToken ct)
+    public async Task<WalletLedgerPage?> WalletLedgerPageAsync(Guid walletId, long? beforeSequence, int skip, int take, CancellationToken ct)
     {
-        var entries = beforeSequence is { } before ? LedgerBeforeSequence(db, walletId, before, take) : LedgerByOffset(db, walletId, skip, take);
-        var page = new List<LedgerEntryDto>(take);
-        await foreach (var entry in entries.WithCancellation(ct))
-            page.Add(entry);
-        return page;
+        // The DbContext's own connection (the commands' pool), opened and closed through EF Core as its queries are.
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = new NpgsqlCommand(LedgerPageSql, (NpgsqlConnection)db.Database.GetDbConnection());
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = walletId });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = beforeSequence ?? long.MaxValue });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = beforeSequence is null ? skip : 0 });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = take });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct))
+                return null;
+            var page = new WalletLedgerPage(reader.GetGuid(0), reader.GetInt64(1), new List<LedgerEntryDto>(take));
+            do
+            {
+                if (reader.IsDBNull(2))
+                    break;
+                page.Entries.Add(new LedgerEntryDto(
+                    reader.GetGuid(2), walletId, reader.GetInt64(3), reader.GetString(4), reader.GetString(5), reader.GetDecimal(6),
+                    reader.GetDecimal(7), reader.GetDecimal(8), reader.GetString(9), reader.GetGuid(10), reader.GetString(11),
+                    reader.GetString(12), reader.GetFieldValue<DateTimeOffset>(13)));
+            } while (await reader.ReadAsync(ct));
+            return page;
+        }
+        catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex))
+        {
+            // What DeadConnectionSweeper does for EF Core's commands (this one does not pass its interceptors): after a
+            // database restart, empty the pools rather than fail one request per dead idle connection.
+            commandSource.Clear();
+            defaultSource.Clear();
+            throw;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 }

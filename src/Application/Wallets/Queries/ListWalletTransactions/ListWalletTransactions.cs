@@ -27,12 +27,13 @@ public sealed class ListWalletTransactionsHandler(IReadStore read, ICallerContex
     {
         if (query is { Type: null, ReferenceType: null, From: null, To: null })
         {
-            // No filter (the usual history page): two compiled queries. The wallet's last sequence number is its entry
-            // count (gapless numbering), so the access check also gives the total without counting the ledger.
-            var count = (int)Math.Min(await read.EnsureReadableLedgerLengthAsync(query.WalletId, caller, cancellationToken), int.MaxValue);
-            var unfiltered = await read.LedgerPageAsync(query.WalletId, query.After, (query.Page - 1) * query.PageSize, query.PageSize,
-                cancellationToken);
-            return new LedgerPage(unfiltered, query.Page, query.PageSize, count,
+            // No filter (the usual history page): one compiled query, one round trip, reads the owner (for the access
+            // check), the wallet's last sequence number and the page. The last sequence number is the entry count
+            // (gapless numbering), so the total needs no count over the ledger.
+            var head = await read.ReadableLedgerPageAsync(query.WalletId, caller, query.After, (query.Page - 1) * query.PageSize,
+                query.PageSize, cancellationToken);
+            var unfiltered = head.Entries;
+            return new LedgerPage(unfiltered, query.Page, query.PageSize, (int)Math.Min(head.LastSequence, int.MaxValue),
                 unfiltered.Count == query.PageSize ? unfiltered[^1].Sequence : null);
         }
 
