@@ -1,14 +1,11 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using CleanWallet.Api.Tests.Infrastructure;
 
 namespace CleanWallet.Api.Tests.Pipeline;
 
 /// <summary>
-/// What a money movement costs the database, counted from Npgsql's own tracing (one activity per command sent, a batch
-/// being one command) for exactly the request under test: the request carries a traceparent of its own and only Npgsql
-/// activities of that trace are counted. COMMIT is not a command and is not counted. Each is the caller's second request
+/// What a money movement costs the database (<see cref="DatabaseCommandTrace"/>: the Npgsql commands of exactly the request
+/// under test; COMMIT is not a command and is not counted). Each is the caller's second request
 /// of its kind: what is looked up once per key or per connection is not the movement's cost.
 /// </summary>
 public sealed class MoneyMovementRoundTripTests(TestDatabase database) : ApiTestBase(database)
@@ -81,27 +78,13 @@ public sealed class MoneyMovementRoundTripTests(TestDatabase database) : ApiTest
         Assert.Contains("UPDATE idempotency_keys", sent[2]);
     }
 
-    private static string Describe(string[] sent) => $"{sent.Length} commands:\n{string.Join("\n---\n", sent)}";
+    private static string Describe(string[] sent) => DatabaseCommandTrace.Describe(sent);
 
-    /// <summary>Sends the request with a trace of its own and returns the text of every Npgsql command sent for it, in order.</summary>
+    /// <summary>Sends the request and returns the text of every Npgsql command sent for it, in order.</summary>
     private static async Task<string[]> CommandsOfAsync(HttpClient client, HttpRequestMessage request, HttpStatusCode expected)
     {
-        var traceId = ActivityTraceId.CreateRandom();
-        var commands = new ConcurrentQueue<string>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name is "Npgsql" or "Microsoft.AspNetCore",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                if (activity.Source.Name == "Npgsql" && activity.TraceId == traceId)
-                    commands.Enqueue(activity.GetTagItem("db.query.text") as string ?? activity.GetTagItem("db.statement") as string
-                                     ?? activity.DisplayName);
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
-        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
-        await AssertStatus(await client.SendAsync(request), expected);
-        return commands.ToArray();
+        var (response, commands) = await DatabaseCommandTrace.SendAsync(client, request);
+        await AssertStatus(response, expected);
+        return commands;
     }
 }

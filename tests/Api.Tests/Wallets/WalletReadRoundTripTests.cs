@@ -1,13 +1,11 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using CleanWallet.Api.Tests.Infrastructure;
 
 namespace CleanWallet.Api.Tests.Wallets;
 
 /// <summary>
-/// What the two hot reads cost the database, counted from Npgsql's own tracing (one activity per command sent) for
-/// exactly the request under test (its own traceparent), as <see cref="WalletPaymentRoundTripTests"/> does for a payment.
+/// What the two hot reads cost the database (<see cref="DatabaseCommandTrace"/>), as
+/// <see cref="Pipeline.MoneyMovementRoundTripTests"/> counts it for the money movements.
 /// Each read warms its key first: the API key is looked up once per key and cache lifetime, not per request.
 /// </summary>
 public sealed class WalletReadRoundTripTests(TestDatabase database) : ApiTestBase(database)
@@ -22,7 +20,7 @@ public sealed class WalletReadRoundTripTests(TestDatabase database) : ApiTestBas
         var (response, sent) = await CountCommandsAsync(client, $"/api/v1/wallets/{customer.WalletId}");
 
         await AssertStatus(response, HttpStatusCode.OK);
-        Assert.True(sent.Length == 1, Describe(sent));
+        Assert.True(sent.Length == 1, DatabaseCommandTrace.Describe(sent));
         Assert.Contains("FROM wallets", sent[0]);
         Assert.DoesNotContain("BEGIN", sent[0]);
     }
@@ -40,8 +38,8 @@ public sealed class WalletReadRoundTripTests(TestDatabase database) : ApiTestBas
         var (byNumber, sentByNumber) = await CountCommandsAsync(client, $"/api/v1/wallets/{customer.WalletId}/transactions?pageSize=2&page=2");
         var (byCursor, sentByCursor) = await CountCommandsAsync(client, $"/api/v1/wallets/{customer.WalletId}/transactions?pageSize=2&after=4");
 
-        Assert.True(sentByNumber.Length == 1, Describe(sentByNumber));
-        Assert.True(sentByCursor.Length == 1, Describe(sentByCursor));
+        Assert.True(sentByNumber.Length == 1, DatabaseCommandTrace.Describe(sentByNumber));
+        Assert.True(sentByCursor.Length == 1, DatabaseCommandTrace.Describe(sentByCursor));
         foreach (var statement in sentByNumber.Concat(sentByCursor))
         {
             Assert.Contains("FROM wallets", statement);
@@ -87,28 +85,6 @@ public sealed class WalletReadRoundTripTests(TestDatabase database) : ApiTestBas
         await AssertProblem(await AdminClient().GetAsync($"/api/v1/wallets/{Guid.NewGuid()}/transactions"), HttpStatusCode.NotFound, "not_found");
     }
 
-    private static string Describe(string[] sent) => $"{sent.Length} commands:\n{string.Join("\n---\n", sent)}";
-
-    private static async Task<(HttpResponseMessage Response, string[] Commands)> CountCommandsAsync(HttpClient client, string url)
-    {
-        var traceId = ActivityTraceId.CreateRandom();
-        var commands = new ConcurrentQueue<string>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name is "Npgsql" or "Microsoft.AspNetCore",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                if (activity.Source.Name == "Npgsql" && activity.TraceId == traceId)
-                    commands.Enqueue(activity.GetTagItem("db.query.text") as string ?? activity.GetTagItem("db.statement") as string
-                                     ?? activity.DisplayName);
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
-        var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
-        var response = await client.SendAsync(request);
-        await response.Content.LoadIntoBufferAsync();
-        return (response, commands.ToArray());
-    }
+    private static Task<(HttpResponseMessage Response, string[] Commands)> CountCommandsAsync(HttpClient client, string url) =>
+        DatabaseCommandTrace.SendAsync(client, new HttpRequestMessage(HttpMethod.Get, url));
 }
