@@ -47,9 +47,9 @@ PROFILE=0
 SKIP_BUILD="${BENCH_SKIP_BUILD:-0}"
 # BENCH_QUICK=1: for trying a change, not for the README: no anchors, and only the warm-up and the two peak payment loads.
 # BENCH_QUICK=reads: no anchors; the payment warm-up (so wallets have history), 5 s of each read to warm it up, then
-# only get_wallet and get_history, and a short table of the reads. BENCH_PERF=1 (with reads) records the API with
-# `perf record -F 999 -g` during one more load of each read (DOTNET_PerfMapEnabled=1 resolves JIT frames) and writes
-# bench/results/payments-<time>-perf-<read>.txt (perf report, top symbols, children and self).
+# only get_wallet and get_history, and a short table of the reads. BENCH_PERF=1 (with either quick mode) records the API with
+# `perf record -F 999 -g` during one more load of each read, or of payments (DOTNET_PerfMapEnabled=1 resolves JIT frames), and writes
+# bench/results/payments-<time>-perf-<load>.txt (perf report, top symbols, children and self).
 QUICK="${BENCH_QUICK:-0}"
 READS=0
 if [[ "$QUICK" == reads ]]; then READS=1; QUICK=1; fi
@@ -248,6 +248,32 @@ field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$(grep " label=$1 " "$RAW" | tai
 rps() { awk -v r="$(field "$1" "${2:-s201}")" -v d="$(field "$1" duration_us)" 'BEGIN { printf "%.0f", (r == "" ? 0 : r) / (d / 1e6) }'; }
 ms() { awk -v u="$(field "$1" "$2")" 'BEGIN { printf (u < 10000 ? "%.1f" : "%.0f"), u / 1000 }'; }
 
+# perf_load <wrk mode> <name>: one more load of that kind while `perf record` samples the API (BENCH_PERF=1); writes
+# bench/results/payments-<time>-perf-<name>.txt (perf report: top symbols, self and children).
+perf_load() {
+  local m=$1 name=$2 file="$WORK/wallets.txt"
+  log "perf record of the API during $DURATION s of $name"
+  perf record -F 999 -g -p "$API_PID" -o "$WORK/perf-$name.data" -- sleep "$DURATION" >/dev/null 2>&1 &
+  PERF_PID=$!
+  wrk_run "perf_$name" "$m" "$file" 0 "$DURATION"
+  wait "$PERF_PID" || true
+  cp "$WORK/perf-$name.data" "$RESULTS_DIR/payments-$STAMP-perf-$name.data" 2>/dev/null || true
+  perf report -i "$WORK/perf-$name.data" --no-children --sort dso,symbol --stdio -g none >"$WORK/self.txt" 2>/dev/null || true
+  perf report -i "$WORK/perf-$name.data" --children --sort symbol --stdio -g none >"$WORK/children.txt" 2>/dev/null || true
+  # Self time summed by where the code lives: the .NET assembly of a JIT frame ("[Npgsql]"), else the shared object.
+  { echo "=== self (exclusive), summed by assembly or shared object ==="
+    perf report -i "$WORK/perf-$name.data" --no-children --sort dso,symbol --stdio -g none -F overhead,dso,symbol 2>/dev/null \
+      | awk '/^ *[0-9.]+%/ { pct = $1 + 0; dso = $2; asm = dso
+               if (dso == "[JIT]") { rest = substr($0, index($0, "[.]") + 3)
+                 if (match(rest, /\[[A-Z][A-Za-z0-9_.]+\]/)) asm = substr(rest, RSTART, RLENGTH); else asm = "[JIT other]" }
+               sum[asm] += pct }
+             END { for (a in sum) printf "%7.2f%%  %s\n", sum[a], a }' | sort -rn | head -n 40
+    echo
+    echo "=== self (exclusive), by dso and symbol ==="; grep -v '^$' "$WORK/self.txt" | sed -n '1,150p'
+    echo; echo "=== children (inclusive) ==="; grep -v '^$' "$WORK/children.txt" | sed -n '1,250p'
+  } >"$RESULTS_DIR/payments-$STAMP-perf-$name.txt"
+}
+
 # The JIT promotes hot methods to optimised code in the background (tiered compilation); on a busy 2-core machine a 5 s
 # warm-up left the first measured load at a third of the later rate, so warm up for longer.
 log "warm-up: $WARMUP s of payments (counted in the money check, not in the table)"
@@ -260,23 +286,15 @@ log "load average before the measured reads: $(loadavg)"
 wrk_run get_wallet wallet "$WORK/wallets.txt" 0 "$DURATION"
 wrk_run get_history history "$WORK/wallets.txt" 0 "$DURATION"
 if [[ "$PERF" == 1 ]]; then
-  for m in wallet history; do
-    log "perf record of the API during $DURATION s of get_$m"
-    perf record -F 999 -g -p "$API_PID" -o "$WORK/perf-$m.data" -- sleep "$DURATION" >/dev/null 2>&1 &
-    PERF_PID=$!
-    wrk_run "perf_$m" "$m" "$WORK/wallets.txt" 0 "$DURATION"
-    wait "$PERF_PID" || true
-    cp "$WORK/perf-$m.data" "$RESULTS_DIR/payments-$STAMP-perf-$m.data" 2>/dev/null || true
-    perf report -i "$WORK/perf-$m.data" --no-children --sort dso,symbol --stdio -g none >"$WORK/self.txt" 2>/dev/null || true
-    perf report -i "$WORK/perf-$m.data" --children --sort symbol --stdio -g none >"$WORK/children.txt" 2>/dev/null || true
-    { echo "=== self (exclusive), by dso and symbol ==="; grep -v '^$' "$WORK/self.txt" | sed -n '1,150p'
-      echo; echo "=== children (inclusive) ==="; grep -v '^$' "$WORK/children.txt" | sed -n '1,250p'
-    } >"$RESULTS_DIR/payments-$STAMP-perf-$m.txt"
-  done
+  perf_load wallet get_wallet
+  perf_load history get_history
 fi
 else
 wrk_run pay_many pay "$WORK/wallets.txt" 0 "$DURATION"
 wrk_run pay_hot pay "$WORK/hot.txt" 0 "$DURATION"
+if [[ "$PERF" == 1 ]]; then
+  perf_load pay pay
+fi
 fi
 if ((! QUICK)); then
 HALF=$(( $(rps pay_many) / 2 ))
@@ -327,7 +345,7 @@ LOGGED_201="$(grep -c 'POST /api/v1/wallets/[0-9a-f-]*/payments responded 201' "
 API_NON2XX="$( { grep -o 'HTTP [A-Z]* /api/[^ ]* responded [013-9][0-9][0-9]' "$API_LOG" || true; } | awk '{print $NF}' | sort | uniq -c \
   | awk '{printf "%s%s× %s", (NR > 1 ? ", " : ""), $1, $2}')"
 WRK_201=0; NON2XX=""
-for label in warmup pay_many pay_hot pay_half pay_many_end profiled; do
+for label in warmup pay_many pay_hot pay_half pay_many_end profiled perf_pay; do
   l="$(grep " label=$label " "$RAW" | tail -n 1 || true)"
   [[ -n "$l" ]] || continue
   WRK_201=$((WRK_201 + $(sed -n 's/.* s201=\([0-9]*\).*/\1/p' <<<"$l" | grep . || echo 0)))
