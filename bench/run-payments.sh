@@ -265,7 +265,7 @@ perf_load() {
     perf report -i "$WORK/perf-$name.data" --no-children --sort dso,symbol --stdio -g none -F overhead,dso,symbol 2>/dev/null \
       | awk '/^ *[0-9.]+%/ { pct = $1 + 0; dso = $2; asm = dso
                if (dso == "[JIT]") { rest = substr($0, index($0, "[.]") + 3)
-                 if (match(rest, /\[[A-Z][A-Za-z0-9_.]+\]/)) asm = substr(rest, RSTART, RLENGTH); else asm = "[JIT other]" }
+                 if (match(rest, /\[[A-Z][A-Za-z0-9_.]+\] /)) asm = substr(rest, RSTART, RLENGTH - 1); else asm = "[JIT other]" }
                sum[asm] += pct }
              END { for (a in sum) printf "%7.2f%%  %s\n", sum[a], a }' | sort -rn | head -n 40
     echo
