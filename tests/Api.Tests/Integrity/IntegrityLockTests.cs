@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using CleanWallet.Api.Tests.Infrastructure;
-using Npgsql;
 
 namespace CleanWallet.Api.Tests.Integrity;
 
@@ -131,26 +130,6 @@ public sealed class IntegrityLockTests(TestDatabase database) : IntegrityTestBas
         Assert.Contains("integrity_check_running", (string?)conflict["description"]);
         Assert.Equal("#/components/schemas/Problem", (string?)conflict["content"]?["application/problem+json"]?["schema"]?["$ref"]);
     }
-
-    /// <summary>
-    /// Takes the check lock on a connection of its own, as a running check does; disposing it lets go. Unpooled: a pooled
-    /// connection going back to the pool keeps its session (and the lock) until its next use resets it.
-    /// </summary>
-    private async Task<NpgsqlConnection> HoldCheckLockAsync()
-    {
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Database.ConnectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended('integrity-check', 0))", connection);
-        Assert.True((bool)(await command.ExecuteScalarAsync())!, "The integrity-check lock was taken already");
-        return connection;
-    }
-
-    /// <summary>pg_locks rows of the check lock: held (granted) or waited for.</summary>
-    private Task<long> CheckLockRowsAsync(bool granted = true) => Database.ScalarAsync<long>("""
-        SELECT count(*) FROM pg_locks
-        WHERE locktype = 'advisory' AND granted = $1
-          AND ((classid::bigint << 32) | objid::bigint) = hashtextextended('integrity-check', 0)
-        """, granted);
 
     private async Task<(long Sequence, string? ReportId)> CheckpointAsync(Guid walletId) =>
         (await Database.ScalarAsync<long>("SELECT sequence FROM integrity_checkpoints WHERE wallet_id = $1", walletId),
