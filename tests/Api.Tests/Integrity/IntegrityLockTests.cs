@@ -72,6 +72,30 @@ public sealed class IntegrityLockTests(TestDatabase database) : IntegrityTestBas
     }
 
     [Fact]
+    public async Task With_no_lock_wait_a_check_while_another_runs_is_refused_at_once()
+    {
+        await CustomerWithPaymentsAsync();
+        await using var noWait = ApiFactory.StartOnKestrel(Database.ConnectionString,
+            settings: new Dictionary<string, string?> { ["Integrity:LockWaitSeconds"] = "0" });
+        using var client = noWait.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiFactory.AdminKey);
+        // The new host warmed up (auth, mediator, database): only the check is timed below.
+        await AssertProblem(await client.GetAsync($"{ChecksUrl}/latest"), HttpStatusCode.NotFound, "not_found");
+
+        await using (var running = await HoldCheckLockAsync())
+        {
+            var clock = Stopwatch.StartNew();
+            var response = await client.PostAsync(ChecksUrl, null);
+            await AssertProblem(response, HttpStatusCode.Conflict, "integrity_check_running");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"Refused only after {clock.Elapsed}");
+        }
+
+        Assert.Equal(0L, await Database.CountAsync("integrity_reports"));
+        var ran = await client.PostAsync(ChecksUrl, null);
+        await AssertStatus(ran, HttpStatusCode.Created);
+    }
+
+    [Fact]
     public async Task A_check_waiting_for_one_that_finishes_within_the_wait_runs_when_it_is_released()
     {
         var (customer, _) = await CustomerWithPaymentsAsync();
