@@ -1,3 +1,4 @@
+using System.Globalization;
 using CleanWallet.Domain.Common;
 using CleanWallet.Api.Errors;
 using CleanWallet.Api.OpenApi;
@@ -6,7 +7,6 @@ using CleanWallet.Application.Integrity;
 using CleanWallet.Application.Integrity.Commands.RunIntegrityCheck;
 using CleanWallet.Application.Integrity.Queries.GetIntegrityReport;
 using CleanWallet.Application.Integrity.Queries.GetLatestIntegrityReport;
-using System.Globalization;
 using MediatR;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
