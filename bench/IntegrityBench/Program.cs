@@ -78,6 +78,7 @@ try
     // The checker gets a pool of one connection, so the backend that ran the check can be measured afterwards.
     await using var checkerSource = new NpgsqlDataSourceBuilder(connectionString + ";Maximum Pool Size=1").Build();
     var handler = new RunIntegrityCheckHandler(new IntegrityStore(checkerSource), TimeProvider.System,
+        Microsoft.Extensions.Options.Options.Create(new IntegrityOptions()),
         NullLogger<RunIntegrityCheckHandler>.Instance);
 
     var times = new List<double>();

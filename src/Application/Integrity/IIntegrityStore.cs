@@ -23,9 +23,11 @@ public interface IIntegrityStore
     /// while payments keep flowing. Keeps the first <paramref name="maxIssues"/> issues and counts them all. In the same
     /// transaction it moves the checkpoint of every wallet found without issue to its last entry (tagged with
     /// <paramref name="reportId"/> and <paramref name="checkedAt"/>) and drops the checkpoint of every wallet with one.
-    /// One check at a time: a second waits for the first to finish.
+    /// One check at a time: a second waits for the first to finish, but at most <paramref name="lockWait"/> (zero: not at
+    /// all); then it throws <see cref="IntegrityCheckRunningException"/>, having read and written nothing.
     /// </summary>
-    Task<IntegrityFindings> VerifyAsync(IntegrityCheckMode mode, Guid reportId, DateTimeOffset checkedAt, int maxIssues, CancellationToken ct);
+    Task<IntegrityFindings> VerifyAsync(IntegrityCheckMode mode, Guid reportId, DateTimeOffset checkedAt, int maxIssues, TimeSpan lockWait,
+        CancellationToken ct);
 
     /// <summary>When the last full check that kept a report started, or null if none has.</summary>
     Task<DateTimeOffset?> FindLastFullCheckStartAsync(CancellationToken ct);

@@ -49,6 +49,8 @@ public static class ErrorCodes
     public const string OrderInFulfilment = "order_in_fulfilment";
     /// <summary>409: the VM is deleted; it can still be read, but nothing can be done to it.</summary>
     public const string VmDeleted = "vm_deleted";
+    /// <summary>409: another integrity check is running (one runs at a time); nothing was written. Retry after <c>Retry-After</c> seconds.</summary>
+    public const string IntegrityCheckRunning = "integrity_check_running";
 
     // 413, 415
 

@@ -158,6 +158,26 @@ public abstract class IntegrityTestBase(TestDatabase database) : ApiTestBase(dat
         return vmId;
     }
 
+    /// <summary>
+    /// Takes the check lock on a connection of its own, as a running check does; disposing it lets go. Unpooled: a pooled
+    /// connection going back to the pool keeps its session (and the lock) until its next use resets it.
+    /// </summary>
+    protected async Task<NpgsqlConnection> HoldCheckLockAsync()
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Database.ConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended('integrity-check', 0))", connection);
+        Assert.True((bool)(await command.ExecuteScalarAsync())!, "The integrity-check lock was taken already");
+        return connection;
+    }
+
+    /// <summary>pg_locks rows of the check lock: held (granted) or waited for.</summary>
+    protected Task<long> CheckLockRowsAsync(bool granted = true) => Database.ScalarAsync<long>("""
+        SELECT count(*) FROM pg_locks
+        WHERE locktype = 'advisory' AND granted = $1
+          AND ((classid::bigint << 32) | objid::bigint) = hashtextextended('integrity-check', 0)
+        """, granted);
+
     protected async Task<JsonObject> GetJsonAsync(string url, string apiKey = ApiFactory.AdminKey)
     {
         var response = await Client(apiKey).GetAsync(url);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CleanWallet.Domain.Common;
 using CleanWallet.Api.Errors;
 using CleanWallet.Api.OpenApi;
@@ -7,6 +8,8 @@ using CleanWallet.Application.Integrity.Commands.RunIntegrityCheck;
 using CleanWallet.Application.Integrity.Queries.GetIntegrityReport;
 using CleanWallet.Application.Integrity.Queries.GetLatestIntegrityReport;
 using MediatR;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 
 namespace CleanWallet.Api.Endpoints.Integrity;
 
@@ -17,15 +20,26 @@ public static class IntegrityEndpoints
     {
         var checks = api.MapGroup("/admin/integrity-checks").WithTags("Integrity").RequireAuthorization(Policies.Staff);
 
-        checks.MapPost("/", async (string? mode, IMediator mediator, HttpContext http, CancellationToken ct) =>
+        checks.MapPost("/", async (string? mode, IMediator mediator, IOptions<IntegrityOptions> options, HttpContext http,
+                CancellationToken ct) =>
             {
                 // Full unless asked otherwise: on demand is when an operator wants the whole truth.
                 var checkMode = IntegrityCheckMode.Full;
                 if (mode is not null && !TryParseMode(mode, out checkMode))
                     return ProblemResponses.Result(http, StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed,
                         "mode must be 'full' or 'incremental'.");
-                var report = await mediator.Send(new RunIntegrityCheckCommand(IntegrityTrigger.Api, checkMode), ct);
-                return Results.Created($"/api/v1/admin/integrity-checks/{report.Id}", report);
+                try
+                {
+                    var report = await mediator.Send(new RunIntegrityCheckCommand(IntegrityTrigger.Api, checkMode), ct);
+                    return Results.Created($"/api/v1/admin/integrity-checks/{report.Id}", report);
+                }
+                catch (IntegrityCheckRunningException running)
+                {
+                    // Answered here rather than by the exception handler, which maps the conflict alike but would drop
+                    // the Retry-After header (it clears the response before writing the problem).
+                    http.Response.Headers.RetryAfter = Math.Max(1, options.Value.RetryAfterSeconds).ToString(CultureInfo.InvariantCulture);
+                    return ProblemResponses.Result(http, StatusCodes.Status409Conflict, running.Code, running.Message);
+                }
             })
             .WithName("RunIntegrityCheck")
             .WithSummary("Verify every wallet's ledger and the payments, refunds, transfers, adjustments and usage behind it, now")
@@ -33,9 +47,26 @@ public static class IntegrityEndpoints
                 "Read-only: it reports broken rules and repairs nothing. The report (also kept for GET …/latest) lists at most the " +
                 "first 1000 issues, each with its wallet, a stable kind and a detail; issueCount is the full number. " +
                 "?mode=full (the default) walks every ledger from its first entry; ?mode=incremental only what was appended since " +
-                "each wallet's last clean check (as the hourly job does between its full checks). The report's mode says which.")
-            .ProducesProblems(400)
-            .Produces<IntegrityReportDto>(StatusCodes.Status201Created);
+                "each wallet's last clean check (as the hourly job does between its full checks). The report's mode says which. " +
+                "Checks run one at a time: while another runs, this one waits up to Integrity__LockWaitSeconds (default 5 s), then " +
+                "answers 409 integrity_check_running with Retry-After, having written nothing.")
+            .ProducesProblems(400, 409)
+            .Produces<IntegrityReportDto>(StatusCodes.Status201Created)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                if (operation.Responses?.TryGetValue("409", out var conflict) == true && conflict is OpenApiResponse response)
+                {
+                    response.Description = "Another integrity check is running (`integrity_check_running`): this one waited " +
+                                           "`Integrity__LockWaitSeconds`, then gave up without writing anything. Retry after `Retry-After` seconds.";
+                    response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                    response.Headers["Retry-After"] = new OpenApiHeader
+                    {
+                        Description = "Seconds to wait before retrying (`Integrity__RetryAfterSeconds`).",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" },
+                    };
+                }
+                return Task.CompletedTask;
+            });
 
         checks.MapGet("/latest", async (IMediator mediator, HttpContext http, CancellationToken ct) =>
                 await mediator.Send(new GetLatestIntegrityReportQuery(), ct) is { } report

@@ -1,6 +1,7 @@
 using CleanWallet.Application.Common;
 using MediatR;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CleanWallet.Application.Integrity.Commands.RunIntegrityCheck;
 
@@ -8,11 +9,14 @@ namespace CleanWallet.Application.Integrity.Commands.RunIntegrityCheck;
 /// Verifies every wallet's ledger and the records that caused its movements, and stores the report. A plain request,
 /// not a command: the checks read one snapshot and repair nothing; only the report and the wallets' checkpoints
 /// (bookkeeping of the check itself, see <see cref="IntegrityCheckMode.Incremental"/>) are written. Full unless asked.
+/// One check at a time: while another runs this one waits <see cref="IntegrityOptions.LockWaitSeconds"/> at most, then
+/// fails with <see cref="IntegrityCheckRunningException"/> (409 <c>integrity_check_running</c>), having written nothing.
 /// </summary>
 public sealed record RunIntegrityCheckCommand(IntegrityTrigger Trigger, IntegrityCheckMode Mode = IntegrityCheckMode.Full)
     : IRequest<IntegrityReportDto>;
 
-public sealed class RunIntegrityCheckHandler(IIntegrityStore store, TimeProvider clock, ILogger<RunIntegrityCheckHandler> logger)
+public sealed class RunIntegrityCheckHandler(IIntegrityStore store, TimeProvider clock, IOptions<IntegrityOptions> options,
+    ILogger<RunIntegrityCheckHandler> logger)
     : IRequestHandler<RunIntegrityCheckCommand, IntegrityReportDto>
 {
     /// <summary>Issues kept with a report; a badly broken database is summed up by the count, not by a huge row.</summary>
@@ -22,7 +26,8 @@ public sealed class RunIntegrityCheckHandler(IIntegrityStore store, TimeProvider
     {
         var startedAt = clock.StorableNow();
         var id = Guid.CreateVersion7(startedAt);
-        var findings = await store.VerifyAsync(command.Mode, id, startedAt, MaxStoredIssues, cancellationToken);
+        // Throws IntegrityCheckRunningException, before anything is read or written, when another check keeps running.
+        var findings = await store.VerifyAsync(command.Mode, id, startedAt, MaxStoredIssues, options.Value.LockWait, cancellationToken);
         var report = new IntegrityReportDto(id, command.Trigger.ToString(), command.Mode.ToString(), startedAt, clock.StorableNow(),
             findings.WalletsChecked, findings.EntriesChecked, findings.PaymentsChecked, findings.IssueCount, findings.Issues);
         await store.AddReportAsync(report, cancellationToken);
