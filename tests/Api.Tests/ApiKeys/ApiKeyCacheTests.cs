@@ -58,7 +58,7 @@ public sealed class ApiKeyCacheTests(TestDatabase database) : ApiTestBase(databa
         var other = StartOtherNode(ttlSeconds: 300);
         await WaitForListenersAsync(2);
         var onOther = ClientOf(other, ops.Secret);
-        await AssertStatus(await onOther.GetAsync($"/api/v1/wallets/{customer.WalletId}"), HttpStatusCode.OK);
+        await AssertServedFromCacheAsync(other, ops.Secret, customer.WalletId);
 
         await AssertStatus(await AdminClient().DeleteAsync($"{Keys}/{ops.Id}"), HttpStatusCode.NoContent);
 
@@ -102,6 +102,30 @@ public sealed class ApiKeyCacheTests(TestDatabase database) : ApiTestBase(databa
             .Select(client => TimeUntilRefusedAsync(client, customer.WalletId, TimeSpan.FromSeconds(15))));
         // MaxStalenessSeconds (3) is the bound; the NOTIFY is far quicker than that.
         Assert.All(refused, after => Assert.True(after < TimeSpan.FromSeconds(2), $"refused after {after}"));
+    }
+
+    [Fact]
+    public async Task An_admin_key_demoted_to_ops_in_sql_loses_admin_rights_on_every_node_at_once_not_after_the_ttl()
+    {
+        var customer = await CreateCustomerAsync();
+        var admin = await CreateKeyAsync("Demoted in SQL", role: "admin");
+        var other = StartOtherNode(ttlSeconds: 300);
+        await WaitForListenersAsync(2);
+        await AssertServedFromCacheAsync(Factory, admin.Secret, customer.WalletId);
+        await AssertServedFromCacheAsync(other, admin.Secret, customer.WalletId);
+        await AssertStatus(await ClientOf(other, admin.Secret).GetAsync(Keys), HttpStatusCode.OK);
+
+        await Database.ScalarAsync<int>("WITH d AS (UPDATE api_keys SET role = 'Ops' WHERE id = $1 RETURNING 1) SELECT count(*)::int FROM d", admin.Id);
+
+        foreach (var client in new[] { Client(admin.Secret), ClientOf(other, admin.Secret) })
+        {
+            var clock = Stopwatch.StartNew();
+            while ((await client.GetAsync(Keys)).StatusCode != HttpStatusCode.Forbidden)
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), "the key kept its admin role for 2 s");
+                await Task.Delay(50);
+            }
+        }
     }
 
     [Fact]
@@ -169,7 +193,7 @@ public sealed class ApiKeyCacheTests(TestDatabase database) : ApiTestBase(databa
         await Database.ScalarAsync<int>("SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity WHERE pid = ANY($1)", killed);
         await WaitForListenersAsync(2, except: killed);
         var onOther = ClientOf(other, ops.Secret);
-        await AssertStatus(await onOther.GetAsync($"/api/v1/wallets/{customer.WalletId}"), HttpStatusCode.OK);
+        await AssertServedFromCacheAsync(other, ops.Secret, customer.WalletId);
 
         await AssertStatus(await AdminClient().DeleteAsync($"{Keys}/{ops.Id}"), HttpStatusCode.NoContent);
 
@@ -278,9 +302,9 @@ public sealed class ApiKeyCacheTests(TestDatabase database) : ApiTestBase(databa
 
     private sealed record CreatedKey(Guid Id, string Secret);
 
-    private async Task<CreatedKey> CreateKeyAsync(string name)
+    private async Task<CreatedKey> CreateKeyAsync(string name, string role = "ops")
     {
-        var response = await AdminClient().PostAsJsonAsync(Keys, new { name, role = "ops" });
+        var response = await AdminClient().PostAsJsonAsync(Keys, new { name, role });
         await AssertStatus(response, HttpStatusCode.Created);
         var body = await ReadJson(response);
         return new CreatedKey(Guid.Parse((string)body["id"]!), (string)body["apiKey"]!);
