@@ -24,8 +24,11 @@ public sealed class ApiKeyRevocationListener(NpgsqlDataSource dataSource, ApiKey
 
     private static readonly string Listen = $"LISTEN {ApiKeyCacheOptions.Channel}";
 
-    /// <summary>Three probes per staleness window, so one late or lost probe does not close the gate.</summary>
-    private TimeSpan ProbeInterval => TimeSpan.FromTicks(Math.Min(MaxProbeInterval.Ticks, cache.MaxStaleness.Ticks / 3));
+    public static readonly TimeSpan MinProbeInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Three probes per staleness window, so one late probe does not close the gate (never more than 10 a second).</summary>
+    private TimeSpan ProbeInterval =>
+        TimeSpan.FromTicks(Math.Clamp(cache.MaxStaleness.Ticks / 3, MinProbeInterval.Ticks, MaxProbeInterval.Ticks));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
