@@ -1,20 +1,34 @@
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace CleanWallet.Api.Security;
 
 /// <summary>
 /// LISTENs on <see cref="ApiKeyCacheOptions.Channel"/> and evicts each announced key from this node's
-/// <see cref="ApiKeyCache"/>. While it is not listening (database restarting, connection lost) notifications are lost,
-/// so it empties the cache whenever the connection fails and again once it listens anew; until then the TTL bounds
-/// how long a revoked key can still be served. It reconnects with a backoff of up to <see cref="MaxBackoff"/>, and
-/// probes an idle connection every <see cref="ProbeInterval"/> so a silently dropped one is noticed.
+/// <see cref="ApiKeyCache"/> (a payload that is not a key id empties it), and keeps proving that it hears: every
+/// <see cref="ApiKeyCache.MaxStaleness"/>/3 (at most <see cref="MaxProbeInterval"/>) it sends a probe (the no-op
+/// LISTEN again, so pg_stat_activity keeps showing what the connection is for) and, once the reply is read, tells the
+/// cache <see cref="ApiKeyCache.Heard"/> with the time taken just before sending it. Every notification committed before
+/// the probe was sent reaches Npgsql, and is evicted, before that reply (see <see cref="ApiKeyCache"/>); so the cache
+/// answers only while a probe sent within the staleness window was answered. Issuing LISTEN on a new connection
+/// counts as a probe too, after the cache is emptied: whatever was announced before the LISTEN took effect was not
+/// heard. On any failure the cache stops answering and is emptied at once (<see cref="ApiKeyCache.StoppedHearing"/>),
+/// and the listener reconnects with a backoff of up to <see cref="MaxBackoff"/>; a probe that gets no answer fails
+/// after <see cref="ProbeTimeoutSeconds"/> (the gate has closed long before).
 /// </summary>
 public sealed class ApiKeyRevocationListener(NpgsqlDataSource dataSource, ApiKeyCache cache, ILogger<ApiKeyRevocationListener> logger)
     : BackgroundService
 {
-    public static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan MaxProbeInterval = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+    public const int ProbeTimeoutSeconds = 5;
+
+    private static readonly string Listen = $"LISTEN {ApiKeyCacheOptions.Channel}";
+
+    public static readonly TimeSpan MinProbeInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Three probes per staleness window, so one late probe does not close the gate (never more than 10 a second).</summary>
+    private TimeSpan ProbeInterval =>
+        TimeSpan.FromTicks(Math.Clamp(cache.MaxStaleness.Ticks / 3, MinProbeInterval.Ticks, MaxProbeInterval.Ticks));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -31,23 +45,31 @@ public sealed class ApiKeyRevocationListener(NpgsqlDataSource dataSource, ApiKey
                 {
                     if (Guid.TryParse(e.Payload, out var keyId))
                         cache.Evict(keyId);
+                    else
+                        cache.Clear();
                 };
-                await using (var listen = new NpgsqlCommand($"LISTEN {ApiKeyCacheOptions.Channel}", connection))
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                // Whatever was announced before this LISTEN took effect was not heard.
+                await using var probe = new NpgsqlCommand(Listen, connection) { CommandTimeout = ProbeTimeoutSeconds };
+                var sentAt = cache.GetTimestamp();
+                await probe.ExecuteNonQueryAsync(stoppingToken);
+                // Whatever was announced before this LISTEN took effect was not heard; from here on everything is.
                 cache.Clear();
+                cache.Heard(sentAt);
                 if (failures > 0)
                     logger.LogInformation("Listening for API key revocations again after {Failures} failed attempts", failures);
                 failures = 0;
                 backoff = TimeSpan.FromMilliseconds(100);
                 while (!stoppingToken.IsCancellationRequested)
                 {
-                    if (!await connection.WaitAsync(ProbeInterval, stoppingToken))
+                    // Notifications arrive while waiting; the probe is sent on time however many arrive.
+                    var untilProbe = ProbeInterval - cache.ElapsedSince(sentAt);
+                    if (untilProbe >= TimeSpan.FromMilliseconds(1))
                     {
-                        // A LISTEN again (a no-op) as the probe, so pg_stat_activity keeps showing what this connection is for.
-                        await using var probe = new NpgsqlCommand($"LISTEN {ApiKeyCacheOptions.Channel}", connection);
-                        await probe.ExecuteNonQueryAsync(stoppingToken);
+                        await connection.WaitAsync(untilProbe, stoppingToken);
+                        continue;
                     }
+                    sentAt = cache.GetTimestamp();
+                    await probe.ExecuteNonQueryAsync(stoppingToken);
+                    cache.Heard(sentAt);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -56,9 +78,9 @@ public sealed class ApiKeyRevocationListener(NpgsqlDataSource dataSource, ApiKey
             }
             catch (Exception ex)
             {
-                cache.Clear();
+                cache.StoppedHearing();
                 if (failures++ == 0)
-                    logger.LogWarning(ex, "Not listening for API key revocations (retrying); cached keys dropped, later ones held for the TTL at most");
+                    logger.LogWarning(ex, "Not listening for API key revocations (retrying); the API-key cache is off until it listens again");
                 try
                 {
                     await Task.Delay(backoff, stoppingToken);

@@ -75,8 +75,9 @@ public static class ApiKeysEndpoints
         keys.MapDelete("/{id:guid}", async (Guid id, HttpContext http, IMediator mediator, ApiKeyRevocations revocations, CancellationToken ct) =>
             {
                 await mediator.Send(new RevokeApiKeyCommand(id, scope.CustomerId(http)), ct);
-                // Committed: this node stops accepting the key now, the others when they hear of it (or within the cache TTL).
-                await revocations.RevokedAsync(id);
+                // Committed: this node stops accepting the key now; the others when they hear the NOTIFY the database sent
+                // on commit, or within ApiKeyCache:MaxStalenessSeconds if they cannot prove they hear.
+                revocations.Revoked(id);
                 return TypedResults.NoContent();
             })
             .WithName($"Revoke{scope.Name}ApiKey")
