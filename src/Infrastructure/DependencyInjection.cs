@@ -26,8 +26,11 @@ public static class DependencyInjection
             options.UseNpgsql(commandSource);
             // Tests inject faults (e.g. after the ledger insert) through interceptors registered in DI (singletons).
             options.AddInterceptors(provider.GetServices<IInterceptor>());
-            options.AddInterceptors(new DeadConnectionSweeper(commandSource, provider.GetRequiredService<NpgsqlDataSource>()));
+            options.AddInterceptors(new RowLocking.Interceptor());
+            options.AddInterceptors(provider.GetRequiredService<DeadConnectionSweeper>());
         });
+        services.AddSingleton(provider => new DeadConnectionSweeper(
+            provider.GetRequiredKeyedService<NpgsqlDataSource>(CommandConnections.Key), provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<MigrationRunner>();
 
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<CommitOutcomeProbe>(provider, connectionString));

@@ -7,7 +7,8 @@ namespace CleanWallet.Infrastructure.Persistence;
 /// <summary>
 /// After the database restarts, every idle pooled connection is dead, and Npgsql finds out only when one is used: each
 /// would fail one more request. The first failure that shows the database was unavailable empties the pools instead
-/// (busy connections are closed when they come back), so requests after the restart get fresh connections.
+/// (busy connections are closed when they come back), so requests after the restart get fresh connections. EF Core's
+/// commands reach it as an interceptor; the hand-written commands on the same connections call <see cref="Sweep"/>.
 /// </summary>
 internal sealed class DeadConnectionSweeper(params NpgsqlDataSource[] dataSources) : DbCommandInterceptor, IDbConnectionInterceptor, IDbTransactionInterceptor
 {
@@ -35,7 +36,7 @@ internal sealed class DeadConnectionSweeper(params NpgsqlDataSource[] dataSource
         return Task.CompletedTask;
     }
 
-    private void Sweep(Exception exception)
+    public void Sweep(Exception exception)
     {
         if (!DatabaseFailures.IsUnavailable(exception))
             return;

@@ -6,7 +6,8 @@ using Npgsql;
 
 namespace CleanWallet.Infrastructure.Persistence;
 
-internal sealed class UnitOfWork(WalletDbContext db, CommitOutcomeProbe probe, ILogger<UnitOfWork> logger) : IUnitOfWork
+internal sealed class UnitOfWork(WalletDbContext db, CommitOutcomeProbe probe, DeadConnectionSweeper sweeper, ILogger<UnitOfWork> logger)
+    : IUnitOfWork
 {
     private IDbContextTransaction? _transaction;
     private string? _transactionId;
@@ -26,6 +27,26 @@ internal sealed class UnitOfWork(WalletDbContext db, CommitOutcomeProbe probe, I
     /// so an idempotent command pays no round trip of its own for it).
     /// </summary>
     internal void TransactionIdTaken(string transactionId) => _transactionId = transactionId;
+
+    /// <summary>
+    /// Runs a plain command (positional parameters <c>$1…</c>) in this transaction and returns its first value: for hot
+    /// statements that EF Core would parse and look up as raw SQL on every call. It does not pass EF Core's interceptors.
+    /// </summary>
+    internal async Task<object?> ScalarAsync(string sql, NpgsqlParameter[] parameters, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)db.Database.GetDbConnection(),
+            (NpgsqlTransaction)_transaction!.GetDbTransaction());
+        command.Parameters.AddRange(parameters);
+        try
+        {
+            return await command.ExecuteScalarAsync(ct);
+        }
+        catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex))
+        {
+            sweeper.Sweep(ex);
+            throw;
+        }
+    }
 
     public async Task CommitAsync(CancellationToken ct)
     {

@@ -51,7 +51,7 @@ public sealed class MoneyMovementRoundTripTests(TestDatabase database) : ApiTest
         Assert.Contains("INSERT INTO idempotency_keys", sent[0]);
         Assert.Contains("pg_current_xact_id", sent[0]);
         // Both wallets in one statement, in id order (so two opposite transfers cannot deadlock).
-        Assert.Contains("ORDER BY id FOR UPDATE", sent[1]);
+        Assert.Matches(@"ORDER BY \w+\.id\s+FOR UPDATE$", sent[1]);
         Assert.Contains("INSERT INTO ledger_entries", sent[2]);
         Assert.Contains("INSERT INTO transfers", sent[2]);
         Assert.Contains("UPDATE wallets", sent[2]);

@@ -9,6 +9,9 @@ internal sealed class CustomerStore(WalletDbContext db) : ICustomerStore
 {
     public void Add(Customer customer) => db.Customers.Add(customer);
 
-    public Task<Customer?> FindForUpdateAsync(Guid customerId, CancellationToken ct) =>
-        db.Customers.FromSql($"SELECT * FROM customers WHERE id = {customerId} FOR UPDATE").SingleOrDefaultAsync(ct);
+    private static readonly Func<WalletDbContext, Guid, CancellationToken, Task<Customer?>> ForUpdate =
+        EF.CompileAsyncQuery((WalletDbContext context, Guid customerId, CancellationToken _) =>
+            context.Customers.TagWith(RowLocking.ForUpdate).SingleOrDefault(c => c.Id == customerId));
+
+    public Task<Customer?> FindForUpdateAsync(Guid customerId, CancellationToken ct) => ForUpdate(db, customerId, ct);
 }

@@ -6,11 +6,17 @@ namespace CleanWallet.Infrastructure.Persistence.Stores;
 
 internal sealed class HoldStore(WalletDbContext db) : IHoldStore
 {
-    public Task<Hold?> FindForUpdateAsync(Guid holdId, CancellationToken ct) =>
-        db.Set<Hold>().FromSql($"SELECT * FROM holds WHERE id = {holdId} FOR UPDATE").SingleOrDefaultAsync(ct);
+    private static readonly Func<WalletDbContext, Guid, CancellationToken, Task<Hold?>> ForUpdate =
+        EF.CompileAsyncQuery((WalletDbContext context, Guid holdId, CancellationToken _) =>
+            context.Set<Hold>().TagWith(RowLocking.ForUpdate).SingleOrDefault(h => h.Id == holdId));
 
-    public Task<Hold?> FindForOrderForUpdateAsync(Guid orderId, CancellationToken ct) =>
-        db.Set<Hold>().FromSql($"SELECT * FROM holds WHERE order_id = {orderId} FOR UPDATE").SingleOrDefaultAsync(ct);
+    private static readonly Func<WalletDbContext, Guid, CancellationToken, Task<Hold?>> ForOrderForUpdate =
+        EF.CompileAsyncQuery((WalletDbContext context, Guid orderId, CancellationToken _) =>
+            context.Set<Hold>().TagWith(RowLocking.ForUpdate).SingleOrDefault(h => h.OrderId == orderId));
+
+    public Task<Hold?> FindForUpdateAsync(Guid holdId, CancellationToken ct) => ForUpdate(db, holdId, ct);
+
+    public Task<Hold?> FindForOrderForUpdateAsync(Guid orderId, CancellationToken ct) => ForOrderForUpdate(db, orderId, ct);
 
     public void Add(Hold hold) => db.Set<Hold>().Add(hold);
 }

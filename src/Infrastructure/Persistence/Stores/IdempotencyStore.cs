@@ -1,5 +1,6 @@
 using CleanWallet.Application.Common.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace CleanWallet.Infrastructure.Persistence.Stores;
 
@@ -16,15 +17,16 @@ internal sealed class IdempotencyStore(WalletDbContext db, UnitOfWork unitOfWork
             // our insert wins.
             // A successful claim also returns the transaction's id, which the unit of work needs to look up the outcome
             // of a failed commit: one round trip for both (the claim is the transaction's first statement).
-            var claimedBy = await db.Database.SqlQuery<string>($"""
-                INSERT INTO idempotency_keys (owner, key, request_hash, command, created_at)
-                VALUES ({owner}, {key}, {requestHash}, {command}, {now})
-                ON CONFLICT (owner, key) DO NOTHING
-                RETURNING pg_current_xact_id()::text
-                """).ToListAsync(ct);
-            if (claimedBy.Count == 1)
+            var claimedBy = await unitOfWork.ScalarAsync(ClaimSql, [
+                new NpgsqlParameter<string> { TypedValue = owner },
+                new NpgsqlParameter<string> { TypedValue = key },
+                new NpgsqlParameter<string> { TypedValue = requestHash },
+                new NpgsqlParameter<string> { TypedValue = command },
+                new NpgsqlParameter<DateTimeOffset> { TypedValue = now },
+            ], ct);
+            if (claimedBy is string transactionId)
             {
-                unitOfWork.TransactionIdTaken(claimedBy[0]);
+                unitOfWork.TransactionIdTaken(transactionId);
                 return new IdempotencyClaim.Claimed();
             }
 
@@ -55,6 +57,14 @@ internal sealed class IdempotencyStore(WalletDbContext db, UnitOfWork unitOfWork
     public async Task ReplaceResponseAsync(string owner, string key, string responseJson, CancellationToken ct) =>
         await db.Database.ExecuteSqlAsync(
             $"UPDATE idempotency_keys SET response_json = {responseJson} WHERE owner = {owner} AND key = {key}", ct);
+
+    /// <summary>A plain command (<see cref="UnitOfWork.ScalarAsync"/>): the claim runs once per money-moving request.</summary>
+    private const string ClaimSql = """
+        INSERT INTO idempotency_keys (owner, key, request_hash, command, created_at)
+        VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (owner, key) DO NOTHING
+        RETURNING pg_current_xact_id()::text
+        """;
 
     private sealed record StoredKey(string RequestHash, string? ResponseJson);
 }

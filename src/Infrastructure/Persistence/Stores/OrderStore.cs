@@ -6,8 +6,11 @@ namespace CleanWallet.Infrastructure.Persistence.Stores;
 
 internal sealed class OrderStore(WalletDbContext db) : IOrderStore
 {
-    public Task<Order?> FindForUpdateAsync(Guid orderId, CancellationToken ct) =>
-        db.Set<Order>().FromSql($"SELECT * FROM orders WHERE id = {orderId} FOR UPDATE").SingleOrDefaultAsync(ct);
+    private static readonly Func<WalletDbContext, Guid, CancellationToken, Task<Order?>> ForUpdate =
+        EF.CompileAsyncQuery((WalletDbContext context, Guid orderId, CancellationToken _) =>
+            context.Set<Order>().TagWith(RowLocking.ForUpdate).SingleOrDefault(o => o.Id == orderId));
+
+    public Task<Order?> FindForUpdateAsync(Guid orderId, CancellationToken ct) => ForUpdate(db, orderId, ct);
 
     public async Task<bool> TryClaimFulfilmentAsync(Guid orderId, Guid token, DateTimeOffset now, DateTimeOffset until, CancellationToken ct)
     {

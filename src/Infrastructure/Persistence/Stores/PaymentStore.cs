@@ -9,6 +9,9 @@ internal sealed class PaymentStore(WalletDbContext db) : IPaymentStore
 {
     public void Add(PaymentRecord payment) => db.Payments.Add(payment);
 
-    public Task<PaymentRecord?> FindForUpdateAsync(Guid paymentId, CancellationToken ct) =>
-        db.Payments.FromSql($"SELECT * FROM payments WHERE id = {paymentId} FOR UPDATE").SingleOrDefaultAsync(ct);
+    private static readonly Func<WalletDbContext, Guid, CancellationToken, Task<PaymentRecord?>> ForUpdate =
+        EF.CompileAsyncQuery((WalletDbContext context, Guid paymentId, CancellationToken _) =>
+            context.Payments.TagWith(RowLocking.ForUpdate).SingleOrDefault(p => p.Id == paymentId));
+
+    public Task<PaymentRecord?> FindForUpdateAsync(Guid paymentId, CancellationToken ct) => ForUpdate(db, paymentId, ct);
 }

@@ -4,15 +4,13 @@ using CleanWallet.Domain.Customers;
 using CleanWallet.Domain.Payments;
 using CleanWallet.Domain.Wallets;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace CleanWallet.Infrastructure.Persistence.Stores;
 
 internal sealed class ReadStore(
     WalletDbContext db,
-    [FromKeyedServices(CommandConnections.Key)] NpgsqlDataSource commandSource,
-    NpgsqlDataSource defaultSource) : IReadStore
+    DeadConnectionSweeper sweeper) : IReadStore
 {
     // Compiled once per process: EF Core neither builds, funcletizes nor looks up the expression tree per request.
     private static readonly Func<WalletDbContext, Guid, CancellationToken, Task<WalletDto?>> WalletById =
@@ -99,10 +97,9 @@ internal sealed class ReadStore(
         }
         catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex))
         {
-            // What DeadConnectionSweeper does for EF Core's commands (this one does not pass its interceptors): after a
-            // database restart, empty the pools rather than fail one request per dead idle connection.
-            commandSource.Clear();
-            defaultSource.Clear();
+            // This command does not pass EF Core's interceptors: after a database restart, empty the pools rather than
+            // fail one request per dead idle connection.
+            sweeper.Sweep(ex);
             throw;
         }
         finally

@@ -7,12 +7,19 @@ namespace CleanWallet.Infrastructure.Persistence.Stores;
 
 internal sealed class TransferStore(WalletDbContext db) : ITransferStore
 {
-    public async Task<IReadOnlyList<Wallet>> LockWalletsInOrderAsync(Guid firstWalletId, Guid secondWalletId, CancellationToken ct) =>
-        // One statement, and the database's own uuid order: rows are locked as the ORDER BY returns them, so every
-        // transfer takes the two locks in the same order whatever .NET's Guid comparison would say.
-        await db.Wallets
-            .FromSql($"SELECT * FROM wallets WHERE id IN ({firstWalletId}, {secondWalletId}) ORDER BY id FOR UPDATE")
-            .ToListAsync(ct);
+    // One statement, and the database's own uuid order (ORDER BY w.id, then FOR UPDATE): rows are locked as the sort
+    // returns them, so every transfer takes the two locks in the same order whatever .NET's Guid comparison would say.
+    private static readonly Func<WalletDbContext, Guid, Guid, IAsyncEnumerable<Wallet>> BothForUpdate =
+        EF.CompileAsyncQuery((WalletDbContext context, Guid firstWalletId, Guid secondWalletId) =>
+            context.Wallets.Where(w => w.Id == firstWalletId || w.Id == secondWalletId).OrderBy(w => w.Id).TagWith(RowLocking.ForUpdate));
+
+    public async Task<IReadOnlyList<Wallet>> LockWalletsInOrderAsync(Guid firstWalletId, Guid secondWalletId, CancellationToken ct)
+    {
+        var wallets = new List<Wallet>(2);
+        await foreach (var wallet in BothForUpdate(db, firstWalletId, secondWalletId).WithCancellation(ct))
+            wallets.Add(wallet);
+        return wallets;
+    }
 
     public void Add(Transfer transfer) => db.Set<Transfer>().Add(transfer);
 }

@@ -6,8 +6,11 @@ namespace CleanWallet.Infrastructure.Persistence.Stores;
 
 internal sealed class VmStore(WalletDbContext db) : IVmStore
 {
-    public Task<VirtualMachine?> FindForUpdateAsync(Guid vmId, CancellationToken ct) =>
-        db.Set<VirtualMachine>().FromSql($"SELECT * FROM vms WHERE id = {vmId} FOR UPDATE").SingleOrDefaultAsync(ct);
+    private static readonly Func<WalletDbContext, Guid, CancellationToken, Task<VirtualMachine?>> ForUpdate =
+        EF.CompileAsyncQuery((WalletDbContext context, Guid vmId, CancellationToken _) =>
+            context.Set<VirtualMachine>().TagWith(RowLocking.ForUpdate).SingleOrDefault(v => v.Id == vmId));
+
+    public Task<VirtualMachine?> FindForUpdateAsync(Guid vmId, CancellationToken ct) => ForUpdate(db, vmId, ct);
 
     public void Add(VirtualMachine vm) => db.Set<VirtualMachine>().Add(vm);
 

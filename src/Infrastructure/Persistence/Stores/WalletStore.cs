@@ -6,8 +6,12 @@ namespace CleanWallet.Infrastructure.Persistence.Stores;
 
 internal sealed class WalletStore(WalletDbContext db) : IWalletStore
 {
-    public Task<Wallet?> FindForUpdateAsync(Guid walletId, CancellationToken ct) =>
-        db.Wallets.FromSql($"SELECT * FROM wallets WHERE id = {walletId} FOR UPDATE").SingleOrDefaultAsync(ct);
+    // Compiled once per process: every payment, top-up and hold locks its wallet with this query.
+    private static readonly Func<WalletDbContext, Guid, CancellationToken, Task<Wallet?>> ForUpdate =
+        EF.CompileAsyncQuery((WalletDbContext context, Guid walletId, CancellationToken _) =>
+            context.Wallets.TagWith(RowLocking.ForUpdate).SingleOrDefault(w => w.Id == walletId));
+
+    public Task<Wallet?> FindForUpdateAsync(Guid walletId, CancellationToken ct) => ForUpdate(db, walletId, ct);
 
     public void Add(Wallet wallet) => db.Wallets.Add(wallet);
 
