@@ -1,16 +1,19 @@
+using System.Globalization;
 using System.Text.Json;
 using CleanWallet.Api.Hosting;
 using CleanWallet.Application.Common.Persistence;
+using CleanWallet.Application.Integrity;
 using CleanWallet.Application.Payments.Gateway;
 using CleanWallet.Domain.Common;
 using CleanWallet.Infrastructure.Persistence;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
 
 namespace CleanWallet.Api.Errors;
 
 /// <summary>Turns every exception into a problem+json answer; unexpected ones are logged and told nothing.</summary>
-public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+public sealed class ApiExceptionHandler(IOptions<IntegrityOptions> integrity, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
     /// <summary>What a 503 from the database tells the client to wait: a fast restart is over by then.</summary>
     private const string RetryAfterSeconds = "5";
@@ -37,6 +40,10 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
                     DomainErrorKind.Conflict => 409,
                     _ => 422,
                 };
+                // Another check holds the one-at-a-time lock: worth retrying once it is likely done.
+                if (domain is IntegrityCheckRunningException)
+                    context.Response.Headers.RetryAfter =
+                        Math.Max(1, integrity.Value.RetryAfterSeconds).ToString(CultureInfo.InvariantCulture);
                 await ProblemResponses.WriteAsync(context, status, domain.Code, domain.Message, extensions: domain.Details);
                 return true;
 

@@ -12,7 +12,6 @@ public static class ApiKeyCaching
     {
         services.Configure<ApiKeyCacheOptions>(configuration.GetSection("ApiKeyCache"));
         services.AddSingleton<ApiKeyCache>();
-        services.AddSingleton<ApiKeyRevocations>();
         services.AddHostedService<ApiKeyRevocationListener>();
 
         var store = services.Last(d => d.ServiceType == typeof(IApiKeyStore));

@@ -37,9 +37,9 @@ internal static class RowLocking
 
         private static void Lock(DbCommand command)
         {
-            // The text is the same on every execution of a compiled query, so prepared statements still apply.
-            if (command.CommandText.StartsWith(TaggedPrefix, StringComparison.Ordinal)
-                && !command.CommandText.EndsWith(" FOR UPDATE", StringComparison.Ordinal))
+            // EF Core builds a new command from the cached text on every execution, so this appends exactly once, and the
+            // text is the same every time: prepared statements still apply.
+            if (command.CommandText.StartsWith(TaggedPrefix, StringComparison.Ordinal))
                 command.CommandText += "\nFOR UPDATE";
         }
     }

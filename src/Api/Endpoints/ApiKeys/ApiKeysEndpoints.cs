@@ -72,12 +72,13 @@ public static class ApiKeysEndpoints
             .WithSummary($"One of {scope.Whose} keys, without its secret")
             .Produces<ApiKeyDto>();
 
-        keys.MapDelete("/{id:guid}", async (Guid id, HttpContext http, IMediator mediator, ApiKeyRevocations revocations, CancellationToken ct) =>
+        keys.MapDelete("/{id:guid}", async (Guid id, HttpContext http, IMediator mediator, ApiKeyCache cache, CancellationToken ct) =>
             {
                 await mediator.Send(new RevokeApiKeyCommand(id, scope.CustomerId(http)), ct);
-                // Committed: this node stops accepting the key now; the others when they hear the NOTIFY the database sent
-                // on commit, or within ApiKeyCache:MaxStalenessSeconds if they cannot prove they hear.
-                revocations.Revoked(id);
+                // Committed: this node stops accepting the key from the next request. The others evict it when they hear the
+                // NOTIFY the api_keys trigger sent in the revoking transaction (nothing to announce here), or stop using their
+                // cache within ApiKeyCache:MaxStalenessSeconds if they cannot prove they hear (ApiKeyRevocationListener).
+                cache.Evict(id);
                 return TypedResults.NoContent();
             })
             .WithName($"Revoke{scope.Name}ApiKey")

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CleanWallet.Domain.Common;
 using CleanWallet.Api.Errors;
 using CleanWallet.Api.OpenApi;
@@ -8,7 +7,6 @@ using CleanWallet.Application.Integrity.Commands.RunIntegrityCheck;
 using CleanWallet.Application.Integrity.Queries.GetIntegrityReport;
 using CleanWallet.Application.Integrity.Queries.GetLatestIntegrityReport;
 using MediatR;
-using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 
 namespace CleanWallet.Api.Endpoints.Integrity;
@@ -20,26 +18,16 @@ public static class IntegrityEndpoints
     {
         var checks = api.MapGroup("/admin/integrity-checks").WithTags("Integrity").RequireAuthorization(Policies.Staff);
 
-        checks.MapPost("/", async (string? mode, IMediator mediator, IOptions<IntegrityOptions> options, HttpContext http,
-                CancellationToken ct) =>
+        checks.MapPost("/", async (string? mode, IMediator mediator, HttpContext http, CancellationToken ct) =>
             {
                 // Full unless asked otherwise: on demand is when an operator wants the whole truth.
                 var checkMode = IntegrityCheckMode.Full;
                 if (mode is not null && !TryParseMode(mode, out checkMode))
                     return ProblemResponses.Result(http, StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed,
                         "mode must be 'full' or 'incremental'.");
-                try
-                {
-                    var report = await mediator.Send(new RunIntegrityCheckCommand(IntegrityTrigger.Api, checkMode), ct);
-                    return Results.Created($"/api/v1/admin/integrity-checks/{report.Id}", report);
-                }
-                catch (IntegrityCheckRunningException running)
-                {
-                    // Answered here rather than by the exception handler, which maps the conflict alike but would drop
-                    // the Retry-After header (it clears the response before writing the problem).
-                    http.Response.Headers.RetryAfter = Math.Max(1, options.Value.RetryAfterSeconds).ToString(CultureInfo.InvariantCulture);
-                    return ProblemResponses.Result(http, StatusCodes.Status409Conflict, running.Code, running.Message);
-                }
+                // Another check running past Integrity:LockWaitSeconds: 409 integrity_check_running with Retry-After (ApiExceptionHandler).
+                var report = await mediator.Send(new RunIntegrityCheckCommand(IntegrityTrigger.Api, checkMode), ct);
+                return Results.Created($"/api/v1/admin/integrity-checks/{report.Id}", report);
             })
             .WithName("RunIntegrityCheck")
             .WithSummary("Verify every wallet's ledger and the payments, refunds, transfers, adjustments and usage behind it, now")
