@@ -18,6 +18,7 @@ internal sealed class UnitOfWork(WalletDbContext db, CommitOutcomeProbe probe, D
         // be retried inside the transaction. Nothing here retries inside a transaction: any failure rolls it all back.
         db.Database.AutoSavepointsEnabled = false;
         _transactionId = null;
+        db.PendingClaim = null;
         // Npgsql sends BEGIN with the transaction's first statement, not on its own.
         _transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
     }
@@ -128,5 +129,6 @@ internal sealed class UnitOfWork(WalletDbContext db, CommitOutcomeProbe probe, D
         }
         _transaction = null;
         _transactionId = null;
+        db.PendingClaim = null;
     }
 }

@@ -15,7 +15,7 @@ namespace CleanWallet.Application.Holds.Commands.PlaceHold;
 /// (<see cref="Domain.Wallets.Wallet.PlaceHold"/>); the balance and the ledger do not change, available funds do.
 /// </summary>
 public sealed record PlaceHoldCommand(Guid WalletId, decimal Amount, string Description, string? Reference, int? ExpiresInSeconds)
-    : IIdempotentCommand<HoldDto>;
+    : IIdempotentCommand<HoldDto>, IDatabaseOnlyCommand;
 
 public sealed class PlaceHoldHandler(
     IWalletStore wallets,
