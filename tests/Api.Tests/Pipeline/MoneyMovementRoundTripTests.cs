@@ -27,7 +27,8 @@ public sealed class MoneyMovementRoundTripTests(TestDatabase database) : ApiTest
         Assert.Contains("INSERT INTO idempotency_keys", sent[0]);
         Assert.Contains("pg_current_xact_id", sent[0]);
         Assert.Contains("FOR UPDATE", sent[1]);
-        // One batch: the ledger entry, the payment, the wallet's new balance and the stored response.
+        // One batch: the ledger entry, the payment, the wallet's new balance and the stored response. A payment writes them
+        // by hand (the unit of work's NpgsqlBatch, which Npgsql traces as one command), not through SaveChanges.
         Assert.Contains("INSERT INTO ledger_entries", sent[2]);
         Assert.Contains("INSERT INTO payments", sent[2]);
         Assert.Contains("UPDATE wallets", sent[2]);
