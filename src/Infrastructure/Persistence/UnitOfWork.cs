@@ -6,9 +6,25 @@ using Npgsql;
 
 namespace CleanWallet.Infrastructure.Persistence;
 
-internal sealed class UnitOfWork(WalletDbContext db, CommitOutcomeProbe probe, DeadConnectionSweeper sweeper, ILogger<UnitOfWork> logger)
+internal sealed class UnitOfWork(
+    WalletDbContext db,
+    CommitOutcomeProbe probe,
+    DeadConnectionSweeper sweeper,
+    IEnumerable<IWriteBatchInterceptor> batchInterceptors,
+    ILogger<UnitOfWork> logger)
     : IUnitOfWork
 {
+    private readonly IWriteBatchInterceptor[] _batchInterceptors = batchInterceptors as IWriteBatchInterceptor[] ?? [.. batchInterceptors];
+
+    /// <summary>The hand-written writes of this transaction (<see cref="Write"/>), sent as one batch before COMMIT.</summary>
+    private readonly List<NpgsqlBatchCommand> _writes = [];
+
+    /// <summary>Entities loaded untracked for update, with the value their guarded UPDATE expects (<see cref="Loaded"/>).</summary>
+    private readonly Dictionary<object, object?> _loaded = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The idempotency key's response, written with the command's other changes at commit.</summary>
+    private IdempotencyKeyRecord? _response;
+
     private IDbContextTransaction? _transaction;
     private string? _transactionId;
 
@@ -19,6 +35,7 @@ internal sealed class UnitOfWork(WalletDbContext db, CommitOutcomeProbe probe, D
         db.Database.AutoSavepointsEnabled = false;
         _transactionId = null;
         db.PendingClaim = null;
+        ForgetWrites();
         // Npgsql sends BEGIN with the transaction's first statement, not on its own.
         _transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
     }
@@ -49,11 +66,37 @@ internal sealed class UnitOfWork(WalletDbContext db, CommitOutcomeProbe probe, D
         }
     }
 
+    /// <summary>
+    /// Queues a hand-written write (<see cref="ModelRowStatements"/>) of this transaction. The queued writes are sent at
+    /// commit in one batch, in the order queued, and each must touch exactly one row. They bypass EF Core's change tracker:
+    /// an entity written this way must not also be tracked (a store loads it untracked), and rows that reference each other
+    /// go the same way, all queued or all tracked.
+    /// </summary>
+    internal void Write(NpgsqlBatchCommand statement) => _writes.Add(statement);
+
+    /// <summary>
+    /// Remembers an entity loaded untracked and locked for update, with the value its guarded UPDATE
+    /// (<see cref="ModelRowStatements.UpdateGuarded"/>) will expect to find (<see cref="LoadedValueOf"/>).
+    /// </summary>
+    internal void Loaded(object entity, object? guardValue) => _loaded[entity] = guardValue;
+
+    /// <summary>The guard value remembered for <paramref name="entity"/> when this transaction loaded it.</summary>
+    internal object? LoadedValueOf(object entity) =>
+        _loaded.TryGetValue(entity, out var value)
+            ? value
+            : throw new InvalidOperationException($"This {entity.GetType().Name} was not loaded for update in this transaction.");
+
+    /// <summary>
+    /// Stores the idempotency key's response with the command's other changes, in the same round trip: kept as data until
+    /// commit, then an update of the row this transaction claimed.
+    /// </summary>
+    internal void StoreResponse(IdempotencyKeyRecord response) => _response = response;
+
     public async Task CommitAsync(CancellationToken ct)
     {
         // Commands that claimed no idempotency key (jobs, commands sent without a key, replays) take it here.
         _transactionId ??= await TransactionIdAsync(ct);
-        await db.SaveChangesAsync(ct);
+        await WriteAsync(ct);
         var transactionId = _transactionId;
         try
         {
@@ -81,6 +124,7 @@ internal sealed class UnitOfWork(WalletDbContext db, CommitOutcomeProbe probe, D
 
     public async Task RollbackAsync()
     {
+        ForgetWrites();
         if (_transaction is null)
             return;
         try
@@ -94,11 +138,82 @@ internal sealed class UnitOfWork(WalletDbContext db, CommitOutcomeProbe probe, D
         await DisposeTransactionAsync();
     }
 
-    public void DiscardChanges() => db.ChangeTracker.Clear();
+    public void DiscardChanges()
+    {
+        db.ChangeTracker.Clear();
+        ForgetWrites();
+    }
 
     public bool IsTransientFailure(Exception exception) => DatabaseFailures.IsTransient(exception);
 
     public bool IsUnavailableFailure(Exception exception) => DatabaseFailures.IsUnavailable(exception);
+
+    /// <summary>
+    /// Writes every pending change before COMMIT, the stored response with them: the queued hand-written writes in one
+    /// batch, the tracked changes in one SaveChanges batch. A command with tracked changes (every command but the
+    /// hand-written money movements) stores its response through EF Core as before; one without puts it in the batch. So a
+    /// command of either kind writes in one round trip.
+    /// </summary>
+    private async Task WriteAsync(CancellationToken ct)
+    {
+        var tracked = db.ChangeTracker.HasChanges(); // detects changes: SaveChanges need not do it again below
+        var response = _response;
+        if (response is not null && !tracked)
+            _writes.Add(ModelRowStatements.For<IdempotencyKeyRecord>(db).Update(response));
+        if (_writes.Count > 0)
+            await ExecuteWritesAsync(ct);
+        if (!tracked)
+            return;
+        if (response is not null)
+            db.Attach(response).Property(r => r.ResponseJson).IsModified = true;
+        var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+        }
+    }
+
+    /// <summary>
+    /// Sends the queued writes in one batch on the transaction's connection. Each must have touched exactly one row: an
+    /// update that found none (its row gone, or its guard no longer holding) fails the command, as EF Core's concurrency
+    /// check does for SaveChanges.
+    /// </summary>
+    private async Task ExecuteWritesAsync(CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(),
+            (NpgsqlTransaction)_transaction!.GetDbTransaction());
+        foreach (var write in _writes)
+            batch.BatchCommands.Add(write);
+        _writes.Clear();
+        try
+        {
+            await batch.ExecuteNonQueryAsync(ct);
+        }
+        catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex))
+        {
+            sweeper.Sweep(ex);
+            throw;
+        }
+        foreach (var write in batch.BatchCommands)
+            if (write.RecordsAffected != 1)
+                throw new DbUpdateConcurrencyException(
+                    $"A hand-written write was expected to touch exactly one row but touched {write.RecordsAffected}: {write.CommandText}");
+        foreach (var interceptor in _batchInterceptors)
+            await interceptor.BatchExecutedAsync(batch, ct);
+    }
+
+    /// <summary>A retried command starts from a clean slate: nothing queued, nothing remembered, no response.</summary>
+    private void ForgetWrites()
+    {
+        _writes.Clear();
+        _loaded.Clear();
+        _response = null;
+    }
 
     /// <summary>
     /// The id of the transaction (asking for it assigns one), so that a failed commit can be looked up afterwards. An

@@ -27,7 +27,8 @@ public sealed class MoneyMovementRoundTripTests(TestDatabase database) : ApiTest
         // a failed commit) with the claim.
         AssertClaimThenLock(sent[0]);
         Assert.EndsWith("FOR UPDATE", sent[0]);
-        // One batch: the ledger entry, the payment, the wallet's new balance and the stored response.
+        // One batch: the ledger entry, the payment, the wallet's new balance and the stored response. A payment writes them
+        // by hand (the unit of work's NpgsqlBatch, which Npgsql traces as one command), not through SaveChanges.
         Assert.Contains("INSERT INTO ledger_entries", sent[1]);
         Assert.Contains("INSERT INTO payments", sent[1]);
         Assert.Contains("UPDATE wallets", sent[1]);

@@ -60,14 +60,12 @@ internal sealed class IdempotencyStore(WalletDbContext db, UnitOfWork unitOfWork
     }
 
     /// <summary>
-    /// The response is written with the command's other changes, in the same SaveChanges batch (one round trip for all),
-    /// as an update of the row this transaction claimed: EF checks that exactly that one row was updated.
+    /// The response is written at commit with the command's other changes, in the same round trip (their SaveChanges
+    /// batch, or the unit of work's hand-written write batch when the command tracked nothing), as an update of the row
+    /// this transaction claimed: either way exactly that one row must be updated.
     /// </summary>
-    public void StoreResponse(string owner, string key, string responseJson)
-    {
-        var row = new IdempotencyKeyRecord { Owner = owner, Key = key, ResponseJson = responseJson };
-        db.Attach(row).Property(r => r.ResponseJson).IsModified = true;
-    }
+    public void StoreResponse(string owner, string key, string responseJson) =>
+        unitOfWork.StoreResponse(new IdempotencyKeyRecord { Owner = owner, Key = key, ResponseJson = responseJson });
 
     public async Task ReplaceResponseAsync(string owner, string key, string responseJson, CancellationToken ct) =>
         await db.Database.ExecuteSqlAsync(
