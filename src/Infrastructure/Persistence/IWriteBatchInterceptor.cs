@@ -3,12 +3,17 @@ using Npgsql;
 namespace CleanWallet.Infrastructure.Persistence;
 
 /// <summary>
-/// Sees the unit of work's hand-written write batch (<see cref="UnitOfWork.Write"/>) inside its transaction, after it ran
-/// and its rows were checked, before COMMIT; throwing fails the command there, as a failed write would. The batch bypasses
-/// EF Core's command interceptors, so this is where a fault is injected between its writes and the commit. None is
-/// registered in production: tests register one to crash a command half-way.
+/// Sees the unit of work's hand-written write batch (<see cref="UnitOfWork.Write"/>) just before it is sent and just after
+/// it ran and its rows were checked. When the batch carries the transaction's COMMIT (a command whose every write is
+/// hand-written), "after" is after the server committed: throwing there is a commit whose answer was lost. Throwing before
+/// fails the command with nothing sent. The batch bypasses EF Core's interceptors, so this is where a fault is injected
+/// around it. None is registered in production: tests register one to crash a command at those points.
 /// </summary>
 public interface IWriteBatchInterceptor
 {
+    /// <summary>Before the batch is sent.</summary>
+    Task BatchExecutingAsync(NpgsqlBatch batch, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>After it ran (and, if it carried COMMIT, committed).</summary>
     Task BatchExecutedAsync(NpgsqlBatch batch, CancellationToken cancellationToken);
 }

@@ -60,6 +60,7 @@ internal sealed class ModelRowStatements
             string.Join(", ", _insertColumns.Select((_, i) => $"${i + 1}"))})";
         _updateText = $"UPDATE {_table} SET {string.Join(", ", _updateColumns.Select((p, i) => $"{Column(p)} = ${i + 1}"))} WHERE {
             string.Join(" AND ", _keyColumns.Select((p, i) => $"{Column(p)} = ${_updateColumns.Length + i + 1}"))}";
+        UpdateText = ExpectingOneRow(_updateText);
     }
 
     /// <summary>The model the text was built from.</summary>
@@ -68,8 +69,15 @@ internal sealed class ModelRowStatements
     /// <summary>Every mapped column, key included.</summary>
     public string InsertText { get; }
 
-    /// <summary>Every mapped column but the key, found by the key.</summary>
-    public string UpdateText => _updateText;
+    /// <summary>Every mapped column but the key, found by the key; refused by the database unless it wrote exactly one row.</summary>
+    public string UpdateText { get; }
+
+    /// <summary>
+    /// An UPDATE that the database itself refuses (SQLSTATE CW001, migration 0023) unless it wrote exactly one row: the
+    /// write batch may carry its COMMIT, so a miss must fail the batch before it, not be found afterwards.
+    /// </summary>
+    private string ExpectingOneRow(string update) =>
+        $"WITH written AS ({update} RETURNING 1) SELECT expect_one_row(count(*), '{_table.Replace("'", "''", StringComparison.Ordinal)}') FROM written";
 
     /// <summary>The statements of <typeparamref name="TEntity"/>, built once per model (so once per process).</summary>
     public static ModelRowStatements For<TEntity>(DbContext db) where TEntity : class
@@ -95,7 +103,7 @@ internal sealed class ModelRowStatements
     /// <summary>The row's UPDATE: every non-key column from the entity's current values, found by its key.</summary>
     public NpgsqlBatchCommand Update(object entity)
     {
-        var command = new NpgsqlBatchCommand(_updateText);
+        var command = new NpgsqlBatchCommand(UpdateText);
         AddUpdateParameters(command, entity);
         return command;
     }
@@ -111,7 +119,7 @@ internal sealed class ModelRowStatements
         {
             var property = _updateColumns.SingleOrDefault(p => p.Name == name)
                            ?? throw new InvalidOperationException($"No non-key property {name} to guard an update of {_table} with.");
-            return ($"{_updateText} AND {Column(property)} = ${_updateColumns.Length + _keyColumns.Length + 1}", property,
+            return (ExpectingOneRow($"{_updateText} AND {Column(property)} = ${_updateColumns.Length + _keyColumns.Length + 1}"), property,
                 property.GetRelationalTypeMapping());
         });
         var command = new NpgsqlBatchCommand(text);

@@ -96,14 +96,24 @@ internal sealed class UnitOfWork(
     {
         // Commands that claimed no idempotency key (jobs, commands sent without a key, replays) take it here.
         _transactionId ??= await TransactionIdAsync(ct);
-        await WriteAsync(ct);
         var transactionId = _transactionId;
+        var commitSent = false;
         try
         {
+            // A command whose every write is hand-written sends its COMMIT in the same batch (one round trip, and the
+            // rows it locked are released one round trip sooner); any other commits on its own after SaveChanges.
+            if (await WriteAsync(() => commitSent = true, ct))
+            {
+                await ForgetCommittedTransactionAsync();
+                return;
+            }
+            commitSent = true;
             await _transaction!.CommitAsync(ct);
         }
-        catch (Exception commitFailure)
+        catch (Exception commitFailure) when (commitSent && !RefusedByTheServer(commitFailure))
         {
+            // A lost connection means the database may have restarted: its other pooled connections are dead too.
+            sweeper.Sweep(commitFailure);
             // Ends the transaction if it is still open on a live connection, so that its status can only be final.
             await RollbackAsync();
             switch (await probe.StatusAsync(transactionId!))
@@ -121,6 +131,13 @@ internal sealed class UnitOfWork(
         }
         await DisposeTransactionAsync();
     }
+
+    /// <summary>
+    /// The server answered a statement of the batch with an ERROR: that statement failed and nothing after it ran, the
+    /// batch's COMMIT included (an error of the COMMIT itself is its rollback), so nothing was committed and the failure is
+    /// an ordinary one. Anything else after the COMMIT was sent (a lost connection, a FATAL) leaves the outcome open.
+    /// </summary>
+    private static bool RefusedByTheServer(Exception failure) => failure is PostgresException { Severity: "ERROR" };
 
     public async Task RollbackAsync()
     {
@@ -149,21 +166,30 @@ internal sealed class UnitOfWork(
     public bool IsUnavailableFailure(Exception exception) => DatabaseFailures.IsUnavailable(exception);
 
     /// <summary>
-    /// Writes every pending change before COMMIT, the stored response with them: the queued hand-written writes in one
-    /// batch, the tracked changes in one SaveChanges batch. A command with tracked changes (every command but the
-    /// hand-written money movements) stores its response through EF Core as before; one without puts it in the batch. So a
-    /// command of either kind writes in one round trip.
+    /// Writes every pending change, the stored response with them: the queued hand-written writes in one batch, the tracked
+    /// changes in one SaveChanges batch. A command with tracked changes (every command but the hand-written money
+    /// movements) stores its response through EF Core as before and is committed afterwards; one without puts the response
+    /// and the COMMIT in its batch (<paramref name="sendingCommit"/> is called just before), and true is returned: the
+    /// transaction is then committed. So a command of either kind writes in one round trip.
     /// </summary>
-    private async Task WriteAsync(CancellationToken ct)
+    private async Task<bool> WriteAsync(Action sendingCommit, CancellationToken ct)
     {
         var tracked = db.ChangeTracker.HasChanges(); // detects changes: SaveChanges need not do it again below
         var response = _response;
         if (response is not null && !tracked)
             _writes.Add(ModelRowStatements.For<IdempotencyKeyRecord>(db).Update(response));
         if (_writes.Count > 0)
-            await ExecuteWritesAsync(ct);
+        {
+            if (!tracked)
+            {
+                sendingCommit();
+                await ExecuteWritesAsync(withCommit: true, ct);
+                return true;
+            }
+            await ExecuteWritesAsync(withCommit: false, ct);
+        }
         if (!tracked)
-            return;
+            return false;
         if (response is not null)
             db.Attach(response).Property(r => r.ResponseJson).IsModified = true;
         var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
@@ -176,20 +202,28 @@ internal sealed class UnitOfWork(
         {
             db.ChangeTracker.AutoDetectChangesEnabled = autoDetect;
         }
+        return false;
     }
 
     /// <summary>
-    /// Sends the queued writes in one batch on the transaction's connection. Each must have touched exactly one row: an
-    /// update that found none (its row gone, or its guard no longer holding) fails the command, as EF Core's concurrency
-    /// check does for SaveChanges.
+    /// Sends the queued writes in one batch on the transaction's connection, followed by COMMIT when
+    /// <paramref name="withCommit"/>. Each write must have touched exactly one row: an update that found none (its row
+    /// gone, or its guard no longer holding) fails the command, as EF Core's concurrency check does for SaveChanges. A
+    /// COMMIT after such a write would have committed it, so the rows are checked in the database, in the same batch:
+    /// a write that touched other than one row makes the batch fail before its COMMIT.
     /// </summary>
-    private async Task ExecuteWritesAsync(CancellationToken ct)
+    private async Task ExecuteWritesAsync(bool withCommit, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(),
             (NpgsqlTransaction)_transaction!.GetDbTransaction());
         foreach (var write in _writes)
             batch.BatchCommands.Add(write);
         _writes.Clear();
+        var commit = withCommit ? new NpgsqlBatchCommand("COMMIT") : null;
+        if (commit is not null)
+            batch.BatchCommands.Add(commit);
+        foreach (var interceptor in _batchInterceptors)
+            await interceptor.BatchExecutingAsync(batch, ct);
         try
         {
             await batch.ExecuteNonQueryAsync(ct);
@@ -199,10 +233,16 @@ internal sealed class UnitOfWork(
             sweeper.Sweep(ex);
             throw;
         }
-        foreach (var write in batch.BatchCommands)
-            if (write.RecordsAffected != 1)
+        foreach (NpgsqlBatchCommand write in batch.BatchCommands)
+        {
+            if (ReferenceEquals(write, commit))
+                continue;
+            // An UPDATE is sent as a query over what it wrote (ModelRowStatements.UpdateText): its one row is the check.
+            var touched = write.StatementType == StatementType.Select ? (long)write.Rows : write.RecordsAffected;
+            if (touched != 1)
                 throw new DbUpdateConcurrencyException(
-                    $"A hand-written write was expected to touch exactly one row but touched {write.RecordsAffected}: {write.CommandText}");
+                    $"A hand-written write was expected to touch exactly one row but touched {touched}: {write.CommandText}");
+        }
         foreach (var interceptor in _batchInterceptors)
             await interceptor.BatchExecutedAsync(batch, ct);
     }
@@ -227,6 +267,15 @@ internal sealed class UnitOfWork(
         command.Transaction = _transaction!.GetDbTransaction();
         command.CommandText = "SELECT pg_current_xact_id()::text";
         return (string)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>
+    /// Lets go of a transaction that its write batch committed on the server: Npgsql saw the server leave the transaction
+    /// (it then counts it completed), so disposing it sends nothing.
+    /// </summary>
+    private async Task ForgetCommittedTransactionAsync()
+    {
+        await DisposeTransactionAsync();
     }
 
     private async Task DisposeTransactionAsync()

@@ -1,17 +1,19 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using CleanWallet.Api.Tests.Infrastructure;
 
 namespace CleanWallet.Api.Tests.Pipeline;
 
 /// <summary>
 /// What a money movement costs the database (<see cref="DatabaseCommandTrace"/>: the Npgsql commands of exactly the request
-/// under test; COMMIT is not a command and is not counted). Each is the caller's second request
+/// under test; an EF Core transaction's COMMIT is not a command and is not counted, while a hand-written write batch's COMMIT
+/// is a statement of that batch). Each is the caller's second request
 /// of its kind: what is looked up once per key or per connection is not the movement's cost.
 /// </summary>
 public sealed class MoneyMovementRoundTripTests(TestDatabase database) : ApiTestBase(database)
 {
     [Fact]
-    public async Task A_wallet_payment_is_two_round_trips_before_its_commit_and_each_statement_is_one_we_expect()
+    public async Task A_wallet_payment_is_two_round_trips_its_commit_included_and_each_statement_is_one_we_expect()
     {
         var customer = await CreateCustomerAsync();
         var client = Client(customer.ApiKey);
@@ -27,12 +29,15 @@ public sealed class MoneyMovementRoundTripTests(TestDatabase database) : ApiTest
         // a failed commit) with the claim.
         AssertClaimThenLock(sent[0]);
         Assert.EndsWith("FOR UPDATE", sent[0]);
-        // One batch: the ledger entry, the payment, the wallet's new balance and the stored response. A payment writes them
-        // by hand (the unit of work's NpgsqlBatch, which Npgsql traces as one command), not through SaveChanges.
+        // One batch: the ledger entry, the payment, the wallet's new balance, the stored response and the COMMIT. A payment
+        // writes them by hand (the unit of work's NpgsqlBatch, which Npgsql traces as one command), not through SaveChanges,
+        // so its COMMIT goes in the same round trip; each UPDATE is refused by the database unless it wrote one row.
         Assert.Contains("INSERT INTO ledger_entries", sent[1]);
         Assert.Contains("INSERT INTO payments", sent[1]);
         Assert.Contains("UPDATE wallets", sent[1]);
         Assert.Contains("UPDATE idempotency_keys", sent[1]);
+        Assert.Equal(2, Regex.Matches(sent[1], "expect_one_row").Count);
+        Assert.EndsWith("\nCOMMIT", sent[1]);
         Assert.Equal(97m, (decimal)(await GetWalletAsync(customer.WalletId))["balance"]!);
     }
 

@@ -9,9 +9,11 @@ using Npgsql;
 namespace CleanWallet.Api.Tests.Pipeline;
 
 /// <summary>
-/// Throws right after the database has executed a batch that inserted a ledger entry, before the commit: a SaveChanges
-/// batch (EF Core's command interceptor) or the unit of work's hand-written write batch, which bypasses EF Core's
-/// interceptors (a payment's writes). Register it as both.
+/// A fault right after the database has executed a ledger entry's insert, before the commit. For a SaveChanges batch
+/// (EF Core's command interceptor) the interceptor throws once the batch ran. The unit of work's hand-written write batch
+/// (a payment's writes) bypasses EF Core's interceptors and carries its own COMMIT, so there the fault is a failing
+/// statement put into the batch right after the ledger insert: the database runs the insert, then fails, and never
+/// reaches the COMMIT. Register it as both interceptors.
 /// </summary>
 internal sealed class FailAfterLedgerInsert : DbCommandInterceptor, IWriteBatchInterceptor
 {
@@ -33,16 +35,23 @@ internal sealed class FailAfterLedgerInsert : DbCommandInterceptor, IWriteBatchI
         return ValueTask.FromResult(result);
     }
 
-    public Task BatchExecutedAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
+    public Task BatchExecutingAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
     {
-        foreach (var command in batch.BatchCommands)
+        for (var i = 0; i < batch.BatchCommands.Count; i++)
         {
-            if (Armed && IsLedgerInsert(command.CommandText))
-                Interlocked.Increment(ref FiredOnWriteBatch);
-            FailIfLedgerInsert(command.CommandText);
+            if (!Armed || !IsLedgerInsert(batch.BatchCommands[i].CommandText))
+                continue;
+            Armed = false;
+            Interlocked.Increment(ref Fired);
+            Interlocked.Increment(ref FiredOnWriteBatch);
+            batch.BatchCommands.Insert(i + 1,
+                new NpgsqlBatchCommand("DO $$ BEGIN RAISE EXCEPTION 'Injected fault after the ledger insert.'; END $$"));
+            break;
         }
         return Task.CompletedTask;
     }
+
+    public Task BatchExecutedAsync(NpgsqlBatch batch, CancellationToken cancellationToken) => Task.CompletedTask;
 
     private static bool IsLedgerInsert(string sql) => sql.Contains("INSERT INTO ledger_entries", StringComparison.Ordinal);
 
