@@ -42,8 +42,11 @@ internal sealed class WalletStore(WalletDbContext db, UnitOfWork unitOfWork) : I
         if (entry.WalletId != wallet.Id)
             throw new ArgumentException($"Entry {entry.Id} is not an entry of wallet {wallet.Id}.", nameof(entry));
         unitOfWork.Write(ModelRowStatements.For<LedgerEntry>(db).Insert(entry));
-        unitOfWork.Write(ModelRowStatements.For<Wallet>(db).UpdateGuarded(wallet, MovementGuard, unitOfWork.LoadedValueOf(wallet)));
+        RecordState(wallet);
     }
+
+    public void RecordState(Wallet wallet) =>
+        unitOfWork.Write(ModelRowStatements.For<Wallet>(db).UpdateGuarded(wallet, MovementGuard, unitOfWork.LoadedValueOf(wallet)));
 
     public void Add(Wallet wallet) => db.Wallets.Add(wallet);
 
