@@ -53,6 +53,7 @@ public sealed class MoneyMovementRoundTripTests(TestDatabase database) : ApiTest
         Assert.Contains("pg_current_xact_id", sent[0]);
         // Both wallets in one statement, in id order (so two opposite transfers cannot deadlock).
         Assert.Matches(@"ORDER BY \w+\.id\s+FOR UPDATE$", sent[1]);
+        // The unit of work's hand-written write batch, as for a payment.
         Assert.Contains("INSERT INTO ledger_entries", sent[2]);
         Assert.Contains("INSERT INTO transfers", sent[2]);
         Assert.Contains("UPDATE wallets", sent[2]);
@@ -74,6 +75,7 @@ public sealed class MoneyMovementRoundTripTests(TestDatabase database) : ApiTest
         Assert.True(sent.Length == 3, Describe(sent));
         Assert.Contains("INSERT INTO idempotency_keys", sent[0]);
         Assert.Contains("FOR UPDATE", sent[1]);
+        // The unit of work's hand-written write batch, as for a payment.
         Assert.Contains("INSERT INTO holds", sent[2]);
         Assert.Contains("UPDATE wallets", sent[2]);
         Assert.Contains("UPDATE idempotency_keys", sent[2]);
