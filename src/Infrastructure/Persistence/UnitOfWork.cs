@@ -151,7 +151,8 @@ internal sealed class UnitOfWork(
     /// Writes every pending change before COMMIT, the stored response with them: the queued hand-written writes in one
     /// batch, the tracked changes in one SaveChanges batch. A command with tracked changes (every command but the
     /// hand-written money movements) stores its response through EF Core as before; one without puts it in the batch. So a
-    /// command of either kind writes in one round trip.
+    /// command of either kind writes in one round trip; one with both (an admin's transfer or hold: its audit entry is
+    /// tracked) sends the batch first, then SaveChanges with the response.
     /// </summary>
     private async Task WriteAsync(CancellationToken ct)
     {
