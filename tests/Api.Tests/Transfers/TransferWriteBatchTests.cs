@@ -68,4 +68,28 @@ public sealed class TransferWriteBatchTests(TestDatabase database) : ApiTestBase
             "t.id = $1 AND o.reference_id = t.id AND i.reference_id = t.id AND o.wallet_id = $2 AND i.wallet_id = $3",
             rawTransferId, rawFrom.WalletId, rawTo.WalletId));
     }
+
+    [Fact]
+    public async Task An_admins_transfer_writes_its_batch_and_its_tracked_audit_entry_with_the_response_and_replays_it()
+    {
+        var from = await CreateCustomerAsync(name: "Sender");
+        var to = await CreateCustomerAsync(name: "Receiver");
+        await TopUpAsync(from.WalletId, 100m);
+        var request = () => Post("/api/v1/transfers",
+            new { fromWalletId = from.WalletId, toWalletId = to.WalletId, amount = 40m, description = "Admin move" }, "admin-transfer-key");
+
+        var first = await AdminClient().SendAsync(request());
+        var replay = await AdminClient().SendAsync(request());
+
+        await AssertStatus(first, HttpStatusCode.Created);
+        await AssertStatus(replay, HttpStatusCode.Created);
+        Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await replay.Content.ReadAsStringAsync());
+        var transferId = Guid.Parse((string)(await ReadJson(first))["id"]!);
+        Assert.Equal(1L, await Database.CountAsync("transfers"));
+        Assert.Equal(1L, await Database.CountAsync("audit_log", "action = 'transfer.create' AND target_id = $1", transferId));
+        Assert.Equal(1L, await Database.CountAsync("idempotency_keys", "key = 'admin-transfer-key' AND response_json IS NOT NULL"));
+        Assert.Equal(60m, (decimal)(await GetWalletAsync(from.WalletId))["balance"]!);
+        Assert.Equal(40m, (decimal)(await GetWalletAsync(to.WalletId))["balance"]!);
+    }
 }
