@@ -194,9 +194,11 @@ internal sealed class UnitOfWork(
         {
             await batch.ExecuteNonQueryAsync(ct);
         }
-        catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex))
+        catch (Exception ex)
         {
-            sweeper.Sweep(ex);
+            sweeper.Sweep(ex); // empties the pools only when the database was unavailable
+            foreach (var interceptor in _batchInterceptors)
+                await interceptor.BatchFailedAsync(batch, ex, CancellationToken.None);
             throw;
         }
         foreach (var write in batch.BatchCommands)
