@@ -44,8 +44,13 @@ internal sealed class ModelRowStatements
             throw new NotSupportedException($"{entityType.DisplayName()}: only a plain entity of one table is written by hand.");
 
         var properties = entityType.GetProperties().ToArray();
-        if (properties.FirstOrDefault(p => p.IsShadowProperty() || p.GetComputedColumnSql() is not null) is { } unfit)
-            throw new NotSupportedException($"{entityType.DisplayName()}.{unfit.Name}: shadow or computed properties are not written by hand.");
+        // What SaveChanges would write differently from "every column, as the entity holds it": a value the database
+        // generates, a column left to its default, an original value checked in the WHERE clause.
+        if (properties.FirstOrDefault(p => p.IsShadowProperty() || p.ValueGenerated != ValueGenerated.Never
+                                           || p.GetComputedColumnSql() is not null || p.GetDefaultValueSql() is not null
+                                           || p.IsConcurrencyToken) is { } unfit)
+            throw new NotSupportedException(
+                $"{entityType.DisplayName()}.{unfit.Name}: shadow, generated, defaulted or concurrency-token properties are not written by hand.");
 
         var key = entityType.FindPrimaryKey() ?? throw new NotSupportedException($"{entityType.DisplayName()} has no key.");
         _keyColumns = [.. key.Properties];

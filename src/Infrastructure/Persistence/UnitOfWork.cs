@@ -170,7 +170,8 @@ internal sealed class UnitOfWork(
     /// changes in one SaveChanges batch. A command with tracked changes (every command but the hand-written money
     /// movements) stores its response through EF Core as before and is committed afterwards; one without puts the response
     /// and the COMMIT in its batch (<paramref name="sendingCommit"/> is called just before), and true is returned: the
-    /// transaction is then committed. So a command of either kind writes in one round trip.
+    /// transaction is then committed. So a command of either kind writes in one round trip; one with both (an admin's
+    /// transfer or hold: its audit entry is tracked) sends the batch first, then SaveChanges with the response, then COMMIT.
     /// </summary>
     private async Task<bool> WriteAsync(Action sendingCommit, CancellationToken ct)
     {
@@ -228,9 +229,11 @@ internal sealed class UnitOfWork(
         {
             await batch.ExecuteNonQueryAsync(ct);
         }
-        catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex))
+        catch (Exception ex)
         {
-            sweeper.Sweep(ex);
+            sweeper.Sweep(ex); // empties the pools only when the database was unavailable
+            foreach (var interceptor in _batchInterceptors)
+                await interceptor.BatchFailedAsync(batch, ex, CancellationToken.None);
             throw;
         }
         foreach (NpgsqlBatchCommand write in batch.BatchCommands)

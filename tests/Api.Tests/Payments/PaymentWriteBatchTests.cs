@@ -5,6 +5,7 @@ using CleanWallet.Domain.Common;
 using CleanWallet.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace CleanWallet.Api.Tests.Payments;
 
@@ -17,8 +18,13 @@ public sealed class PaymentWriteBatchTests(TestDatabase database) : ApiTestBase(
     /// <summary>Microsecond-exact, as PostgreSQL stores it: both paths stamp the very same instant.</summary>
     private readonly MutableClock _clock = new(new DateTimeOffset(2026, 11, 2, 10, 15, 30, 123, TimeSpan.Zero).AddTicks(4560));
 
+    /// <summary>Sees the write batch's database errors (EF Core's interceptors do not).</summary>
+    private readonly Transfers.DatabaseErrorRecorder _errors = new();
+
     protected override ApiFactory CreateFactory() =>
-        ApiFactory.StartOnKestrel(Database.ConnectionString, services => services.AddSingleton<TimeProvider>(_clock));
+        ApiFactory.StartOnKestrel(Database.ConnectionString, services => services
+            .AddSingleton<TimeProvider>(_clock)
+            .AddSingleton<IWriteBatchInterceptor>(_errors));
 
     [Fact]
     public async Task A_payment_through_the_write_batch_writes_the_same_rows_as_the_same_payment_through_SaveChanges()
@@ -78,6 +84,8 @@ public sealed class PaymentWriteBatchTests(TestDatabase database) : ApiTestBase(
             var refused = await Client(customer.ApiKey).SendAsync(request());
             await AssertProblem(refused, HttpStatusCode.InternalServerError, "internal_error");
             await AssertNothingOfThePaymentKept(customer.WalletId);
+            // The batch's own failure, seen where faults and errors of the hand-written writes are seen.
+            Assert.Equal([PostgresErrorCodes.RaiseException], _errors.SqlStates);
         }
 
         await AssertStatus(await Client(customer.ApiKey).SendAsync(request()), HttpStatusCode.Created);

@@ -42,7 +42,7 @@ public sealed class MoneyMovementRoundTripTests(TestDatabase database) : ApiTest
     }
 
     [Fact]
-    public async Task A_transfer_is_the_claim_with_both_wallet_locks_in_one_command_and_one_batch()
+    public async Task A_transfer_is_the_claim_with_both_wallet_locks_in_one_command_and_one_batch_with_its_commit()
     {
         var sender = await CreateCustomerAsync(name: "Sender");
         var receiver = await CreateCustomerAsync(name: "Receiver");
@@ -57,15 +57,17 @@ public sealed class MoneyMovementRoundTripTests(TestDatabase database) : ApiTest
         AssertClaimThenLock(sent[0]);
         // Both wallets in one statement, in id order (so two opposite transfers cannot deadlock).
         Assert.Matches(@"ORDER BY \w+\.id\s+FOR UPDATE$", sent[0]);
+        // The unit of work's hand-written write batch with its COMMIT, as for a payment.
         Assert.Contains("INSERT INTO ledger_entries", sent[1]);
         Assert.Contains("INSERT INTO transfers", sent[1]);
         Assert.Contains("UPDATE wallets", sent[1]);
         Assert.Contains("UPDATE idempotency_keys", sent[1]);
+        Assert.EndsWith("\nCOMMIT", sent[1]);
         Assert.Equal(97m, (decimal)(await GetWalletAsync(sender.WalletId))["balance"]!);
     }
 
     [Fact]
-    public async Task Placing_a_hold_is_the_claim_with_the_wallet_lock_and_one_batch()
+    public async Task Placing_a_hold_is_the_claim_with_the_wallet_lock_and_one_batch_with_its_commit()
     {
         var customer = await CreateCustomerAsync();
         var client = Client(customer.ApiKey);
@@ -78,9 +80,11 @@ public sealed class MoneyMovementRoundTripTests(TestDatabase database) : ApiTest
         Assert.True(sent.Length == 2, Describe(sent));
         AssertClaimThenLock(sent[0]);
         Assert.EndsWith("FOR UPDATE", sent[0]);
+        // The unit of work's hand-written write batch with its COMMIT, as for a payment.
         Assert.Contains("INSERT INTO holds", sent[1]);
         Assert.Contains("UPDATE wallets", sent[1]);
         Assert.Contains("UPDATE idempotency_keys", sent[1]);
+        Assert.EndsWith("\nCOMMIT", sent[1]);
     }
 
     private static string Describe(string[] sent) => DatabaseCommandTrace.Describe(sent);

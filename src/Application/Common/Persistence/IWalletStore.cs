@@ -20,6 +20,12 @@ public interface IWalletStore
     /// </summary>
     void RecordMovement(Wallet wallet, LedgerEntry entry);
 
+    /// <summary>
+    /// Records the new state of a wallet loaded by <see cref="FindForMovementAsync"/> whose movement appended no ledger
+    /// entry (a hold placed: the held total and the day's spending change), guarded like <see cref="RecordMovement"/>.
+    /// </summary>
+    void RecordState(Wallet wallet);
+
     void Add(Wallet wallet);
 
     /// <summary>The currencies the customer already holds a wallet in, read inside the current transaction.</summary>

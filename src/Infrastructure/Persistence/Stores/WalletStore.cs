@@ -26,17 +26,27 @@ internal sealed class WalletStore(WalletDbContext db, UnitOfWork unitOfWork) : I
     {
         var wallet = await ForMovement(db, walletId, ct);
         if (wallet is not null)
-            unitOfWork.Loaded(wallet, ModelRowStatements.For<Wallet>(db).ValueOf(wallet, MovementGuard));
+            LoadedForMovement(db, unitOfWork, wallet);
         return wallet;
     }
+
+    /// <summary>
+    /// Remembers a wallet loaded untracked under its row lock (by this store or another one, e.g. both wallets of a
+    /// transfer), so that <see cref="RecordMovement"/> can guard its update.
+    /// </summary>
+    internal static void LoadedForMovement(WalletDbContext db, UnitOfWork unitOfWork, Wallet wallet) =>
+        unitOfWork.Loaded(wallet, ModelRowStatements.For<Wallet>(db).ValueOf(wallet, MovementGuard));
 
     public void RecordMovement(Wallet wallet, LedgerEntry entry)
     {
         if (entry.WalletId != wallet.Id)
             throw new ArgumentException($"Entry {entry.Id} is not an entry of wallet {wallet.Id}.", nameof(entry));
         unitOfWork.Write(ModelRowStatements.For<LedgerEntry>(db).Insert(entry));
-        unitOfWork.Write(ModelRowStatements.For<Wallet>(db).UpdateGuarded(wallet, MovementGuard, unitOfWork.LoadedValueOf(wallet)));
+        RecordState(wallet);
     }
+
+    public void RecordState(Wallet wallet) =>
+        unitOfWork.Write(ModelRowStatements.For<Wallet>(db).UpdateGuarded(wallet, MovementGuard, unitOfWork.LoadedValueOf(wallet)));
 
     public void Add(Wallet wallet) => db.Wallets.Add(wallet);
 
