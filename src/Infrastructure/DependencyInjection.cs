@@ -27,6 +27,8 @@ public static class DependencyInjection
             // Tests inject faults (e.g. after the ledger insert) through interceptors registered in DI (singletons).
             options.AddInterceptors(provider.GetServices<IInterceptor>());
             options.AddInterceptors(new RowLocking.Interceptor());
+            // After RowLocking: it looks for its tag at the start of the text, where a deferred claim would go.
+            options.AddInterceptors(new DeferredClaim.Interceptor());
             options.AddInterceptors(provider.GetRequiredService<DeadConnectionSweeper>());
         });
         services.AddSingleton(provider => new DeadConnectionSweeper(

@@ -14,4 +14,10 @@ public interface IHoldStore
     Task<Hold?> FindForOrderForUpdateAsync(Guid orderId, CancellationToken ct);
 
     void Add(Hold hold);
+
+    /// <summary>
+    /// Records a hold placed on a wallet loaded for a movement (<see cref="Common.Persistence.IWalletStore.RecordState"/>):
+    /// inserted when the transaction commits, without change tracking.
+    /// </summary>
+    void RecordNew(Hold hold);
 }

@@ -1,3 +1,4 @@
+using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Domain.Transfers;
 using CleanWallet.Domain.Wallets;
 
@@ -6,11 +7,16 @@ namespace CleanWallet.Application.Transfers;
 public interface ITransferStore
 {
     /// <summary>
-    /// Loads both wallets (those that exist) and holds a row lock on each until the transaction ends. The locks
-    /// are taken in ascending id order as the database orders ids, so two opposite transfers queue instead of
-    /// deadlocking.
+    /// Loads both wallets (those that exist) for a money movement and holds a row lock on each until the transaction
+    /// ends. The locks are taken in ascending id order as the database orders ids, so two opposite transfers queue
+    /// instead of deadlocking. Their changes are not tracked: they are written only by
+    /// <see cref="IWalletStore.RecordMovement"/>.
     /// </summary>
-    Task<IReadOnlyList<Wallet>> LockWalletsInOrderAsync(Guid firstWalletId, Guid secondWalletId, CancellationToken ct);
+    Task<IReadOnlyList<Wallet>> LockWalletsForMovementInOrderAsync(Guid firstWalletId, Guid secondWalletId, CancellationToken ct);
 
-    void Add(Transfer transfer);
+    /// <summary>
+    /// Records a new transfer: inserted when the transaction commits, after both its ledger entries
+    /// (<see cref="IWalletStore.RecordMovement"/>, recorded first), without change tracking.
+    /// </summary>
+    void RecordNew(Transfer transfer);
 }

@@ -8,13 +8,19 @@ namespace CleanWallet.Application.Wallets;
 public static class WalletAccess
 {
     /// <summary>Locks the wallet for this transaction; another customer's wallet is reported as missing.</summary>
-    public static async Task<Wallet> LockAccessibleAsync(this IWalletStore wallets, Guid walletId, ICallerContext caller, CancellationToken ct)
-    {
-        var wallet = await wallets.FindForUpdateAsync(walletId, ct);
-        if (wallet is null || !caller.CanAccess(wallet.CustomerId))
-            throw new NotFoundException("Wallet", walletId);
-        return wallet;
-    }
+    public static async Task<Wallet> LockAccessibleAsync(this IWalletStore wallets, Guid walletId, ICallerContext caller, CancellationToken ct) =>
+        Accessible(await wallets.FindForUpdateAsync(walletId, ct), walletId, caller);
+
+    /// <summary>
+    /// Locks the wallet for a money movement that the stores record (<see cref="IWalletStore.RecordMovement"/>), as
+    /// <see cref="LockAccessibleAsync"/> does: another customer's wallet is reported as missing.
+    /// </summary>
+    public static async Task<Wallet> LockAccessibleForMovementAsync(this IWalletStore wallets, Guid walletId, ICallerContext caller,
+        CancellationToken ct) =>
+        Accessible(await wallets.FindForMovementAsync(walletId, ct), walletId, caller);
+
+    private static Wallet Accessible(Wallet? wallet, Guid walletId, ICallerContext caller) =>
+        wallet is not null && caller.CanAccess(wallet.CustomerId) ? wallet : throw new NotFoundException("Wallet", walletId);
 
     /// <summary>
     /// Read side: the unfiltered history page of a wallet the caller may see, with the owner check in the same query, or

@@ -6,9 +6,25 @@ using Npgsql;
 
 namespace CleanWallet.Infrastructure.Persistence;
 
-internal sealed class UnitOfWork(WalletDbContext db, CommitOutcomeProbe probe, DeadConnectionSweeper sweeper, ILogger<UnitOfWork> logger)
+internal sealed class UnitOfWork(
+    WalletDbContext db,
+    CommitOutcomeProbe probe,
+    DeadConnectionSweeper sweeper,
+    IEnumerable<IWriteBatchInterceptor> batchInterceptors,
+    ILogger<UnitOfWork> logger)
     : IUnitOfWork
 {
+    private readonly IWriteBatchInterceptor[] _batchInterceptors = batchInterceptors as IWriteBatchInterceptor[] ?? [.. batchInterceptors];
+
+    /// <summary>The hand-written writes of this transaction (<see cref="Write"/>), sent as one batch before COMMIT.</summary>
+    private readonly List<NpgsqlBatchCommand> _writes = [];
+
+    /// <summary>Entities loaded untracked for update, with the value their guarded UPDATE expects (<see cref="Loaded"/>).</summary>
+    private readonly Dictionary<object, object?> _loaded = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The idempotency key's response, written with the command's other changes at commit.</summary>
+    private IdempotencyKeyRecord? _response;
+
     private IDbContextTransaction? _transaction;
     private string? _transactionId;
 
@@ -18,6 +34,8 @@ internal sealed class UnitOfWork(WalletDbContext db, CommitOutcomeProbe probe, D
         // be retried inside the transaction. Nothing here retries inside a transaction: any failure rolls it all back.
         db.Database.AutoSavepointsEnabled = false;
         _transactionId = null;
+        db.PendingClaim = null;
+        ForgetWrites();
         // Npgsql sends BEGIN with the transaction's first statement, not on its own.
         _transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
     }
@@ -48,18 +66,54 @@ internal sealed class UnitOfWork(WalletDbContext db, CommitOutcomeProbe probe, D
         }
     }
 
+    /// <summary>
+    /// Queues a hand-written write (<see cref="ModelRowStatements"/>) of this transaction. The queued writes are sent at
+    /// commit in one batch, in the order queued, and each must touch exactly one row. They bypass EF Core's change tracker:
+    /// an entity written this way must not also be tracked (a store loads it untracked), and rows that reference each other
+    /// go the same way, all queued or all tracked.
+    /// </summary>
+    internal void Write(NpgsqlBatchCommand statement) => _writes.Add(statement);
+
+    /// <summary>
+    /// Remembers an entity loaded untracked and locked for update, with the value its guarded UPDATE
+    /// (<see cref="ModelRowStatements.UpdateGuarded"/>) will expect to find (<see cref="LoadedValueOf"/>).
+    /// </summary>
+    internal void Loaded(object entity, object? guardValue) => _loaded[entity] = guardValue;
+
+    /// <summary>The guard value remembered for <paramref name="entity"/> when this transaction loaded it.</summary>
+    internal object? LoadedValueOf(object entity) =>
+        _loaded.TryGetValue(entity, out var value)
+            ? value
+            : throw new InvalidOperationException($"This {entity.GetType().Name} was not loaded for update in this transaction.");
+
+    /// <summary>
+    /// Stores the idempotency key's response with the command's other changes, in the same round trip: kept as data until
+    /// commit, then an update of the row this transaction claimed.
+    /// </summary>
+    internal void StoreResponse(IdempotencyKeyRecord response) => _response = response;
+
     public async Task CommitAsync(CancellationToken ct)
     {
         // Commands that claimed no idempotency key (jobs, commands sent without a key, replays) take it here.
         _transactionId ??= await TransactionIdAsync(ct);
-        await db.SaveChangesAsync(ct);
         var transactionId = _transactionId;
+        var commitSent = false;
         try
         {
+            // A command whose every write is hand-written sends its COMMIT in the same batch (one round trip, and the
+            // rows it locked are released one round trip sooner); any other commits on its own after SaveChanges.
+            if (await WriteAsync(() => commitSent = true, ct))
+            {
+                await ForgetCommittedTransactionAsync();
+                return;
+            }
+            commitSent = true;
             await _transaction!.CommitAsync(ct);
         }
-        catch (Exception commitFailure)
+        catch (Exception commitFailure) when (commitSent && !RefusedByTheServer(commitFailure))
         {
+            // A lost connection means the database may have restarted: its other pooled connections are dead too.
+            sweeper.Sweep(commitFailure);
             // Ends the transaction if it is still open on a live connection, so that its status can only be final.
             await RollbackAsync();
             switch (await probe.StatusAsync(transactionId!))
@@ -78,8 +132,16 @@ internal sealed class UnitOfWork(WalletDbContext db, CommitOutcomeProbe probe, D
         await DisposeTransactionAsync();
     }
 
+    /// <summary>
+    /// The server answered a statement of the batch with an ERROR: that statement failed and nothing after it ran, the
+    /// batch's COMMIT included (an error of the COMMIT itself is its rollback), so nothing was committed and the failure is
+    /// an ordinary one. Anything else after the COMMIT was sent (a lost connection, a FATAL) leaves the outcome open.
+    /// </summary>
+    private static bool RefusedByTheServer(Exception failure) => failure is PostgresException { Severity: "ERROR" };
+
     public async Task RollbackAsync()
     {
+        ForgetWrites();
         if (_transaction is null)
             return;
         try
@@ -93,11 +155,108 @@ internal sealed class UnitOfWork(WalletDbContext db, CommitOutcomeProbe probe, D
         await DisposeTransactionAsync();
     }
 
-    public void DiscardChanges() => db.ChangeTracker.Clear();
+    public void DiscardChanges()
+    {
+        db.ChangeTracker.Clear();
+        ForgetWrites();
+    }
 
     public bool IsTransientFailure(Exception exception) => DatabaseFailures.IsTransient(exception);
 
     public bool IsUnavailableFailure(Exception exception) => DatabaseFailures.IsUnavailable(exception);
+
+    /// <summary>
+    /// Writes every pending change, the stored response with them: the queued hand-written writes in one batch, the tracked
+    /// changes in one SaveChanges batch. A command with tracked changes (every command but the hand-written money
+    /// movements) stores its response through EF Core as before and is committed afterwards; one without puts the response
+    /// and the COMMIT in its batch (<paramref name="sendingCommit"/> is called just before), and true is returned: the
+    /// transaction is then committed. So a command of either kind writes in one round trip; one with both (an admin's
+    /// transfer or hold: its audit entry is tracked) sends the batch first, then SaveChanges with the response, then COMMIT.
+    /// </summary>
+    private async Task<bool> WriteAsync(Action sendingCommit, CancellationToken ct)
+    {
+        var tracked = db.ChangeTracker.HasChanges(); // detects changes: SaveChanges need not do it again below
+        var response = _response;
+        if (response is not null && !tracked)
+            _writes.Add(ModelRowStatements.For<IdempotencyKeyRecord>(db).Update(response));
+        if (_writes.Count > 0)
+        {
+            if (!tracked)
+            {
+                sendingCommit();
+                await ExecuteWritesAsync(withCommit: true, ct);
+                return true;
+            }
+            await ExecuteWritesAsync(withCommit: false, ct);
+        }
+        if (!tracked)
+            return false;
+        if (response is not null)
+            db.Attach(response).Property(r => r.ResponseJson).IsModified = true;
+        var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Sends the queued writes in one batch on the transaction's connection, followed by COMMIT when
+    /// <paramref name="withCommit"/>. Each write must have touched exactly one row: an update that found none (its row
+    /// gone, or its guard no longer holding) fails the command, as EF Core's concurrency check does for SaveChanges. A
+    /// COMMIT after such a write would have committed it, so the rows are checked in the database, in the same batch:
+    /// a write that touched other than one row makes the batch fail before its COMMIT.
+    /// </summary>
+    private async Task ExecuteWritesAsync(bool withCommit, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(),
+            (NpgsqlTransaction)_transaction!.GetDbTransaction());
+        foreach (var write in _writes)
+            batch.BatchCommands.Add(write);
+        _writes.Clear();
+        var commit = withCommit ? new NpgsqlBatchCommand("COMMIT") : null;
+        if (commit is not null)
+            batch.BatchCommands.Add(commit);
+        foreach (var interceptor in _batchInterceptors)
+            await interceptor.BatchExecutingAsync(batch, ct);
+        try
+        {
+            await batch.ExecuteNonQueryAsync(ct);
+        }
+        catch (Exception ex)
+        {
+            sweeper.Sweep(ex); // empties the pools only when the database was unavailable
+            foreach (var interceptor in _batchInterceptors)
+                await interceptor.BatchFailedAsync(batch, ex, CancellationToken.None);
+            throw;
+        }
+        foreach (NpgsqlBatchCommand write in batch.BatchCommands)
+        {
+            if (ReferenceEquals(write, commit))
+                continue;
+            // An UPDATE is sent as a query over what it wrote (ModelRowStatements.UpdateText): its one row is the check.
+            var touched = write.StatementType == StatementType.Select ? (long)write.Rows : write.RecordsAffected;
+            if (touched != 1)
+                throw new DbUpdateConcurrencyException(
+                    $"A hand-written write was expected to touch exactly one row but touched {touched}: {write.CommandText}");
+        }
+        foreach (var interceptor in _batchInterceptors)
+            await interceptor.BatchExecutedAsync(batch, ct);
+    }
+
+    /// <summary>A retried command starts from a clean slate: nothing queued, nothing remembered, no response.</summary>
+    private void ForgetWrites()
+    {
+        _writes.Clear();
+        _loaded.Clear();
+        _response = null;
+    }
 
     /// <summary>
     /// The id of the transaction (asking for it assigns one), so that a failed commit can be looked up afterwards. An
@@ -111,6 +270,15 @@ internal sealed class UnitOfWork(WalletDbContext db, CommitOutcomeProbe probe, D
         command.Transaction = _transaction!.GetDbTransaction();
         command.CommandText = "SELECT pg_current_xact_id()::text";
         return (string)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>
+    /// Lets go of a transaction that its write batch committed on the server: Npgsql saw the server leave the transaction
+    /// (it then counts it completed), so disposing it sends nothing.
+    /// </summary>
+    private async Task ForgetCommittedTransactionAsync()
+    {
+        await DisposeTransactionAsync();
     }
 
     private async Task DisposeTransactionAsync()
@@ -128,5 +296,6 @@ internal sealed class UnitOfWork(WalletDbContext db, CommitOutcomeProbe probe, D
         }
         _transaction = null;
         _transactionId = null;
+        db.PendingClaim = null;
     }
 }

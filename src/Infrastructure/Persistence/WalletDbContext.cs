@@ -18,6 +18,12 @@ public sealed class WalletDbContext(DbContextOptions<WalletDbContext> options) :
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    /// <summary>
+    /// The idempotency claim that the transaction's next query carries (<see cref="DeferredClaim"/>), where its
+    /// interceptor finds it. The unit of work clears it when a transaction begins or ends (the context is pooled).
+    /// </summary>
+    internal DeferredClaim? PendingClaim { get; set; }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(WalletDbContext).Assembly);

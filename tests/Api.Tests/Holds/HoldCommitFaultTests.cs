@@ -1,5 +1,6 @@
 using System.Net;
 using CleanWallet.Api.Tests.Infrastructure;
+using CleanWallet.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,6 +16,7 @@ public sealed class HoldCommitFaultTests(TestDatabase database) : HoldsTestBase(
         {
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<IInterceptor>(_faults);
+            services.AddSingleton<IWriteBatchInterceptor>(_faults);
         });
 
     [Theory]

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using CleanWallet.Infrastructure.Persistence;
 using Npgsql;
 
 namespace CleanWallet.Api.Tests.Infrastructure;
@@ -7,9 +8,10 @@ namespace CleanWallet.Api.Tests.Infrastructure;
 /// <summary>
 /// Makes the next <see cref="Remaining"/> commits throw, either just before COMMIT reaches the server (it never commits)
 /// or just after the server committed (the answer is "lost"), optionally running <see cref="OnFault"/> first, e.g. to
-/// stop the database.
+/// stop the database. A commit is EF Core's (a transaction interceptor) or the COMMIT that ends the unit of work's
+/// hand-written write batch (a payment's): register it as both <see cref="IInterceptor"/> and <see cref="IWriteBatchInterceptor"/>.
 /// </summary>
-public sealed class CommitFaults : DbTransactionInterceptor
+public sealed class CommitFaults : DbTransactionInterceptor, IWriteBatchInterceptor
 {
     private int _remaining;
     private int _fired;
@@ -44,6 +46,21 @@ public sealed class CommitFaults : DbTransactionInterceptor
         if (AfterCommit)
             await FireIfArmedAsync();
     }
+
+    public async Task BatchExecutingAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
+    {
+        if (!AfterCommit && EndsWithCommit(batch))
+            await FireIfArmedAsync();
+    }
+
+    public async Task BatchExecutedAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
+    {
+        if (AfterCommit && EndsWithCommit(batch))
+            await FireIfArmedAsync();
+    }
+
+    private static bool EndsWithCommit(NpgsqlBatch batch) =>
+        batch.BatchCommands.Count > 0 && batch.BatchCommands[^1].CommandText == "COMMIT";
 
     private async Task FireIfArmedAsync()
     {

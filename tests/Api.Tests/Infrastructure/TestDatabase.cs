@@ -113,6 +113,15 @@ public sealed class TestDatabase : IAsyncLifetime
         return (T)Convert.ChangeType(result!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Runs statements that return nothing (e.g. a test's own trigger, created and dropped by it).</summary>
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     public async Task<long> CountAsync(string table, string where = "true", params object[] parameters) =>
         await ScalarAsync<long>($"SELECT count(*) FROM {table} WHERE {where}", parameters);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using CleanWallet.Api.Tests.Infrastructure;
+using CleanWallet.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,7 +15,7 @@ public sealed class AmbiguousCommitTests(TestDatabase database) : ApiTestBase(da
     private readonly CommitFaults _faults = new();
 
     protected override ApiFactory CreateFactory() =>
-        ApiFactory.StartOnKestrel(Database.ConnectionString, services => services.AddSingleton<IInterceptor>(_faults));
+        ApiFactory.StartOnKestrel(Database.ConnectionString, services => services.AddSingleton<IInterceptor>(_faults).AddSingleton<IWriteBatchInterceptor>(_faults));
 
     [Theory]
     [InlineData(null)]

@@ -28,6 +28,66 @@ public sealed class IdempotencyTests(TestDatabase database) : ApiTestBase(databa
     }
 
     [Fact]
+    public async Task A_replay_is_answered_from_the_stored_response_even_when_running_it_again_would_be_refused()
+    {
+        // The claim travels with the wallet's lock, so a replay's handler runs before the taken key is known: here it would
+        // refuse the payment (the first one spent the money). The stored answer wins, and nothing of the attempt is kept.
+        var customer = await CreateCustomerAsync();
+        await TopUpAsync(customer.WalletId, 100m);
+        var client = Client(customer.ApiKey);
+        var url = $"/api/v1/wallets/{customer.WalletId}/payments";
+        var body = new { amount = 80m, description = "Most of it" };
+
+        var first = await client.SendAsync(Post(url, body, "spend-80"));
+        var replay = await client.SendAsync(Post(url, body, "spend-80"));
+
+        await AssertStatus(first, HttpStatusCode.Created);
+        await AssertStatus(replay, HttpStatusCode.Created);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await replay.Content.ReadAsStringAsync());
+        Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(20m, (decimal)(await GetWalletAsync(customer.WalletId))["balance"]!);
+        Assert.Equal(1L, await Database.CountAsync("payments", "method = 'Wallet'"));
+        Assert.Equal(2L, await Database.CountAsync("ledger_entries"));
+    }
+
+    [Fact]
+    public async Task A_refused_request_leaves_no_claim_so_the_same_key_can_be_used_once_the_wallet_can_pay()
+    {
+        var customer = await CreateCustomerAsync();
+        await TopUpAsync(customer.WalletId, 10m);
+        var client = Client(customer.ApiKey);
+        var url = $"/api/v1/wallets/{customer.WalletId}/payments";
+        var body = new { amount = 50m, description = "Too much for now" };
+
+        var refused = await client.SendAsync(Post(url, body, "later-50"));
+        Assert.Equal(0L, await Database.CountAsync("idempotency_keys", "key = 'later-50'"));
+        await TopUpAsync(customer.WalletId, 100m);
+        var paid = await client.SendAsync(Post(url, body, "later-50"));
+
+        await AssertProblem(refused, HttpStatusCode.UnprocessableEntity, "insufficient_funds");
+        await AssertStatus(paid, HttpStatusCode.Created);
+        Assert.False(paid.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(60m, (decimal)(await GetWalletAsync(customer.WalletId))["balance"]!);
+    }
+
+    [Fact]
+    public async Task A_replay_of_a_payment_to_a_missing_wallet_is_the_same_404_and_claims_nothing()
+    {
+        // The handler fails on the query that carried the claim's answer (no wallet): the claim rolls back with it.
+        var customer = await CreateCustomerAsync();
+        var client = Client(customer.ApiKey);
+        var url = $"/api/v1/wallets/{Guid.NewGuid()}/payments";
+        var body = new { amount = 5m, description = "Nowhere" };
+
+        var first = await client.SendAsync(Post(url, body, "nowhere-5"));
+        var second = await client.SendAsync(Post(url, body, "nowhere-5"));
+
+        await AssertProblem(first, HttpStatusCode.NotFound, "not_found");
+        await AssertProblem(second, HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(0L, await Database.CountAsync("idempotency_keys", "key = 'nowhere-5'"));
+    }
+
+    [Fact]
     public async Task Twenty_parallel_requests_with_one_key_have_one_effect_and_twenty_identical_answers()
     {
         var customer = await CreateCustomerAsync();

@@ -1,17 +1,19 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using CleanWallet.Api.Tests.Infrastructure;
 
 namespace CleanWallet.Api.Tests.Pipeline;
 
 /// <summary>
 /// What a money movement costs the database (<see cref="DatabaseCommandTrace"/>: the Npgsql commands of exactly the request
-/// under test; COMMIT is not a command and is not counted). Each is the caller's second request
+/// under test; an EF Core transaction's COMMIT is not a command and is not counted, while a hand-written write batch's COMMIT
+/// is a statement of that batch). Each is the caller's second request
 /// of its kind: what is looked up once per key or per connection is not the movement's cost.
 /// </summary>
 public sealed class MoneyMovementRoundTripTests(TestDatabase database) : ApiTestBase(database)
 {
     [Fact]
-    public async Task A_wallet_payment_is_three_round_trips_before_its_commit_and_each_statement_is_one_we_expect()
+    public async Task A_wallet_payment_is_two_round_trips_its_commit_included_and_each_statement_is_one_we_expect()
     {
         var customer = await CreateCustomerAsync();
         var client = Client(customer.ApiKey);
@@ -22,21 +24,25 @@ public sealed class MoneyMovementRoundTripTests(TestDatabase database) : ApiTest
         var sent = await CommandsOfAsync(client, Post($"/api/v1/wallets/{customer.WalletId}/payments",
             new { amount = 2m, description = "Counted" }, "round-trips-1"), HttpStatusCode.Created);
 
-        Assert.True(sent.Length == 3, Describe(sent));
-        // The claim returns the transaction's id (for looking up a failed commit) with the claim.
-        Assert.Contains("INSERT INTO idempotency_keys", sent[0]);
-        Assert.Contains("pg_current_xact_id", sent[0]);
-        Assert.Contains("FOR UPDATE", sent[1]);
-        // One batch: the ledger entry, the payment, the wallet's new balance and the stored response.
-        Assert.Contains("INSERT INTO ledger_entries", sent[2]);
-        Assert.Contains("INSERT INTO payments", sent[2]);
-        Assert.Contains("UPDATE wallets", sent[2]);
-        Assert.Contains("UPDATE idempotency_keys", sent[2]);
+        Assert.True(sent.Length == 2, Describe(sent));
+        // The claim goes ahead of the wallet's lock, in the same command; it returns the transaction's id (for looking up
+        // a failed commit) with the claim.
+        AssertClaimThenLock(sent[0]);
+        Assert.EndsWith("FOR UPDATE", sent[0]);
+        // One batch: the ledger entry, the payment, the wallet's new balance, the stored response and the COMMIT. A payment
+        // writes them by hand (the unit of work's NpgsqlBatch, which Npgsql traces as one command), not through SaveChanges,
+        // so its COMMIT goes in the same round trip; each UPDATE is refused by the database unless it wrote one row.
+        Assert.Contains("INSERT INTO ledger_entries", sent[1]);
+        Assert.Contains("INSERT INTO payments", sent[1]);
+        Assert.Contains("UPDATE wallets", sent[1]);
+        Assert.Contains("UPDATE idempotency_keys", sent[1]);
+        Assert.Equal(2, Regex.Matches(sent[1], "expect_one_row").Count);
+        Assert.EndsWith("\nCOMMIT", sent[1]);
         Assert.Equal(97m, (decimal)(await GetWalletAsync(customer.WalletId))["balance"]!);
     }
 
     [Fact]
-    public async Task A_transfer_is_the_claim_both_wallet_locks_in_one_statement_and_one_batch()
+    public async Task A_transfer_is_the_claim_with_both_wallet_locks_in_one_command_and_one_batch_with_its_commit()
     {
         var sender = await CreateCustomerAsync(name: "Sender");
         var receiver = await CreateCustomerAsync(name: "Receiver");
@@ -47,20 +53,21 @@ public sealed class MoneyMovementRoundTripTests(TestDatabase database) : ApiTest
 
         var sent = await CommandsOfAsync(client, Post("/api/v1/transfers", Transfer(2m), "transfer-1"), HttpStatusCode.Created);
 
-        Assert.True(sent.Length == 3, Describe(sent));
-        Assert.Contains("INSERT INTO idempotency_keys", sent[0]);
-        Assert.Contains("pg_current_xact_id", sent[0]);
+        Assert.True(sent.Length == 2, Describe(sent));
+        AssertClaimThenLock(sent[0]);
         // Both wallets in one statement, in id order (so two opposite transfers cannot deadlock).
-        Assert.Matches(@"ORDER BY \w+\.id\s+FOR UPDATE$", sent[1]);
-        Assert.Contains("INSERT INTO ledger_entries", sent[2]);
-        Assert.Contains("INSERT INTO transfers", sent[2]);
-        Assert.Contains("UPDATE wallets", sent[2]);
-        Assert.Contains("UPDATE idempotency_keys", sent[2]);
+        Assert.Matches(@"ORDER BY \w+\.id\s+FOR UPDATE$", sent[0]);
+        // The unit of work's hand-written write batch with its COMMIT, as for a payment.
+        Assert.Contains("INSERT INTO ledger_entries", sent[1]);
+        Assert.Contains("INSERT INTO transfers", sent[1]);
+        Assert.Contains("UPDATE wallets", sent[1]);
+        Assert.Contains("UPDATE idempotency_keys", sent[1]);
+        Assert.EndsWith("\nCOMMIT", sent[1]);
         Assert.Equal(97m, (decimal)(await GetWalletAsync(sender.WalletId))["balance"]!);
     }
 
     [Fact]
-    public async Task Placing_a_hold_is_the_claim_the_wallet_lock_and_one_batch()
+    public async Task Placing_a_hold_is_the_claim_with_the_wallet_lock_and_one_batch_with_its_commit()
     {
         var customer = await CreateCustomerAsync();
         var client = Client(customer.ApiKey);
@@ -70,15 +77,26 @@ public sealed class MoneyMovementRoundTripTests(TestDatabase database) : ApiTest
 
         var sent = await CommandsOfAsync(client, Post($"/api/v1/wallets/{customer.WalletId}/holds", Hold(2m), "hold-1"), HttpStatusCode.Created);
 
-        Assert.True(sent.Length == 3, Describe(sent));
-        Assert.Contains("INSERT INTO idempotency_keys", sent[0]);
-        Assert.Contains("FOR UPDATE", sent[1]);
-        Assert.Contains("INSERT INTO holds", sent[2]);
-        Assert.Contains("UPDATE wallets", sent[2]);
-        Assert.Contains("UPDATE idempotency_keys", sent[2]);
+        Assert.True(sent.Length == 2, Describe(sent));
+        AssertClaimThenLock(sent[0]);
+        Assert.EndsWith("FOR UPDATE", sent[0]);
+        // The unit of work's hand-written write batch with its COMMIT, as for a payment.
+        Assert.Contains("INSERT INTO holds", sent[1]);
+        Assert.Contains("UPDATE wallets", sent[1]);
+        Assert.Contains("UPDATE idempotency_keys", sent[1]);
+        Assert.EndsWith("\nCOMMIT", sent[1]);
     }
 
     private static string Describe(string[] sent) => DatabaseCommandTrace.Describe(sent);
+
+    /// <summary>The idempotency claim (returning the transaction's id) first, then the lock, in one command.</summary>
+    private static void AssertClaimThenLock(string command)
+    {
+        Assert.StartsWith("INSERT INTO idempotency_keys", command);
+        Assert.Contains("RETURNING pg_current_xact_id()::text;", command);
+        Assert.True(command.IndexOf("RETURNING pg_current_xact_id", StringComparison.Ordinal) < command.IndexOf("FOR UPDATE", StringComparison.Ordinal),
+            command);
+    }
 
     /// <summary>Sends the request and returns the text of every Npgsql command sent for it, in order.</summary>
     private static async Task<string[]> CommandsOfAsync(HttpClient client, HttpRequestMessage request, HttpStatusCode expected)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using CleanWallet.Api.Tests.Infrastructure;
+using CleanWallet.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -126,7 +127,12 @@ public sealed class DatabaseAvailabilityTests(TestDatabase database, PrivateData
 
     private ApiFactory StartApi(double unavailableRetrySeconds, IInterceptor? interceptor = null) =>
         ApiFactory.StartOnKestrel(cluster.ConnectionString,
-            interceptor is null ? null : services => services.AddSingleton<IInterceptor>(interceptor),
+            interceptor is null ? null : services =>
+            {
+                services.AddSingleton<IInterceptor>(interceptor);
+                if (interceptor is IWriteBatchInterceptor batchInterceptor)
+                    services.AddSingleton(batchInterceptor);
+            },
             new Dictionary<string, string?> { ["Transactions:UnavailableRetrySeconds"] = unavailableRetrySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) });
 
     private static HttpClient AdminClientOf(ApiFactory api)

@@ -2,26 +2,42 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Net;
 using CleanWallet.Api.Tests.Infrastructure;
+using CleanWallet.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace CleanWallet.Api.Tests.Transfers;
 
-/// <summary>Records every database error a command hits, including those the transaction behaviour retries away.</summary>
-internal sealed class DatabaseErrorRecorder : DbCommandInterceptor
+/// <summary>
+/// Records every database error a command hits, including those the transaction behaviour retries away: of EF Core's
+/// commands (the wallet locks) and of the unit of work's hand-written write batch (a transfer's writes), which EF Core's
+/// interceptors do not see. Register it as both.
+/// </summary>
+internal sealed class DatabaseErrorRecorder : DbCommandInterceptor, IWriteBatchInterceptor
 {
     public ConcurrentQueue<string> SqlStates { get; } = new();
 
     public override Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        for (var ex = eventData.Exception; ex is not null; ex = ex.InnerException)
+        Record(eventData.Exception);
+        return Task.CompletedTask;
+    }
+
+    public Task BatchFailedAsync(NpgsqlBatch batch, Exception exception, CancellationToken cancellationToken)
+    {
+        Record(exception);
+        return Task.CompletedTask;
+    }
+
+    private void Record(Exception exception)
+    {
+        for (var ex = exception; ex is not null; ex = ex.InnerException)
             if (ex is PostgresException pg)
             {
                 SqlStates.Enqueue(pg.SqlState);
                 break;
             }
-        return Task.CompletedTask;
     }
 }
 
@@ -31,7 +47,7 @@ public sealed class TransferConcurrencyTests(TestDatabase database) : ApiTestBas
 
     // Hundreds of requests per key within seconds: the per-key rate limit is not what is under test here.
     protected override ApiFactory CreateFactory() => ApiFactory.StartOnKestrel(Database.ConnectionString,
-        services => services.AddSingleton<IInterceptor>(_errors),
+        services => services.AddSingleton<IInterceptor>(_errors).AddSingleton<IWriteBatchInterceptor>(_errors),
         new Dictionary<string, string?> { ["RateLimiting:PermitsPerMinute"] = "100000" });
 
     private static HttpRequestMessage Transfer(Guid from, Guid to, decimal amount, string description, string? idempotencyKey = null) =>

@@ -1,4 +1,5 @@
 using CleanWallet.Application.Common;
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -31,22 +32,62 @@ public sealed class IdempotencyBehaviour<TRequest, TResponse>(
 
         var command = typeof(TRequest).Name;
         var requestHash = HashRequest(command, request);
-        var claim = await store.ClaimAsync(caller.CallerId, key, requestHash, command, clock.StorableNow(), cancellationToken);
-
-        if (claim is IdempotencyClaim.AlreadyCompleted done)
+        var now = clock.StorableNow();
+        TResponse response;
+        if (request is IDatabaseOnlyCommand)
         {
-            if (!string.Equals(done.RequestHash, requestHash, StringComparison.Ordinal))
-                throw new IdempotencyKeyReusedException();
+            // The claim goes with the handler's first query (one round trip for both). Whatever the handler did or threw,
+            // a key already taken by a committed request means the stored answer, and nothing of this attempt is kept.
+            var claim = store.ClaimWithNextStatement(caller.CallerId, key, requestHash, command, now);
+            ExceptionDispatchInfo? failure = null;
+            response = default!;
+            try
+            {
+                response = await next();
+            }
+            catch (Exception ex)
+            {
+                failure = ExceptionDispatchInfo.Capture(ex);
+            }
 
-            var stored = JsonSerializer.Deserialize<TResponse>(done.ResponseJson, IdempotencyJson.Options)
-                         ?? throw new InvalidOperationException($"The stored response for idempotency key '{key}' is empty.");
-            // The answer itself says it is a replay (every idempotent command's answer is an IdempotentResponse).
-            return stored is IdempotentResponse answer ? (TResponse)(object)(answer with { Replayed = true }) : stored;
+            IdempotencyClaim outcome;
+            try
+            {
+                outcome = await claim.OutcomeAsync(cancellationToken);
+            }
+            catch when (failure is not null)
+            {
+                // The claim's fate is unknowable now (the statement that carried it failed, or the transaction did):
+                // the handler's failure is the answer, and the transaction rolls back with the claim.
+                failure.Throw();
+                throw;
+            }
+            if (outcome is IdempotencyClaim.AlreadyCompleted done)
+                return Replay(done, requestHash, key);
+            failure?.Throw();
+        }
+        else
+        {
+            var claim = await store.ClaimAsync(caller.CallerId, key, requestHash, command, now, cancellationToken);
+            if (claim is IdempotencyClaim.AlreadyCompleted done)
+                return Replay(done, requestHash, key);
+            response = await next();
         }
 
-        var response = await next();
         store.StoreResponse(caller.CallerId, key, JsonSerializer.Serialize(response, IdempotencyJson.Options));
         return response;
+    }
+
+    /// <summary>The answer of the committed request that owns the key; the same key with another request is a 422.</summary>
+    private static TResponse Replay(IdempotencyClaim.AlreadyCompleted done, string requestHash, string key)
+    {
+        if (!string.Equals(done.RequestHash, requestHash, StringComparison.Ordinal))
+            throw new IdempotencyKeyReusedException();
+
+        var stored = JsonSerializer.Deserialize<TResponse>(done.ResponseJson, IdempotencyJson.Options)
+                     ?? throw new InvalidOperationException($"The stored response for idempotency key '{key}' is empty.");
+        // The answer itself says it is a replay (every idempotent command's answer is an IdempotentResponse).
+        return stored is IdempotentResponse answer ? (TResponse)(object)(answer with { Replayed = true }) : stored;
     }
 
     /// <summary>The command type and its every field: a different amount or wallet under the same key is a different request.</summary>

@@ -10,6 +10,17 @@ public abstract record IdempotencyClaim
     public sealed record AlreadyCompleted(string RequestHash, string ResponseJson) : IdempotencyClaim;
 }
 
+/// <summary>A claim sent with the transaction's next query (<see cref="IIdempotencyStore.ClaimWithNextStatement"/>).</summary>
+public interface IDeferredClaim
+{
+    /// <summary>
+    /// What became of the claim: sent on its own now if no query has carried it yet. When the key is taken by a committed
+    /// request, every change tracked since the claim is discarded before <see cref="IdempotencyClaim.AlreadyCompleted"/>
+    /// is returned, so nothing of this attempt is written.
+    /// </summary>
+    Task<IdempotencyClaim> OutcomeAsync(CancellationToken ct);
+}
+
 public interface IIdempotencyStore
 {
     /// <summary>
@@ -17,6 +28,12 @@ public interface IIdempotencyStore
     /// the first transaction ends, then sees its stored response.
     /// </summary>
     Task<IdempotencyClaim> ClaimAsync(string owner, string key, string requestHash, string command, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>
+    /// Claims (owner, key) like <see cref="ClaimAsync"/>, but sends the claim ahead of the transaction's next query, in
+    /// the same round trip, instead of on its own. <see cref="IDeferredClaim.OutcomeAsync"/> says what became of it.
+    /// </summary>
+    IDeferredClaim ClaimWithNextStatement(string owner, string key, string requestHash, string command, DateTimeOffset now);
 
     /// <summary>
     /// Stores the response of the key this transaction claimed. It is written with the command's other changes when

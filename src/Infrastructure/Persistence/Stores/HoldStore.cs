@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CleanWallet.Infrastructure.Persistence.Stores;
 
-internal sealed class HoldStore(WalletDbContext db) : IHoldStore
+internal sealed class HoldStore(WalletDbContext db, UnitOfWork unitOfWork) : IHoldStore
 {
     private static readonly Func<WalletDbContext, Guid, CancellationToken, Task<Hold?>> ForUpdate =
         EF.CompileAsyncQuery((WalletDbContext context, Guid holdId, CancellationToken _) =>
@@ -19,4 +19,6 @@ internal sealed class HoldStore(WalletDbContext db) : IHoldStore
     public Task<Hold?> FindForOrderForUpdateAsync(Guid orderId, CancellationToken ct) => ForOrderForUpdate(db, orderId, ct);
 
     public void Add(Hold hold) => db.Set<Hold>().Add(hold);
+
+    public void RecordNew(Hold hold) => unitOfWork.Write(ModelRowStatements.For<Hold>(db).Insert(hold));
 }

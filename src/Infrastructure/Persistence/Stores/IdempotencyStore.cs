@@ -30,13 +30,8 @@ internal sealed class IdempotencyStore(WalletDbContext db, UnitOfWork unitOfWork
                 return new IdempotencyClaim.Claimed();
             }
 
-            var existing = await db.Database.SqlQuery<StoredKey>($"""
-                SELECT request_hash AS "RequestHash", response_json AS "ResponseJson"
-                FROM idempotency_keys WHERE owner = {owner} AND key = {key}
-                """).SingleOrDefaultAsync(ct);
-            if (existing is not null)
-                return new IdempotencyClaim.AlreadyCompleted(existing.RequestHash, existing.ResponseJson
-                    ?? throw new InvalidOperationException("A committed idempotency key has no stored response."));
+            if (await StoredAnswerAsync(owner, key, ct) is { } answer)
+                return answer;
 
             // The key expired and the housekeeping job removed it between the two statements: it is forgotten, so this
             // request is a new one and claims the key afresh. (Only keys past their retention are removed, so a key
@@ -44,24 +39,48 @@ internal sealed class IdempotencyStore(WalletDbContext db, UnitOfWork unitOfWork
         }
     }
 
-    /// <summary>
-    /// The response is written with the command's other changes, in the same SaveChanges batch (one round trip for all),
-    /// as an update of the row this transaction claimed: EF checks that exactly that one row was updated.
-    /// </summary>
-    public void StoreResponse(string owner, string key, string responseJson)
+    public IDeferredClaim ClaimWithNextStatement(string owner, string key, string requestHash, string command, DateTimeOffset now)
     {
-        var row = new IdempotencyKeyRecord { Owner = owner, Key = key, ResponseJson = responseJson };
-        db.Attach(row).Property(r => r.ResponseJson).IsModified = true;
+        var claim = new DeferredClaim(this, unitOfWork, db, owner, key, requestHash, command, now);
+        db.PendingClaim = claim;
+        return claim;
     }
+
+    /// <summary>The answer of the committed request that owns the key, or null when the key is not there (any more).</summary>
+    internal async Task<IdempotencyClaim.AlreadyCompleted?> StoredAnswerAsync(string owner, string key, CancellationToken ct)
+    {
+        var existing = await db.Database.SqlQuery<StoredKey>($"""
+            SELECT request_hash AS "RequestHash", response_json AS "ResponseJson"
+            FROM idempotency_keys WHERE owner = {owner} AND key = {key}
+            """).SingleOrDefaultAsync(ct);
+        return existing is null
+            ? null
+            : new IdempotencyClaim.AlreadyCompleted(existing.RequestHash, existing.ResponseJson
+                ?? throw new InvalidOperationException("A committed idempotency key has no stored response."));
+    }
+
+    /// <summary>
+    /// The response is written at commit with the command's other changes, in the same round trip (their SaveChanges
+    /// batch, or the unit of work's hand-written write batch when the command tracked nothing), as an update of the row
+    /// this transaction claimed: either way exactly that one row must be updated.
+    /// </summary>
+    public void StoreResponse(string owner, string key, string responseJson) =>
+        unitOfWork.StoreResponse(new IdempotencyKeyRecord { Owner = owner, Key = key, ResponseJson = responseJson });
 
     public async Task ReplaceResponseAsync(string owner, string key, string responseJson, CancellationToken ct) =>
         await db.Database.ExecuteSqlAsync(
             $"UPDATE idempotency_keys SET response_json = {responseJson} WHERE owner = {owner} AND key = {key}", ct);
 
     /// <summary>A plain command (<see cref="UnitOfWork.ScalarAsync"/>): the claim runs once per money-moving request.</summary>
-    private const string ClaimSql = """
+    private static readonly string ClaimSql = ClaimStatement("$1", "$2", "$3", "$4", "$5");
+
+    /// <summary>
+    /// The claim, with the given placeholders for owner, key, request hash, command and time: positional when it is sent
+    /// on its own, named when it goes ahead of an EF Core query (<see cref="DeferredClaim"/>).
+    /// </summary>
+    internal static string ClaimStatement(string owner, string key, string requestHash, string command, string createdAt) => $"""
         INSERT INTO idempotency_keys (owner, key, request_hash, command, created_at)
-        VALUES ($1, $2, $3, $4, $5)
+        VALUES ({owner}, {key}, {requestHash}, {command}, {createdAt})
         ON CONFLICT (owner, key) DO NOTHING
         RETURNING pg_current_xact_id()::text
         """;

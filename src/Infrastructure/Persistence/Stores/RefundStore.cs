@@ -7,7 +7,7 @@ namespace CleanWallet.Infrastructure.Persistence.Stores;
 internal sealed class RefundStore(WalletDbContext db) : IRefundStore
 {
     public Task<PaymentRecord?> FindPaymentForUpdateAsync(Guid paymentId, CancellationToken ct) =>
-        new PaymentStore(db).FindForUpdateAsync(paymentId, ct);
+        PaymentStore.FindForUpdateAsync(db, paymentId, ct);
 
     public Task<bool> ExistsAsync(Guid refundId, CancellationToken ct) =>
         db.Set<Refund>().AsNoTracking().AnyAsync(r => r.Id == refundId, ct);

@@ -15,7 +15,7 @@ namespace CleanWallet.Application.Administration.Commands.AdjustWallet;
 /// written in one transaction, or none of them is.
 /// </summary>
 public sealed record AdjustWalletCommand(Guid WalletId, string Direction, decimal Amount, string Reason)
-    : IIdempotentCommand<AdjustmentDto>;
+    : IIdempotentCommand<AdjustmentDto>, IDatabaseOnlyCommand;
 
 public sealed class AdjustWalletHandler(
     IWalletStore wallets,

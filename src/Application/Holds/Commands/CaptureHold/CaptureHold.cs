@@ -13,7 +13,7 @@ namespace CleanWallet.Application.Holds.Commands.CaptureHold;
 /// Settle an Active hold with one Wallet payment and its Payment entry (all of the hold when <see cref="Amount"/> is null,
 /// less releases the rest), in one transaction under the hold's and then the wallet's row lock.
 /// </summary>
-public sealed record CaptureHoldCommand(Guid HoldId, decimal? Amount) : IIdempotentCommand<PaymentDto>;
+public sealed record CaptureHoldCommand(Guid HoldId, decimal? Amount) : IIdempotentCommand<PaymentDto>, IDatabaseOnlyCommand;
 
 public sealed class CaptureHoldHandler(
     IHoldStore holds,

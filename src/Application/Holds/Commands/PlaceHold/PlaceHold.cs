@@ -15,7 +15,7 @@ namespace CleanWallet.Application.Holds.Commands.PlaceHold;
 /// (<see cref="Domain.Wallets.Wallet.PlaceHold"/>); the balance and the ledger do not change, available funds do.
 /// </summary>
 public sealed record PlaceHoldCommand(Guid WalletId, decimal Amount, string Description, string? Reference, int? ExpiresInSeconds)
-    : IIdempotentCommand<HoldDto>;
+    : IIdempotentCommand<HoldDto>, IDatabaseOnlyCommand;
 
 public sealed class PlaceHoldHandler(
     IWalletStore wallets,
@@ -30,7 +30,7 @@ public sealed class PlaceHoldHandler(
 
     public async Task<HoldDto> Handle(PlaceHoldCommand command, CancellationToken cancellationToken)
     {
-        var wallet = await wallets.LockAccessibleAsync(command.WalletId, caller, cancellationToken);
+        var wallet = await wallets.LockAccessibleForMovementAsync(command.WalletId, caller, cancellationToken);
         var now = clock.StorableNow(); // under the lock, like every spending movement
         // The default never outlasts the maximum, whatever the two settings say.
         var expiresAt = now.AddSeconds(command.ExpiresInSeconds ?? Math.Min(options.Value.DefaultExpirySeconds, options.Value.MaxExpirySeconds));
@@ -38,7 +38,8 @@ public sealed class PlaceHoldHandler(
         var before = new { balance = wallet.Balance, held = wallet.Held, available = wallet.Available };
         var hold = wallet.PlaceHold(Money.Of(command.Amount, wallet.Currency), command.Description, command.Reference, expiresAt,
             limits.Current, caller.Actor, now);
-        holds.Add(hold);
+        wallets.RecordState(wallet);
+        holds.RecordNew(hold);
 
         if (caller.Role == CallerRole.Admin)
             audit.Record(new AuditRecord(AuditAction, "hold", hold.Id, hold.Amount, hold.Currency, command.Description, before,

@@ -8,7 +8,7 @@ using MediatR;
 namespace CleanWallet.Application.Holds.Commands.VoidHold;
 
 /// <summary>Release an Active hold without moving money: no ledger entry, available funds restored (409 when no longer Active).</summary>
-public sealed record VoidHoldCommand(Guid HoldId) : IIdempotentCommand<HoldDto>;
+public sealed record VoidHoldCommand(Guid HoldId) : IIdempotentCommand<HoldDto>, IDatabaseOnlyCommand;
 
 public sealed class VoidHoldHandler(
     IHoldStore holds,

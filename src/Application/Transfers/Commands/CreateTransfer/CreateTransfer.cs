@@ -16,7 +16,7 @@ namespace CleanWallet.Application.Transfers.Commands.CreateTransfer;
 /// the source (or be an admin); the destination may belong to anyone, e.g. a reseller funding its customers.
 /// </summary>
 public sealed record CreateTransferCommand(Guid FromWalletId, Guid ToWalletId, decimal Amount, string Description)
-    : IIdempotentCommand<TransferDto>;
+    : IIdempotentCommand<TransferDto>, IDatabaseOnlyCommand;
 
 public sealed class CreateTransferHandler(
     ITransferStore transfers,
@@ -29,7 +29,7 @@ public sealed class CreateTransferHandler(
     public async Task<TransferDto> Handle(CreateTransferCommand command, CancellationToken cancellationToken)
     {
         // Both rows locked in one statement, in id order: A→B and B→A in parallel wait for each other, never deadlock.
-        var locked = await transfers.LockWalletsInOrderAsync(command.FromWalletId, command.ToWalletId, cancellationToken);
+        var locked = await transfers.LockWalletsForMovementInOrderAsync(command.FromWalletId, command.ToWalletId, cancellationToken);
 
         var from = locked.FirstOrDefault(w => w.Id == command.FromWalletId);
         if (from is null || !caller.CanAccess(from.CustomerId))
@@ -48,9 +48,10 @@ public sealed class CreateTransferHandler(
             audit.Record(new AuditRecord("transfer.create", "transfer", execution.Transfer.Id, command.Amount, from.Currency,
                 command.Description, balancesBefore, new { fromBalance = from.Balance, toBalance = to.Balance }));
 
-        wallets.AddEntry(execution.OutEntry);
-        wallets.AddEntry(execution.InEntry);
-        transfers.Add(execution.Transfer);
+        // The entries first: the transfer row names both.
+        wallets.RecordMovement(from, execution.OutEntry);
+        wallets.RecordMovement(to, execution.InEntry);
+        transfers.RecordNew(execution.Transfer);
         return TransferDto.ForSender(execution.Transfer, from);
     }
 }

@@ -11,7 +11,7 @@ namespace CleanWallet.Application.Wallets.Commands.PayFromWallet;
 
 /// <summary>Pay for something from a wallet: a Wallet payment record and its Payment ledger entry, linked, in one transaction.</summary>
 public sealed record PayFromWalletCommand(Guid WalletId, decimal Amount, string Description, string? Reference)
-    : IIdempotentCommand<PaymentDto>;
+    : IIdempotentCommand<PaymentDto>, IDatabaseOnlyCommand;
 
 public sealed class PayFromWalletHandler(
     IWalletStore wallets,
@@ -22,14 +22,15 @@ public sealed class PayFromWalletHandler(
 {
     public async Task<PaymentDto> Handle(PayFromWalletCommand command, CancellationToken cancellationToken)
     {
-        var wallet = await wallets.LockAccessibleAsync(command.WalletId, caller, cancellationToken);
+        var wallet = await wallets.LockAccessibleForMovementAsync(command.WalletId, caller, cancellationToken);
         // Read under the lock: a debit that waited for it is not stamped before the one that held it.
         var now = clock.StorableNow();
         var (payment, entry) = wallet.Pay(Money.Of(command.Amount, wallet.Currency), command.Description, command.Reference,
             limits.Current, caller.Actor, now);
 
-        wallets.AddEntry(entry);
-        payments.Add(payment);
+        // The entry first: the payment row names it.
+        wallets.RecordMovement(wallet, entry);
+        payments.RecordNew(payment);
         return PaymentDto.From(payment, wallet);
     }
 }

@@ -1,0 +1,159 @@
+using System.Net;
+using CleanWallet.Api.Tests.Infrastructure;
+using CleanWallet.Application.Common;
+using CleanWallet.Domain.Common;
+using CleanWallet.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace CleanWallet.Api.Tests.Payments;
+
+/// <summary>
+/// A wallet payment writes its rows by hand (the unit of work's write batch, its SQL taken from EF Core's model), not
+/// through SaveChanges: the rows must be exactly the ones SaveChanges would write, and the batch must be all or nothing.
+/// </summary>
+public sealed class PaymentWriteBatchTests(TestDatabase database) : ApiTestBase(database)
+{
+    /// <summary>Microsecond-exact, as PostgreSQL stores it: both paths stamp the very same instant.</summary>
+    private readonly MutableClock _clock = new(new DateTimeOffset(2026, 11, 2, 10, 15, 30, 123, TimeSpan.Zero).AddTicks(4560));
+
+    /// <summary>Sees the write batch's database errors (EF Core's interceptors do not).</summary>
+    private readonly Transfers.DatabaseErrorRecorder _errors = new();
+
+    protected override ApiFactory CreateFactory() =>
+        ApiFactory.StartOnKestrel(Database.ConnectionString, services => services
+            .AddSingleton<TimeProvider>(_clock)
+            .AddSingleton<IWriteBatchInterceptor>(_errors));
+
+    [Fact]
+    public async Task A_payment_through_the_write_batch_writes_the_same_rows_as_the_same_payment_through_SaveChanges()
+    {
+        var raw = await CreateCustomerAsync(name: "Raw");
+        var tracked = await CreateCustomerAsync(name: "Tracked");
+        await TopUpAsync(raw.WalletId, 100m);
+        await TopUpAsync(tracked.WalletId, 100m);
+
+        var response = await Client(raw.ApiKey).SendAsync(Post($"/api/v1/wallets/{raw.WalletId}/payments",
+            new { amount = 25.10m, description = "Parity", reference = "order-77" }, "parity-key"));
+        await AssertStatus(response, HttpStatusCode.Created);
+        var rawPaymentId = Guid.Parse((string)(await ReadJson(response))["id"]!);
+
+        // The same domain outcome for the other wallet, written by EF Core's change tracker and SaveChanges.
+        var actor = await Database.ScalarAsync<string>("SELECT actor FROM ledger_entries WHERE reference_id = $1", rawPaymentId);
+        await using (var scope = Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<WalletDbContext>();
+            var limits = scope.ServiceProvider.GetRequiredService<TransactionLimits>().Current;
+            var wallet = await db.Wallets.SingleAsync(w => w.Id == tracked.WalletId);
+            var (payment, entry) = wallet.Pay(Money.Of(25.10m, wallet.Currency), "Parity", "order-77", limits, actor, _clock.StorableNow());
+            db.LedgerEntries.Add(entry);
+            db.Payments.Add(payment);
+            await db.SaveChangesAsync();
+        }
+
+        // Every column of every row, but the ids (and the ids naming the other rows), compared as PostgreSQL reads them.
+        const string entryRow = "SELECT (to_jsonb(e) - 'id' - 'wallet_id' - 'reference_id')::text FROM ledger_entries e WHERE wallet_id = $1 AND type = 'Payment'";
+        const string paymentRow = "SELECT (to_jsonb(p) - 'id' - 'customer_id' - 'wallet_id' - 'ledger_entry_id')::text FROM payments p WHERE wallet_id = $1 AND method = 'Wallet'";
+        const string walletRow = "SELECT (to_jsonb(w) - 'id' - 'customer_id')::text FROM wallets w WHERE id = $1";
+        foreach (var row in new[] { entryRow, paymentRow, walletRow })
+        {
+            var expected = await Database.ScalarAsync<string>(row, tracked.WalletId);
+            Assert.Equal(expected, await Database.ScalarAsync<string>(row, raw.WalletId));
+        }
+        // Not a comparison of two empty rows: the values the payment wrote are there.
+        Assert.Contains("\"external_reference\": \"order-77\"", await Database.ScalarAsync<string>(paymentRow, raw.WalletId));
+        Assert.Contains("\"balance\": 74.90", await Database.ScalarAsync<string>(walletRow, raw.WalletId));
+        // And the ids the raw rows name are the right ones: the entry names the payment, the payment the entry.
+        Assert.Equal(1L, await Database.CountAsync("payments p JOIN ledger_entries e ON e.id = p.ledger_entry_id",
+            "p.id = $1 AND e.reference_id = p.id AND e.wallet_id = p.wallet_id AND p.customer_id = $2", rawPaymentId, raw.CustomerId));
+    }
+
+    [Fact]
+    public async Task A_payment_refused_by_the_database_half_way_through_its_write_batch_keeps_nothing_and_succeeds_when_retried()
+    {
+        var customer = await CreateCustomerAsync();
+        await TopUpAsync(customer.WalletId, 100m);
+        var request = () => Post($"/api/v1/wallets/{customer.WalletId}/payments", new { amount = 25m, description = "Refused row" }, "refused-key");
+
+        // The payment row is the batch's third statement: the ledger entry and the wallet update before it have run.
+        await using (await DatabaseTrigger.CreateAsync(Database, "payments", "INSERT", """
+            IF NEW.description = 'Refused row' THEN RAISE EXCEPTION 'injected: payment row refused'; END IF; RETURN NEW;
+            """))
+        {
+            var refused = await Client(customer.ApiKey).SendAsync(request());
+            await AssertProblem(refused, HttpStatusCode.InternalServerError, "internal_error");
+            await AssertNothingOfThePaymentKept(customer.WalletId);
+            // The batch's own failure, seen where faults and errors of the hand-written writes are seen.
+            Assert.Equal([PostgresErrorCodes.RaiseException], _errors.SqlStates);
+        }
+
+        await AssertStatus(await Client(customer.ApiKey).SendAsync(request()), HttpStatusCode.Created);
+        Assert.Equal(75m, (decimal)(await GetWalletAsync(customer.WalletId))["balance"]!);
+    }
+
+    [Fact]
+    public async Task A_wallet_whose_ledger_moved_after_it_was_loaded_is_not_overwritten_the_payment_fails_and_keeps_nothing()
+    {
+        var customer = await CreateCustomerAsync();
+        await TopUpAsync(customer.WalletId, 100m);
+
+        // Moves the wallet's sequence inside the payment's own transaction (the one holder of the row lock), between the
+        // lock and the wallet's update: the update's guard (last_sequence as loaded) must find no row.
+        await using (await DatabaseTrigger.CreateAsync(Database, "ledger_entries", "INSERT", """
+            UPDATE wallets SET last_sequence = last_sequence + 100 WHERE id = NEW.wallet_id; RETURN NEW;
+            """))
+        {
+            var response = await Client(customer.ApiKey).SendAsync(Post($"/api/v1/wallets/{customer.WalletId}/payments",
+                new { amount = 25m, description = "Moved under me" }, "moved-key"));
+            await AssertProblem(response, HttpStatusCode.InternalServerError, "internal_error");
+        }
+
+        await AssertNothingOfThePaymentKept(customer.WalletId);
+    }
+
+    [Fact]
+    public async Task A_stored_response_that_finds_no_claimed_key_fails_the_payment_and_keeps_nothing()
+    {
+        var customer = await CreateCustomerAsync();
+        await TopUpAsync(customer.WalletId, 100m);
+
+        // Removes the key this transaction claimed before its response is stored (the batch's last statement).
+        await using (await DatabaseTrigger.CreateAsync(Database, "payments", "INSERT", """
+            DELETE FROM idempotency_keys WHERE key = 'vanishing-key'; RETURN NEW;
+            """))
+        {
+            var response = await Client(customer.ApiKey).SendAsync(Post($"/api/v1/wallets/{customer.WalletId}/payments",
+                new { amount = 25m, description = "No key left" }, "vanishing-key"));
+            await AssertProblem(response, HttpStatusCode.InternalServerError, "internal_error");
+        }
+
+        await AssertNothingOfThePaymentKept(customer.WalletId);
+    }
+
+    private async Task AssertNothingOfThePaymentKept(Guid walletId)
+    {
+        Assert.Equal(0L, await Database.CountAsync("payments", "method = 'Wallet'"));
+        Assert.Equal(1L, await Database.CountAsync("ledger_entries", "wallet_id = $1", walletId));
+        Assert.Equal(0L, await Database.CountAsync("idempotency_keys"));
+        Assert.Equal(1L, await Database.ScalarAsync<long>("SELECT last_sequence FROM wallets WHERE id = $1", walletId));
+        Assert.Equal(100m, await Database.ScalarAsync<decimal>("SELECT balance FROM wallets WHERE id = $1", walletId));
+    }
+
+    /// <summary>A row trigger for one test, dropped (with its function) when disposed, so no other test meets it.</summary>
+    private sealed class DatabaseTrigger(TestDatabase database, string name, string table) : IAsyncDisposable
+    {
+        public static async Task<DatabaseTrigger> CreateAsync(TestDatabase database, string table, string operation, string body)
+        {
+            var name = $"test_fault_{Guid.NewGuid():N}";
+            await database.ExecuteAsync($"""
+                CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} END $$;
+                CREATE TRIGGER {name} BEFORE {operation} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}();
+                """);
+            return new DatabaseTrigger(database, name, table);
+        }
+
+        public async ValueTask DisposeAsync() =>
+            await database.ExecuteAsync($"DROP TRIGGER {name} ON {table}; DROP FUNCTION {name}();");
+    }
+}
