@@ -15,7 +15,8 @@ namespace CleanWallet.Application.Common.Behaviours;
 /// Runs inside the command's transaction. The key is claimed for (caller, key) with a hash of the request
 /// and the response is stored with it, so the claim and the effect commit or vanish together:
 /// same key and request → the stored response, marked <see cref="IdempotentResponse.Replayed"/>, and no new effect;
-/// same key, other request → 422.
+/// same key, other request → 422. A <see cref="IDatabaseOnlyCommand"/>'s claim travels with its handler's first query
+/// (<see cref="IIdempotencyStore.ClaimWithNextStatement"/>); what the handler did is kept only if the key was free.
 /// </summary>
 public sealed class IdempotencyBehaviour<TRequest, TResponse>(
     IIdempotencyStore store,
