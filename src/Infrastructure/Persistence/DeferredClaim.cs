@@ -39,6 +39,9 @@ internal sealed class DeferredClaim(
 
     private State _state;
 
+    /// <summary>The command that carries the claim: only its reader holds the claim's answer.</summary>
+    private DbCommand? _carrier;
+
     public async Task<IdempotencyClaim> OutcomeAsync(CancellationToken ct)
     {
         Detach();
@@ -77,6 +80,7 @@ internal sealed class DeferredClaim(
         query.Parameters.Add(new NpgsqlParameter<string>("cw_claim_request_hash", requestHash));
         query.Parameters.Add(new NpgsqlParameter<string>("cw_claim_command", command));
         query.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("cw_claim_created_at", now));
+        _carrier = query;
         _state = State.Sent;
     }
 
@@ -117,7 +121,8 @@ internal sealed class DeferredClaim(
         public override async ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData,
             DbDataReader result, CancellationToken cancellationToken = default)
         {
-            if (eventData.Context is WalletDbContext { PendingClaim: { _state: State.Sent } claim } context)
+            if (eventData.Context is WalletDbContext { PendingClaim: { _state: State.Sent } claim } context
+                && ReferenceEquals(claim._carrier, command))
             {
                 context.PendingClaim = null;
                 await claim.ReadAnswerAsync(result, cancellationToken);
