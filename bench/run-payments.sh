@@ -54,6 +54,10 @@ QUICK="${BENCH_QUICK:-0}"
 READS=0
 if [[ "$QUICK" == reads ]]; then READS=1; QUICK=1; fi
 PERF="${BENCH_PERF:-0}"
+# BENCH_PG_STATEMENTS=1: PostgreSQL loads pg_stat_statements (a little slower, so not for the README's table); the
+# statistics are reset before the 1 000-wallet payment load and written afterwards, per payment, to
+# bench/results/payments-<time>-statements.txt: which statements the API sends, how often, and where PostgreSQL's time goes.
+PG_STATEMENTS="${BENCH_PG_STATEMENTS:-0}"
 ANCHOR_fn_many=0 ANCHOR_rt_many=0 ANCHOR_fn_hot=0 ANCHOR_rt_hot=0
 ANCHORLAT_fn_many=0 ANCHORLAT_rt_many=0 ANCHORLAT_fn_hot=0 ANCHORLAT_rt_hot=0 HALF=0
 CONNS=32
@@ -149,7 +153,7 @@ log "machine: $(nproc) cores; load average at start $(loadavg)"
 chown postgres "$WORK"
 runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA_DIR" -U postgres --auth=trust -E UTF8 --no-instructions >/dev/null
 runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -l "$WORK/server.log" -w \
-  -o "-p $PG_PORT -k $WORK -c listen_addresses=127.0.0.1" start >/dev/null
+  -o "-p $PG_PORT -k $WORK -c listen_addresses=127.0.0.1$( [[ "$PG_STATEMENTS" == 1 ]] && echo ' -c shared_preload_libraries=pg_stat_statements -c track_io_timing=on')" start >/dev/null
 PG_STARTED=1
 PG_VERSION="$(psql_q -d postgres -Atc 'SHOW server_version')"
 log "PostgreSQL $PG_VERSION on 127.0.0.1:$PG_PORT (default settings; fsync=$(psql_q -d postgres -Atc 'SHOW fsync'), \
@@ -290,7 +294,23 @@ if [[ "$PERF" == 1 ]]; then
   perf_load history get_history
 fi
 else
+if [[ "$PG_STATEMENTS" == 1 ]]; then
+  psql_q -d cleanwallet -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' -c 'SELECT pg_stat_statements_reset()' >/dev/null
+fi
 wrk_run pay_many pay "$WORK/wallets.txt" 0 "$DURATION"
+if [[ "$PG_STATEMENTS" == 1 ]]; then
+  STATEMENTS_FILE="$RESULTS_DIR/payments-$STAMP-statements.txt"
+  { echo "pg_stat_statements over the pay_many load ($(field pay_many s201) payments); per payment: calls, total ms, mean ms"
+    psql_q -d cleanwallet -P pager=off -c "
+      WITH p AS (SELECT greatest($(field pay_many s201), 1)::numeric AS n)
+      SELECT round(calls / p.n, 2) AS calls_per_payment, round((total_exec_time / p.n)::numeric, 4) AS ms_per_payment,
+             round(mean_exec_time::numeric, 4) AS mean_ms, round((100 * total_exec_time / sum(total_exec_time) OVER ())::numeric, 1) AS pct,
+             shared_blks_hit / greatest(calls, 1) AS blks_hit_per_call, wal_records / greatest(calls, 1) AS wal_per_call,
+             left(regexp_replace(query, '\s+', ' ', 'g'), 200) AS query
+      FROM pg_stat_statements, p ORDER BY total_exec_time DESC LIMIT 30"
+  } >"$STATEMENTS_FILE" 2>&1 || true
+  log "statements: $STATEMENTS_FILE"
+fi
 wrk_run pay_hot pay "$WORK/hot.txt" 0 "$DURATION"
 if [[ "$PERF" == 1 ]]; then
   perf_load pay pay

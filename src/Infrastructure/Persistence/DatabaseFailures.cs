@@ -5,13 +5,19 @@ namespace CleanWallet.Infrastructure.Persistence;
 public static class DatabaseFailures
 {
     /// <summary>
-    /// Serialization failures, deadlocks, lock timeouts and every <see cref="IsUnavailable"/> failure: worth re-running
-    /// the whole unit of work. Only the database's own failures count: a socket error from the card gateway must not
-    /// re-run a command (and call the gateway again) as if the database had hiccupped.
+    /// Serialization failures, deadlocks, lock timeouts, an idempotency key claimed at commit that another request
+    /// committed first (<see cref="DeferredClaim"/>: run again, the command finds the key taken and replays its answer),
+    /// and every <see cref="IsUnavailable"/> failure: worth re-running the whole unit of work. Only the database's own
+    /// failures count: a socket error from the card gateway must not re-run a command (and call the gateway again) as if
+    /// the database had hiccupped.
     /// </summary>
     public static bool IsTransient(Exception exception) =>
-        IsUnavailable(exception) || FirstPostgresError(exception)?.SqlState is PostgresErrorCodes.SerializationFailure
-            or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable;
+        IsUnavailable(exception) || FirstPostgresError(exception) is
+        { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable }
+        or { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: IdempotencyKeyIndex };
+
+    /// <summary>The unique index of <c>idempotency_keys</c> (owner, key): the one a claim made at commit can collide on.</summary>
+    public const string IdempotencyKeyIndex = "idempotency_keys_pkey";
 
     /// <summary>
     /// The database cannot serve us right now, but will soon: the server cannot be reached (refused, reset, timed out),

@@ -25,6 +25,9 @@ internal sealed class UnitOfWork(
     /// <summary>The idempotency key's response, written with the command's other changes at commit.</summary>
     private IdempotencyKeyRecord? _response;
 
+    /// <summary>Whether <see cref="_response"/> is the key's first write (a claim made at commit) or an update of its claimed row.</summary>
+    private bool _responseClaimsKey;
+
     private IDbContextTransaction? _transaction;
     private string? _transactionId;
 
@@ -88,9 +91,15 @@ internal sealed class UnitOfWork(
 
     /// <summary>
     /// Stores the idempotency key's response with the command's other changes, in the same round trip: kept as data until
-    /// commit, then an update of the row this transaction claimed.
+    /// commit, then the key's INSERT (<paramref name="claimedAtCommit"/>: the claim is made by this very write, so a key
+    /// another transaction committed meanwhile fails the commit on its unique index) or an update of the row this
+    /// transaction claimed.
     /// </summary>
-    internal void StoreResponse(IdempotencyKeyRecord response) => _response = response;
+    internal void StoreResponse(IdempotencyKeyRecord response, bool claimedAtCommit)
+    {
+        _response = response;
+        _responseClaimsKey = claimedAtCommit;
+    }
 
     public async Task CommitAsync(CancellationToken ct)
     {
@@ -178,7 +187,10 @@ internal sealed class UnitOfWork(
         var tracked = db.ChangeTracker.HasChanges(); // detects changes: SaveChanges need not do it again below
         var response = _response;
         if (response is not null && !tracked)
-            _writes.Add(ModelRowStatements.For<IdempotencyKeyRecord>(db).Update(response));
+        {
+            var statements = ModelRowStatements.For<IdempotencyKeyRecord>(db);
+            _writes.Add(_responseClaimsKey ? statements.Insert(response) : statements.Update(response));
+        }
         if (_writes.Count > 0)
         {
             if (!tracked)
@@ -191,7 +203,9 @@ internal sealed class UnitOfWork(
         }
         if (!tracked)
             return false;
-        if (response is not null)
+        if (response is not null && _responseClaimsKey)
+            db.Add(response);
+        else if (response is not null)
             db.Attach(response).Property(r => r.ResponseJson).IsModified = true;
         var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
         db.ChangeTracker.AutoDetectChangesEnabled = false;
@@ -256,6 +270,7 @@ internal sealed class UnitOfWork(
         _writes.Clear();
         _loaded.Clear();
         _response = null;
+        _responseClaimsKey = false;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using CleanWallet.Api.Tests.Infrastructure;
+using Npgsql;
 
 namespace CleanWallet.Api.Tests.Pipeline;
 
@@ -105,6 +106,52 @@ public sealed class IdempotencyTests(TestDatabase database) : ApiTestBase(databa
         Assert.Equal(92.5m, (decimal)(await GetWalletAsync(customer.WalletId))["balance"]!);
         Assert.Equal(1L, await Database.CountAsync("payments", "method = 'Wallet'"));
         Assert.Equal(2L, await Database.CountAsync("ledger_entries"));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Two_requests_that_both_found_their_key_free_commit_once_and_the_later_is_answered_from_the_earlier(bool sameBody)
+    {
+        var customer = await CreateCustomerAsync();
+        await TopUpAsync(customer.WalletId, 100m);
+        using var client = Client(customer.ApiKey);
+        var url = $"/api/v1/wallets/{customer.WalletId}/payments";
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var holder = await connection.BeginTransactionAsync();
+        await using (var lockWallet = new NpgsqlCommand("SELECT 1 FROM wallets WHERE id = $1 FOR UPDATE", connection, holder))
+        {
+            lockWallet.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = customer.WalletId });
+            await lockWallet.ExecuteScalarAsync();
+        }
+
+        // Both look the key up (free: nothing is claimed before a commit), then wait for the wallet's lock.
+        var first = client.SendAsync(Post(url, new { amount = 10m, description = "Held" }, "held-key"));
+        var second = client.SendAsync(Post(url, new { amount = 10m, description = sameBody ? "Held" : "Other" }, "held-key"));
+        await Task.Delay(500);
+        Assert.False(first.IsCompleted || second.IsCompleted, "the requests did not wait for the wallet");
+        Assert.Equal(0L, await Database.CountAsync("idempotency_keys", "key = 'held-key'"));
+        await holder.RollbackAsync();
+        var responses = await Task.WhenAll(first, second);
+
+        // The one that got the wallet second could pay too; its commit meets the key the first committed, and it runs
+        // again: now the key is taken, so it gets the first's answer (or, with another body, a 422), never a second payment.
+        var applied = Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created && !r.Headers.Contains("Idempotent-Replayed"));
+        var other = Assert.Single(responses, r => !ReferenceEquals(r, applied));
+        if (sameBody)
+        {
+            await AssertStatus(other, HttpStatusCode.Created);
+            Assert.Equal("true", other.Headers.GetValues("Idempotent-Replayed").Single());
+            Assert.Equal(await applied.Content.ReadAsStringAsync(), await other.Content.ReadAsStringAsync());
+        }
+        else
+        {
+            await AssertProblem(other, HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+        }
+        Assert.Equal(90m, (decimal)(await GetWalletAsync(customer.WalletId))["balance"]!);
+        Assert.Equal(1L, await Database.CountAsync("payments", "method = 'Wallet'"));
+        Assert.Equal(1L, await Database.CountAsync("idempotency_keys", "key = 'held-key'"));
     }
 
     [Fact]

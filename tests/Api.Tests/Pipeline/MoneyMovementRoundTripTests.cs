@@ -25,24 +25,25 @@ public sealed class MoneyMovementRoundTripTests(TestDatabase database) : ApiTest
             new { amount = 2m, description = "Counted" }, "round-trips-1"), HttpStatusCode.Created);
 
         Assert.True(sent.Length == 2, Describe(sent));
-        // The claim goes ahead of the wallet's lock, in the same command; it returns the transaction's id (for looking up
-        // a failed commit) with the claim.
-        AssertClaimThenLock(sent[0]);
+        // The key's lookup goes ahead of the wallet's lock, in the same command; it returns the transaction's id (for
+        // looking up a failed commit) with it.
+        AssertLookupThenLock(sent[0]);
         Assert.EndsWith("FOR UPDATE", sent[0]);
-        // One batch: the ledger entry, the payment, the wallet's new balance, the stored response and the COMMIT. A payment
-        // writes them by hand (the unit of work's NpgsqlBatch, which Npgsql traces as one command), not through SaveChanges,
-        // so its COMMIT goes in the same round trip; each UPDATE is refused by the database unless it wrote one row.
+        // One batch: the ledger entry, the payment, the wallet's new balance, the key with its response (claimed by this
+        // very INSERT) and the COMMIT. A payment writes them by hand (the unit of work's NpgsqlBatch, which Npgsql traces as
+        // one command), not through SaveChanges, so its COMMIT goes in the same round trip; the UPDATE is refused by the
+        // database unless it wrote one row.
         Assert.Contains("INSERT INTO ledger_entries", sent[1]);
         Assert.Contains("INSERT INTO payments", sent[1]);
         Assert.Contains("UPDATE wallets", sent[1]);
-        Assert.Contains("UPDATE idempotency_keys", sent[1]);
-        Assert.Equal(2, Regex.Matches(sent[1], "expect_one_row").Count);
+        AssertKeyClaimedAtCommit(sent[1]);
+        Assert.Single(Regex.Matches(sent[1], "expect_one_row"));
         Assert.EndsWith("\nCOMMIT", sent[1]);
         Assert.Equal(97m, (decimal)(await GetWalletAsync(customer.WalletId))["balance"]!);
     }
 
     [Fact]
-    public async Task A_transfer_is_the_claim_with_both_wallet_locks_in_one_command_and_one_batch_with_its_commit()
+    public async Task A_transfer_is_the_key_lookup_with_both_wallet_locks_in_one_command_and_one_batch_with_its_commit()
     {
         var sender = await CreateCustomerAsync(name: "Sender");
         var receiver = await CreateCustomerAsync(name: "Receiver");
@@ -54,20 +55,20 @@ public sealed class MoneyMovementRoundTripTests(TestDatabase database) : ApiTest
         var sent = await CommandsOfAsync(client, Post("/api/v1/transfers", Transfer(2m), "transfer-1"), HttpStatusCode.Created);
 
         Assert.True(sent.Length == 2, Describe(sent));
-        AssertClaimThenLock(sent[0]);
+        AssertLookupThenLock(sent[0]);
         // Both wallets in one statement, in id order (so two opposite transfers cannot deadlock).
         Assert.Matches(@"ORDER BY \w+\.id\s+FOR UPDATE$", sent[0]);
         // The unit of work's hand-written write batch with its COMMIT, as for a payment.
         Assert.Contains("INSERT INTO ledger_entries", sent[1]);
         Assert.Contains("INSERT INTO transfers", sent[1]);
         Assert.Contains("UPDATE wallets", sent[1]);
-        Assert.Contains("UPDATE idempotency_keys", sent[1]);
+        AssertKeyClaimedAtCommit(sent[1]);
         Assert.EndsWith("\nCOMMIT", sent[1]);
         Assert.Equal(97m, (decimal)(await GetWalletAsync(sender.WalletId))["balance"]!);
     }
 
     [Fact]
-    public async Task Placing_a_hold_is_the_claim_with_the_wallet_lock_and_one_batch_with_its_commit()
+    public async Task Placing_a_hold_is_the_key_lookup_with_the_wallet_lock_and_one_batch_with_its_commit()
     {
         var customer = await CreateCustomerAsync();
         var client = Client(customer.ApiKey);
@@ -78,24 +79,35 @@ public sealed class MoneyMovementRoundTripTests(TestDatabase database) : ApiTest
         var sent = await CommandsOfAsync(client, Post($"/api/v1/wallets/{customer.WalletId}/holds", Hold(2m), "hold-1"), HttpStatusCode.Created);
 
         Assert.True(sent.Length == 2, Describe(sent));
-        AssertClaimThenLock(sent[0]);
+        AssertLookupThenLock(sent[0]);
         Assert.EndsWith("FOR UPDATE", sent[0]);
         // The unit of work's hand-written write batch with its COMMIT, as for a payment.
         Assert.Contains("INSERT INTO holds", sent[1]);
         Assert.Contains("UPDATE wallets", sent[1]);
-        Assert.Contains("UPDATE idempotency_keys", sent[1]);
+        AssertKeyClaimedAtCommit(sent[1]);
         Assert.EndsWith("\nCOMMIT", sent[1]);
     }
 
     private static string Describe(string[] sent) => DatabaseCommandTrace.Describe(sent);
 
-    /// <summary>The idempotency claim (returning the transaction's id) first, then the lock, in one command.</summary>
-    private static void AssertClaimThenLock(string command)
+    /// <summary>
+    /// The idempotency key's lookup (a read, returning the transaction's id) first, then the lock, in one command: nothing
+    /// is written to claim the key before the commit.
+    /// </summary>
+    private static void AssertLookupThenLock(string command)
     {
-        Assert.StartsWith("INSERT INTO idempotency_keys", command);
-        Assert.Contains("RETURNING pg_current_xact_id()::text;", command);
-        Assert.True(command.IndexOf("RETURNING pg_current_xact_id", StringComparison.Ordinal) < command.IndexOf("FOR UPDATE", StringComparison.Ordinal),
+        Assert.StartsWith("SELECT pg_current_xact_id()::text", command);
+        Assert.Contains("LEFT JOIN idempotency_keys", command);
+        Assert.DoesNotContain("INSERT INTO idempotency_keys", command);
+        Assert.True(command.IndexOf("idempotency_keys", StringComparison.Ordinal) < command.IndexOf("FOR UPDATE", StringComparison.Ordinal),
             command);
+    }
+
+    /// <summary>The key is written once, whole, with its response, in the commit's batch: no claim row updated later.</summary>
+    private static void AssertKeyClaimedAtCommit(string batch)
+    {
+        Assert.Single(Regex.Matches(batch, "INSERT INTO idempotency_keys"));
+        Assert.DoesNotContain("UPDATE idempotency_keys", batch);
     }
 
     /// <summary>Sends the request and returns the text of every Npgsql command sent for it, in order.</summary>

@@ -15,8 +15,9 @@ namespace CleanWallet.Application.Common.Behaviours;
 /// Runs inside the command's transaction. The key is claimed for (caller, key) with a hash of the request
 /// and the response is stored with it, so the claim and the effect commit or vanish together:
 /// same key and request → the stored response, marked <see cref="IdempotentResponse.Replayed"/>, and no new effect;
-/// same key, other request → 422. A <see cref="IDatabaseOnlyCommand"/>'s claim travels with its handler's first query
-/// (<see cref="IIdempotencyStore.ClaimWithNextStatement"/>); what the handler did is kept only if the key was free.
+/// same key, other request → 422. A <see cref="IDatabaseOnlyCommand"/>'s key is looked up with its handler's first query
+/// and written once, with the response, at commit (<see cref="IIdempotencyStore.ClaimWithNextStatement"/>); what the
+/// handler did is kept only if the key was free.
 /// </summary>
 public sealed class IdempotencyBehaviour<TRequest, TResponse>(
     IIdempotencyStore store,
@@ -34,14 +35,14 @@ public sealed class IdempotencyBehaviour<TRequest, TResponse>(
         var command = typeof(TRequest).Name;
         var requestHash = HashRequest(command, request);
         var now = clock.StorableNow();
-        TResponse response;
         if (request is IDatabaseOnlyCommand)
         {
-            // The claim goes with the handler's first query (one round trip for both). Whatever the handler did or threw,
-            // a key already taken by a committed request means the stored answer, and nothing of this attempt is kept.
+            // The key is looked up with the handler's first query (one round trip for both) and claimed at commit. Whatever
+            // the handler did or threw, a key already taken by a committed request means the stored answer, and nothing of
+            // this attempt is kept.
             var claim = store.ClaimWithNextStatement(caller.CallerId, key, requestHash, command, now);
             ExceptionDispatchInfo? failure = null;
-            response = default!;
+            TResponse response = default!;
             try
             {
                 response = await next();
@@ -54,29 +55,28 @@ public sealed class IdempotencyBehaviour<TRequest, TResponse>(
             IdempotencyClaim outcome;
             try
             {
-                outcome = await claim.OutcomeAsync(cancellationToken);
+                outcome = await claim.OutcomeAsync(failure is not null, cancellationToken);
             }
             catch when (failure is not null)
             {
-                // The claim's fate is unknowable now (the statement that carried it failed, or the transaction did):
-                // the handler's failure is the answer, and the transaction rolls back with the claim.
+                // The key's fate is unknowable now (the statement that carried the lookup failed, or the transaction did):
+                // the handler's failure is the answer, and the transaction rolls back.
                 failure.Throw();
                 throw;
             }
             if (outcome is IdempotencyClaim.AlreadyCompleted done)
                 return Replay(done, requestHash, key);
             failure?.Throw();
-        }
-        else
-        {
-            var claim = await store.ClaimAsync(caller.CallerId, key, requestHash, command, now, cancellationToken);
-            if (claim is IdempotencyClaim.AlreadyCompleted done)
-                return Replay(done, requestHash, key);
-            response = await next();
+            claim.StoreResponse(JsonSerializer.Serialize(response, IdempotencyJson.Options));
+            return response;
         }
 
-        store.StoreResponse(caller.CallerId, key, JsonSerializer.Serialize(response, IdempotencyJson.Options));
-        return response;
+        var claimed = await store.ClaimAsync(caller.CallerId, key, requestHash, command, now, cancellationToken);
+        if (claimed is IdempotencyClaim.AlreadyCompleted completed)
+            return Replay(completed, requestHash, key);
+        var answer = await next();
+        store.StoreResponse(caller.CallerId, key, requestHash, command, now, JsonSerializer.Serialize(answer, IdempotencyJson.Options));
+        return answer;
     }
 
     /// <summary>The answer of the committed request that owns the key; the same key with another request is a 422.</summary>

@@ -64,23 +64,22 @@ internal sealed class IdempotencyStore(WalletDbContext db, UnitOfWork unitOfWork
     /// batch, or the unit of work's hand-written write batch when the command tracked nothing), as an update of the row
     /// this transaction claimed: either way exactly that one row must be updated.
     /// </summary>
-    public void StoreResponse(string owner, string key, string responseJson) =>
-        unitOfWork.StoreResponse(new IdempotencyKeyRecord { Owner = owner, Key = key, ResponseJson = responseJson });
+    public void StoreResponse(string owner, string key, string requestHash, string command, DateTimeOffset now, string responseJson) =>
+        unitOfWork.StoreResponse(Record(owner, key, requestHash, command, now, responseJson), claimedAtCommit: false);
+
+    /// <summary>The key's row as this request writes it: claimed with these values, answered with this response.</summary>
+    internal static IdempotencyKeyRecord Record(string owner, string key, string requestHash, string command, DateTimeOffset now,
+        string responseJson) =>
+        new() { Owner = owner, Key = key, RequestHash = requestHash, Command = command, CreatedAt = now, ResponseJson = responseJson };
 
     public async Task ReplaceResponseAsync(string owner, string key, string responseJson, CancellationToken ct) =>
         await db.Database.ExecuteSqlAsync(
             $"UPDATE idempotency_keys SET response_json = {responseJson} WHERE owner = {owner} AND key = {key}", ct);
 
     /// <summary>A plain command (<see cref="UnitOfWork.ScalarAsync"/>): the claim runs once per money-moving request.</summary>
-    private static readonly string ClaimSql = ClaimStatement("$1", "$2", "$3", "$4", "$5");
-
-    /// <summary>
-    /// The claim, with the given placeholders for owner, key, request hash, command and time: positional when it is sent
-    /// on its own, named when it goes ahead of an EF Core query (<see cref="DeferredClaim"/>).
-    /// </summary>
-    internal static string ClaimStatement(string owner, string key, string requestHash, string command, string createdAt) => $"""
+    private const string ClaimSql = """
         INSERT INTO idempotency_keys (owner, key, request_hash, command, created_at)
-        VALUES ({owner}, {key}, {requestHash}, {command}, {createdAt})
+        VALUES ($1, $2, $3, $4, $5)
         ON CONFLICT (owner, key) DO NOTHING
         RETURNING pg_current_xact_id()::text
         """;
