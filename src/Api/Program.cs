@@ -136,14 +136,15 @@ app.UseSerilogRequestLogging(options =>
 });
 app.UseExceptionHandler();
 app.UseApiStatusCodeProblems();
-// The Swagger UI is static documentation: served before authentication, like the OpenAPI document.
-app.UseSwaggerUI(options =>
+// The Swagger UI is static documentation: served before authentication, like the OpenAPI document. Only requests under
+// /swagger reach its middleware, which otherwise matches every request's path against its regular expressions.
+app.UseWhen(context => context.Request.Path.StartsWithSegments("/swagger"), swagger => swagger.UseSwaggerUI(options =>
 {
     options.SwaggerEndpoint("/openapi/v1.json", "CleanWallet v1");
     options.RoutePrefix = "swagger";
     options.DisplayOperationId();
     options.EnablePersistAuthorization();
-});
+}));
 app.UseHangfireDashboardHeaders();
 app.UseAuthentication();
 app.UseRateLimiter();

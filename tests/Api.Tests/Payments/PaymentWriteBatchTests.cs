@@ -113,18 +113,22 @@ public sealed class PaymentWriteBatchTests(TestDatabase database) : ApiTestBase(
     }
 
     [Fact]
-    public async Task A_stored_response_that_finds_no_claimed_key_fails_the_payment_and_keeps_nothing()
+    public async Task A_key_written_under_the_payment_before_its_commit_fails_the_commit_and_the_payment_keeps_nothing()
     {
         var customer = await CreateCustomerAsync();
         await TopUpAsync(customer.WalletId, 100m);
 
-        // Removes the key this transaction claimed before its response is stored (the batch's last statement).
+        // Writes the payment's own key between its lookup (free) and its commit, on every attempt: the key's INSERT in the
+        // commit batch (its claim) must meet the unique index and fail the batch before its COMMIT. Each attempt runs
+        // again as if another request had committed the key first, until the retries run out.
         await using (await DatabaseTrigger.CreateAsync(Database, "payments", "INSERT", """
-            DELETE FROM idempotency_keys WHERE key = 'vanishing-key'; RETURN NEW;
+            INSERT INTO idempotency_keys (owner, key, request_hash, command, created_at, response_json)
+            VALUES ('customer:' || NEW.customer_id, 'taken-key', repeat('0', 64), 'Elsewhere', now(), '{}');
+            RETURN NEW;
             """))
         {
             var response = await Client(customer.ApiKey).SendAsync(Post($"/api/v1/wallets/{customer.WalletId}/payments",
-                new { amount = 25m, description = "No key left" }, "vanishing-key"));
+                new { amount = 25m, description = "Key taken under me" }, "taken-key"));
             await AssertProblem(response, HttpStatusCode.InternalServerError, "internal_error");
         }
 
