@@ -308,6 +308,10 @@ if [[ "$PG_STATEMENTS" == 1 ]]; then
              shared_blks_hit / greatest(calls, 1) AS blks_hit_per_call, wal_records / greatest(calls, 1) AS wal_per_call,
              left(regexp_replace(query, '\s+', ' ', 'g'), 200) AS query
       FROM pg_stat_statements, p ORDER BY total_exec_time DESC LIMIT 30"
+    echo "Tables written (whole run so far): inserts, updates, of which HOT (no index entries written)"
+    psql_q -d cleanwallet -P pager=off -c "
+      SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_live_tup, n_dead_tup FROM pg_stat_user_tables
+      WHERE n_tup_ins + n_tup_upd > 0 ORDER BY n_tup_ins + n_tup_upd DESC LIMIT 10"
   } >"$STATEMENTS_FILE" 2>&1 || true
   log "statements: $STATEMENTS_FILE"
 fi
