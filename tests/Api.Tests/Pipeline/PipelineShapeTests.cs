@@ -2,6 +2,7 @@ using CleanWallet.Api.Tests.Infrastructure;
 using CleanWallet.Application.ApiKeys.Commands.CreateApiKey;
 using CleanWallet.Application.Common.Behaviours;
 using CleanWallet.Application.Payments;
+using CleanWallet.Application.Payments.Commands.RefundPayment;
 using CleanWallet.Application.Wallets;
 using CleanWallet.Application.Wallets.Commands.PayFromWallet;
 using CleanWallet.Application.Wallets.Queries.GetWallet;
@@ -25,10 +26,14 @@ public sealed class PipelineShapeTests(TestDatabase database) : ApiTestBase(data
     }
 
     [Fact]
-    public void A_money_command_runs_through_all_four_behaviours_in_order_and_another_command_skips_only_idempotency()
+    public void A_wallet_payment_runs_through_all_five_behaviours_in_order_and_another_command_skips_the_queue_and_idempotency()
     {
-        Assert.Equal([typeof(LoggingBehaviour<,>), typeof(ValidationBehaviour<,>), typeof(TransactionBehaviour<,>), typeof(IdempotencyBehaviour<,>)],
+        Assert.Equal([typeof(LoggingBehaviour<,>), typeof(ValidationBehaviour<,>), typeof(WalletQueueBehaviour<,>),
+                typeof(TransactionBehaviour<,>), typeof(IdempotencyBehaviour<,>)],
             Pipeline<PayFromWalletCommand, PaymentDto>());
+        // A refund locks its payment's wallet too, but names no wallet in the request: it does not queue.
+        Assert.Equal([typeof(LoggingBehaviour<,>), typeof(ValidationBehaviour<,>), typeof(TransactionBehaviour<,>), typeof(IdempotencyBehaviour<,>)],
+            Pipeline<RefundPaymentCommand, RefundDto>());
         Assert.Equal([typeof(LoggingBehaviour<,>), typeof(ValidationBehaviour<,>), typeof(TransactionBehaviour<,>)],
             Pipeline<CreateApiKeyCommand, CreatedApiKey>());
     }

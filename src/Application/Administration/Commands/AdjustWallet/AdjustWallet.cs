@@ -15,7 +15,10 @@ namespace CleanWallet.Application.Administration.Commands.AdjustWallet;
 /// written in one transaction, or none of them is.
 /// </summary>
 public sealed record AdjustWalletCommand(Guid WalletId, string Direction, decimal Amount, string Reason)
-    : IIdempotentCommand<AdjustmentDto>, IDatabaseOnlyCommand;
+    : IIdempotentCommand<AdjustmentDto>, IDatabaseOnlyCommand, IQueuedPerWallet
+{
+    public IEnumerable<Guid> WalletsToQueueOn() => [WalletId];
+}
 
 public sealed class AdjustWalletHandler(
     IWalletStore wallets,

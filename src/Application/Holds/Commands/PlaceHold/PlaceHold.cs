@@ -15,7 +15,10 @@ namespace CleanWallet.Application.Holds.Commands.PlaceHold;
 /// (<see cref="Domain.Wallets.Wallet.PlaceHold"/>); the balance and the ledger do not change, available funds do.
 /// </summary>
 public sealed record PlaceHoldCommand(Guid WalletId, decimal Amount, string Description, string? Reference, int? ExpiresInSeconds)
-    : IIdempotentCommand<HoldDto>, IDatabaseOnlyCommand;
+    : IIdempotentCommand<HoldDto>, IDatabaseOnlyCommand, IQueuedPerWallet
+{
+    public IEnumerable<Guid> WalletsToQueueOn() => [WalletId];
+}
 
 public sealed class PlaceHoldHandler(
     IWalletStore wallets,

@@ -16,7 +16,10 @@ namespace CleanWallet.Application.Transfers.Commands.CreateTransfer;
 /// the source (or be an admin); the destination may belong to anyone, e.g. a reseller funding its customers.
 /// </summary>
 public sealed record CreateTransferCommand(Guid FromWalletId, Guid ToWalletId, decimal Amount, string Description)
-    : IIdempotentCommand<TransferDto>, IDatabaseOnlyCommand;
+    : IIdempotentCommand<TransferDto>, IDatabaseOnlyCommand, IQueuedPerWallet
+{
+    public IEnumerable<Guid> WalletsToQueueOn() => [FromWalletId, ToWalletId];
+}
 
 public sealed class CreateTransferHandler(
     ITransferStore transfers,

@@ -11,7 +11,10 @@ namespace CleanWallet.Application.Wallets.Commands.PayFromWallet;
 
 /// <summary>Pay for something from a wallet: a Wallet payment record and its Payment ledger entry, linked, in one transaction.</summary>
 public sealed record PayFromWalletCommand(Guid WalletId, decimal Amount, string Description, string? Reference)
-    : IIdempotentCommand<PaymentDto>, IDatabaseOnlyCommand;
+    : IIdempotentCommand<PaymentDto>, IDatabaseOnlyCommand, IQueuedPerWallet
+{
+    public IEnumerable<Guid> WalletsToQueueOn() => [WalletId];
+}
 
 public sealed class PayFromWalletHandler(
     IWalletStore wallets,
