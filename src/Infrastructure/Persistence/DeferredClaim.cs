@@ -141,8 +141,9 @@ internal sealed class DeferredClaim(
 
     /// <summary>
     /// Registered once on the DbContext options, after <see cref="RowLocking.Interceptor"/> (which looks for its tag at the
-    /// start of the text). Only LINQ and raw-SQL queries carry a claim: a write or SaveChanges while one is pending would
-    /// write before the claim, which an <see cref="Application.Common.Messaging.IDatabaseOnlyCommand"/> never does.
+    /// start of the text). Only LINQ and raw-SQL queries carry the lookup: a write or SaveChanges while it is pending would
+    /// write outside the unit of work's commit, which an <see cref="Application.Common.Messaging.IDatabaseOnlyCommand"/>
+    /// never does.
     /// </summary>
     public sealed class Interceptor : DbCommandInterceptor
     {
@@ -193,9 +194,9 @@ internal sealed class DeferredClaim(
             eventData.Context is WalletDbContext { PendingClaim: { _state: State.Pending } claim } ? claim : null;
 
         private static InvalidOperationException WriteBeforeClaim(CommandEventData eventData) =>
-            new($"A {eventData.CommandSource} command ran before the idempotency claim it would have had to follow; a database-only command only queries until it returns.");
+            new($"A {eventData.CommandSource} command ran before the idempotency key's lookup it would have had to follow; a database-only command only queries until it returns.");
 
         private static InvalidOperationException SynchronousQuery() =>
-            new("A synchronous query cannot carry a pending idempotency claim.");
+            new("A synchronous query cannot carry a pending idempotency key lookup.");
     }
 }
