@@ -114,6 +114,39 @@ public sealed class TestDatabase : IAsyncLifetime
     }
 
     /// <summary>Runs statements that return nothing (e.g. a test's own trigger, created and dropped by it).</summary>
+    /// <summary>
+    /// Takes a wallet's row lock (<c>SELECT … FOR UPDATE</c>) in a transaction of its own and holds it until the result is
+    /// disposed (once; disposing again does nothing), which rolls that transaction back: requests on the wallet meanwhile
+    /// wait for it.
+    /// </summary>
+    public async Task<IAsyncDisposable> HoldWalletRowLockAsync(Guid walletId)
+    {
+        var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        var holder = await connection.BeginTransactionAsync();
+        await using (var lockWallet = new NpgsqlCommand("SELECT 1 FROM wallets WHERE id = $1 FOR UPDATE", connection, holder))
+        {
+            lockWallet.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = walletId });
+            await lockWallet.ExecuteScalarAsync();
+        }
+        return new RowLockHolder(connection, holder);
+    }
+
+    private sealed class RowLockHolder(NpgsqlConnection connection, NpgsqlTransaction holder) : IAsyncDisposable
+    {
+        private bool _released;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_released)
+                return;
+            _released = true;
+            await holder.RollbackAsync();
+            await holder.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+    }
+
     public async Task ExecuteAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);

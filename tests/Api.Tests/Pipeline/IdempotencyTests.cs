@@ -1,6 +1,5 @@
 using System.Net;
 using CleanWallet.Api.Tests.Infrastructure;
-using Npgsql;
 
 namespace CleanWallet.Api.Tests.Pipeline;
 
@@ -117,14 +116,7 @@ public sealed class IdempotencyTests(TestDatabase database) : ApiTestBase(databa
         await TopUpAsync(customer.WalletId, 100m);
         using var client = Client(customer.ApiKey);
         var url = $"/api/v1/wallets/{customer.WalletId}/payments";
-        await using var connection = new NpgsqlConnection(Database.ConnectionString);
-        await connection.OpenAsync();
-        await using var holder = await connection.BeginTransactionAsync();
-        await using (var lockWallet = new NpgsqlCommand("SELECT 1 FROM wallets WHERE id = $1 FOR UPDATE", connection, holder))
-        {
-            lockWallet.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = customer.WalletId });
-            await lockWallet.ExecuteScalarAsync();
-        }
+        await using var holder = await Database.HoldWalletRowLockAsync(customer.WalletId);
 
         // Both look the key up (free: nothing is claimed before a commit), then wait for the wallet's lock.
         var first = client.SendAsync(Post(url, new { amount = 10m, description = "Held" }, "held-key"));
@@ -132,7 +124,7 @@ public sealed class IdempotencyTests(TestDatabase database) : ApiTestBase(databa
         await Task.Delay(500);
         Assert.False(first.IsCompleted || second.IsCompleted, "the requests did not wait for the wallet");
         Assert.Equal(0L, await Database.CountAsync("idempotency_keys", "key = 'held-key'"));
-        await holder.RollbackAsync();
+        await holder.DisposeAsync();
         var responses = await Task.WhenAll(first, second);
 
         // The one that got the wallet second could pay too; its commit meets the key the first committed, and it runs

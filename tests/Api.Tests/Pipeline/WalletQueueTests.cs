@@ -1,7 +1,6 @@
 using System.Net;
 using CleanWallet.Api.Tests.Infrastructure;
 using CleanWallet.Application.Common.Behaviours;
-using Npgsql;
 
 namespace CleanWallet.Api.Tests.Pipeline;
 
@@ -17,14 +16,7 @@ public sealed class WalletQueueTests(TestDatabase database) : ApiTestBase(databa
         var customer = await CreateCustomerAsync();
         await TopUpAsync(customer.WalletId, 100m);
         using var client = Client(customer.ApiKey);
-        await using var connection = new NpgsqlConnection(Database.ConnectionString);
-        await connection.OpenAsync();
-        await using var holder = await connection.BeginTransactionAsync();
-        await using (var lockWallet = new NpgsqlCommand("SELECT 1 FROM wallets WHERE id = $1 FOR UPDATE", connection, holder))
-        {
-            lockWallet.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = customer.WalletId });
-            await lockWallet.ExecuteScalarAsync();
-        }
+        await using var holder = await Database.HoldWalletRowLockAsync(customer.WalletId);
 
         var payments = Enumerable.Range(0, 10).Select(i => client.SendAsync(Post($"/api/v1/wallets/{customer.WalletId}/payments",
             new { amount = 2m, description = $"Queued {i}" }, $"queued-{i}"))).ToArray();
@@ -32,7 +24,7 @@ public sealed class WalletQueueTests(TestDatabase database) : ApiTestBase(databa
 
         Assert.DoesNotContain(payments, p => p.IsCompleted);
         Assert.Equal(1L, await WaitingForARowLockAsync());
-        await holder.RollbackAsync();
+        await holder.DisposeAsync();
         var responses = await Task.WhenAll(payments);
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
         Assert.Equal(80m, (decimal)(await GetWalletAsync(customer.WalletId))["balance"]!);
@@ -45,14 +37,7 @@ public sealed class WalletQueueTests(TestDatabase database) : ApiTestBase(databa
         var other = await CreateCustomerAsync(name: "Other");
         await TopUpAsync(busy.WalletId, 100m);
         await TopUpAsync(other.WalletId, 100m);
-        await using var connection = new NpgsqlConnection(Database.ConnectionString);
-        await connection.OpenAsync();
-        await using var holder = await connection.BeginTransactionAsync();
-        await using (var lockWallet = new NpgsqlCommand("SELECT 1 FROM wallets WHERE id = $1 FOR UPDATE", connection, holder))
-        {
-            lockWallet.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = busy.WalletId });
-            await lockWallet.ExecuteScalarAsync();
-        }
+        await using var holder = await Database.HoldWalletRowLockAsync(busy.WalletId);
         var waiting = Client(busy.ApiKey).SendAsync(Post($"/api/v1/wallets/{busy.WalletId}/payments", new { amount = 1m, description = "Waits" }));
 
         var response = await Client(other.ApiKey).SendAsync(Post($"/api/v1/wallets/{other.WalletId}/payments",
@@ -60,7 +45,7 @@ public sealed class WalletQueueTests(TestDatabase database) : ApiTestBase(databa
 
         await AssertStatus(response, HttpStatusCode.Created);
         Assert.False(waiting.IsCompleted);
-        await holder.RollbackAsync();
+        await holder.DisposeAsync();
         await AssertStatus(await waiting, HttpStatusCode.Created);
     }
 
