@@ -9,7 +9,8 @@
 #     settings: fsync on, shared_buffers 128 MB, max_connections 100) on 127.0.0.1 in a throwaway directory;
 #  3. runs the pgbench anchors of bench/perf-anchor/ (byte-identical copies of ../shared/perf-anchor/) in database
 #     `anchor`: the one-call function and the 7-round-trip script, `-n -M prepared -c 32 -j 2 -T N`, for N wallets and
-#     for one hot wallet;
+#     for one hot wallet; then the API's own payment statements on the API's own schema with no API in between
+#     (bench/payments/own_payment.pgbench in database `own`, built from the API's migrations): the schema's ceiling;
 #  4. starts the API (Release build, ASPNETCORE_ENVIRONMENT=Production, default log level: one Information line per
 #     request to the console, which goes to a file) against database `cleanwallet` on the same server, seeds N+1
 #     customers through the real API (each with its own customer API key and wallet, funded by an admin credit
@@ -55,11 +56,12 @@ READS=0
 if [[ "$QUICK" == reads ]]; then READS=1; QUICK=1; fi
 PERF="${BENCH_PERF:-0}"
 # BENCH_PG_STATEMENTS=1: PostgreSQL loads pg_stat_statements (a little slower, so not for the README's table); the
-# statistics are reset before the 1 000-wallet payment load and written afterwards, per payment, to
-# bench/results/payments-<time>-statements.txt: which statements the API sends, how often, and where PostgreSQL's time goes.
+# statistics are reset before the 1 000-wallet payment load (and each read load of BENCH_QUICK=reads) and written
+# afterwards, per request, to bench/results/payments-<time>-statements-<load>.txt: which statements the API sends, how
+# often, and where PostgreSQL's time goes.
 PG_STATEMENTS="${BENCH_PG_STATEMENTS:-0}"
-ANCHOR_fn_many=0 ANCHOR_rt_many=0 ANCHOR_fn_hot=0 ANCHOR_rt_hot=0
-ANCHORLAT_fn_many=0 ANCHORLAT_rt_many=0 ANCHORLAT_fn_hot=0 ANCHORLAT_rt_hot=0 HALF=0
+ANCHOR_fn_many=0 ANCHOR_rt_many=0 ANCHOR_fn_hot=0 ANCHOR_rt_hot=0 ANCHOR_own_many=0 ANCHOR_own_hot=0
+ANCHORLAT_fn_many=0 ANCHORLAT_rt_many=0 ANCHORLAT_fn_hot=0 ANCHORLAT_rt_hot=0 ANCHORLAT_own_many=0 ANCHORLAT_own_hot=0 HALF=0
 CONNS=32
 THREADS=2
 while (($#)); do
@@ -69,7 +71,7 @@ while (($#)); do
     --warmup) WARMUP="$2"; shift 2 ;;
     --profile) PROFILE=1; shift ;;
     --skip-build) SKIP_BUILD=1; shift ;;
-    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
     *) echo "run-payments: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -175,11 +177,11 @@ HZ="$(getconf CLK_TCK)"
 
 # --- 3. anchors ------------------------------------------------------------------------------------------------------
 # pgbench prints "tps = X (without initial connection time)" and "latency average = Y ms".
-run_anchor() { # name nwallets script
-  local name=$1 n=$2 script=$3 out
+run_anchor() { # name nwallets script [database]
+  local name=$1 n=$2 script=$3 db=${4:-anchor} out
   local pg0; pg0=$(pg_ticks)
   out="$(pgbench -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared -c $CONNS -j $THREADS -T "$DURATION" \
-    -D nwallets="$n" -f "$ANCHOR_DIR/$script" anchor 2>&1)" || { log "pgbench failed: $out"; exit 1; }
+    -D nwallets="$n" -f "$script" "$db" 2>&1)" || { log "pgbench failed: $out"; exit 1; }
   local pg1; pg1=$(pg_ticks)
   local tps lat failed
   tps="$(sed -n 's/^tps = \([0-9.]*\) (without.*/\1/p' <<<"$out")"
@@ -193,15 +195,32 @@ if ((! QUICK)); then
 log "anchors: $NWALLETS wallets"
 psql_q -d anchor -v nwallets="$NWALLETS" -f "$ANCHOR_DIR/schema.sql" >/dev/null
 psql_q -d anchor -f "$ANCHOR_DIR/payment_fn.sql" >/dev/null
-run_anchor fn_many "$NWALLETS" payment_fn.pgbench
-run_anchor rt_many "$NWALLETS" payment.pgbench
+run_anchor fn_many "$NWALLETS" "$ANCHOR_DIR/payment_fn.pgbench"
+run_anchor rt_many "$NWALLETS" "$ANCHOR_DIR/payment.pgbench"
 log "anchors: 1 hot wallet"
 psql_q -d anchor -v nwallets=1 -f "$ANCHOR_DIR/schema.sql" >/dev/null
 psql_q -d anchor -f "$ANCHOR_DIR/payment_fn.sql" >/dev/null
-run_anchor fn_hot 1 payment_fn.pgbench
-run_anchor rt_hot 1 payment.pgbench
+run_anchor fn_hot 1 "$ANCHOR_DIR/payment_fn.pgbench"
+run_anchor rt_hot 1 "$ANCHOR_DIR/payment.pgbench"
 # The anchor's tables are dropped so they take no cache or autovacuum from the API's run.
 psql_q -d postgres -c 'DROP DATABASE anchor' >/dev/null
+# The third anchor: the API's own statements for a payment on the API's own schema (its migrations, applied in order
+# as the API applies them), sent by pgbench: what any client of this schema could reach, with no service in between.
+own_schema() { # nwallets
+  psql_q -d postgres -c 'DROP DATABASE IF EXISTS own' -c 'CREATE DATABASE own' >/dev/null
+  local f
+  for f in $(ls "$REPO_ROOT"/src/Infrastructure/Persistence/Migrations/*.sql | sort); do psql_q -d own -f "$f" >/dev/null; done
+  psql_q -d own -v nwallets="$1" -f "$SCRIPT_DIR/payments/own_seed.sql" >/dev/null
+  # 5 s unmeasured first: on a fresh schema the first seconds ran at half the later rate (caches, first index pages).
+  pgbench -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared -c $CONNS -j $THREADS -T 5 -D nwallets="$1" \
+    -f "$SCRIPT_DIR/payments/own_payment.pgbench" own >/dev/null 2>&1 || { log "pgbench failed on the own-statements anchor"; exit 1; }
+}
+log "anchor: the API's own statements, $NWALLETS wallets and 1 hot wallet"
+own_schema "$NWALLETS"
+run_anchor own_many "$NWALLETS" "$SCRIPT_DIR/payments/own_payment.pgbench" own
+own_schema 1
+run_anchor own_hot 1 "$SCRIPT_DIR/payments/own_payment.pgbench" own
+psql_q -d postgres -c 'DROP DATABASE own' >/dev/null
 fi
 
 # --- 4. the API ------------------------------------------------------------------------------------------------------
@@ -278,32 +297,20 @@ perf_load() {
   } >"$RESULTS_DIR/payments-$STAMP-perf-$name.txt"
 }
 
-# The JIT promotes hot methods to optimised code in the background (tiered compilation); on a busy 2-core machine a 5 s
-# warm-up left the first measured load at a third of the later rate, so warm up for longer.
-log "warm-up: $WARMUP s of payments (counted in the money check, not in the table)"
-wrk_run warmup pay "$WORK/wallets.txt" 0 "$WARMUP"
-log "load average before the measured API loads: $(loadavg)"
-if ((READS)); then
-wrk_run get_wallet_warm wallet "$WORK/wallets.txt" 0 5
-wrk_run get_history_warm history "$WORK/wallets.txt" 0 5
-log "load average before the measured reads: $(loadavg)"
-wrk_run get_wallet wallet "$WORK/wallets.txt" 0 "$DURATION"
-wrk_run get_history history "$WORK/wallets.txt" 0 "$DURATION"
-if [[ "$PERF" == 1 ]]; then
-  perf_load wallet get_wallet
-  perf_load history get_history
-fi
-else
-if [[ "$PG_STATEMENTS" == 1 ]]; then
+# BENCH_PG_STATEMENTS=1: empty pg_stat_statements before a load, and write what it saw per request after it.
+statements_reset() {
+  [[ "$PG_STATEMENTS" == 1 ]] || return 0
   psql_q -d cleanwallet -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' -c 'SELECT pg_stat_statements_reset()' >/dev/null
-fi
-wrk_run pay_many pay "$WORK/wallets.txt" 0 "$DURATION"
-if [[ "$PG_STATEMENTS" == 1 ]]; then
-  STATEMENTS_FILE="$RESULTS_DIR/payments-$STAMP-statements.txt"
-  { echo "pg_stat_statements over the pay_many load ($(field pay_many s201) payments); per payment: calls, total ms, mean ms"
+}
+statements_report() { # label, wrk's count field (s200/s201), what one request is called
+  [[ "$PG_STATEMENTS" == 1 ]] || return 0
+  local label=$1 count_field=$2 unit=$3 n
+  n=$(field "$label" "$count_field")
+  STATEMENTS_FILE="$RESULTS_DIR/payments-$STAMP-statements-$label.txt"
+  { echo "pg_stat_statements over the $label load ($n requests); per $unit: calls, total ms, mean ms"
     psql_q -d cleanwallet -P pager=off -c "
-      WITH p AS (SELECT greatest($(field pay_many s201), 1)::numeric AS n)
-      SELECT round(calls / p.n, 2) AS calls_per_payment, round((total_exec_time / p.n)::numeric, 4) AS ms_per_payment,
+      WITH p AS (SELECT greatest(${n:-0}, 1)::numeric AS n)
+      SELECT round(calls / p.n, 2) AS calls_per_${unit}, round((total_exec_time / p.n)::numeric, 4) AS ms_per_${unit},
              round(mean_exec_time::numeric, 4) AS mean_ms, round((100 * total_exec_time / sum(total_exec_time) OVER ())::numeric, 1) AS pct,
              shared_blks_hit / greatest(calls, 1) AS blks_hit_per_call, wal_records / greatest(calls, 1) AS wal_per_call,
              left(regexp_replace(query, '\s+', ' ', 'g'), 200) AS query
@@ -314,7 +321,31 @@ if [[ "$PG_STATEMENTS" == 1 ]]; then
       WHERE n_tup_ins + n_tup_upd > 0 ORDER BY n_tup_ins + n_tup_upd DESC LIMIT 10"
   } >"$STATEMENTS_FILE" 2>&1 || true
   log "statements: $STATEMENTS_FILE"
+}
+
+# The JIT promotes hot methods to optimised code in the background (tiered compilation); on a busy 2-core machine a 5 s
+# warm-up left the first measured load at a third of the later rate, so warm up for longer.
+log "warm-up: $WARMUP s of payments (counted in the money check, not in the table)"
+wrk_run warmup pay "$WORK/wallets.txt" 0 "$WARMUP"
+log "load average before the measured API loads: $(loadavg)"
+if ((READS)); then
+wrk_run get_wallet_warm wallet "$WORK/wallets.txt" 0 5
+wrk_run get_history_warm history "$WORK/wallets.txt" 0 5
+log "load average before the measured reads: $(loadavg)"
+statements_reset
+wrk_run get_wallet wallet "$WORK/wallets.txt" 0 "$DURATION"
+statements_report get_wallet s200 read
+statements_reset
+wrk_run get_history history "$WORK/wallets.txt" 0 "$DURATION"
+statements_report get_history s200 read
+if [[ "$PERF" == 1 ]]; then
+  perf_load wallet get_wallet
+  perf_load history get_history
 fi
+else
+statements_reset
+wrk_run pay_many pay "$WORK/wallets.txt" 0 "$DURATION"
+statements_report pay_many s201 payment
 wrk_run pay_hot pay "$WORK/hot.txt" 0 "$DURATION"
 if [[ "$PERF" == 1 ]]; then
   perf_load pay pay
@@ -426,6 +457,7 @@ MANY=$(rps pay_many); HOT=$(rps pay_hot)
   echo "|---|---:|---:|"
   echo "| raw SQL, one server-side call (pgbench) | $(printf '%.0f' "$ANCHOR_fn_many") /s (avg $ANCHORLAT_fn_many ms) | $(printf '%.0f' "$ANCHOR_fn_hot") /s (avg $ANCHORLAT_fn_hot ms) |"
   echo "| raw SQL, 7 round trips (pgbench) | $(printf '%.0f' "$ANCHOR_rt_many") /s (avg $ANCHORLAT_rt_many ms) | $(printf '%.0f' "$ANCHOR_rt_hot") /s (avg $ANCHORLAT_rt_hot ms) |"
+  echo "| the API's own statements on its own schema, no API (pgbench, 3 round trips) | $(printf '%.0f' "$ANCHOR_own_many") /s (avg $ANCHORLAT_own_many ms) | $(printf '%.0f' "$ANCHOR_own_hot") /s (avg $ANCHORLAT_own_hot ms) |"
   echo "| API \`POST /wallets/{id}/payments\`, closed loop (peak) | $MANY /s (p50 $(ms pay_many p50_us) ms, p99 $(ms pay_many p99_us) ms) | $HOT /s (p50 $(ms pay_hot p50_us) ms, p99 $(ms pay_hot p99_us) ms) |"
   echo "| the same over $NWALLETS wallets again, as the run's last load | $(rps pay_many_end) /s (p50 $(ms pay_many_end p50_us) ms, p99 $(ms pay_many_end p99_us) ms; API $(field pay_many_end api_cpu_pct)% / PostgreSQL $(field pay_many_end pg_cpu_pct)% CPU) | — |"
   echo "| API payments paced at half the peak ($HALF /s) | $(rps pay_half) /s (p50 $(ms pay_half p50_us) ms, p99 $(ms pay_half p99_us) ms) | — |"
@@ -433,9 +465,11 @@ MANY=$(rps pay_many); HOT=$(rps pay_hot)
   echo "| API \`GET /wallets/{id}/transactions\` (first page) | $(rps get_history s200) /s (p50 $(ms get_history p50_us) ms, p99 $(ms get_history p99_us) ms) | — |"
   echo "| API resident memory during the load (max VmRSS sampled / VmHWM) | $(( $(field pay_many rss_max_kb) / 1024 )) MB / $(( $(field pay_many hwm_kb) / 1024 )) MB | $(( $(field pay_hot rss_max_kb) / 1024 )) MB / $(( $(field pay_hot hwm_kb) / 1024 )) MB |"
   echo "| CPU during the payments (API / PostgreSQL / wrk, % of one core) | $(field pay_many api_cpu_pct)% / $(field pay_many pg_cpu_pct)% / $(field pay_many wrk_cpu_pct)% | $(field pay_hot api_cpu_pct)% / $(field pay_hot pg_cpu_pct)% / $(field pay_hot wrk_cpu_pct)% |"
-  echo "| CPU per payment (API / PostgreSQL, ms; anchors: PostgreSQL only) | API $(cpu_ms pay_many api_cpu_pct) / $(cpu_ms pay_many pg_cpu_pct) ms; one call $(anchor_cpu_ms fn_many), 7 trips $(anchor_cpu_ms rt_many) ms | API $(cpu_ms pay_hot api_cpu_pct) / $(cpu_ms pay_hot pg_cpu_pct) ms; one call $(anchor_cpu_ms fn_hot), 7 trips $(anchor_cpu_ms rt_hot) ms |"
+  echo "| CPU per payment (API / PostgreSQL, ms; anchors: PostgreSQL only) | API $(cpu_ms pay_many api_cpu_pct) / $(cpu_ms pay_many pg_cpu_pct) ms; one call $(anchor_cpu_ms fn_many), 7 trips $(anchor_cpu_ms rt_many), own statements $(anchor_cpu_ms own_many) ms | API $(cpu_ms pay_hot api_cpu_pct) / $(cpu_ms pay_hot pg_cpu_pct) ms; one call $(anchor_cpu_ms fn_hot), 7 trips $(anchor_cpu_ms rt_hot), own statements $(anchor_cpu_ms own_hot) ms |"
   echo "| ratio API / one-call anchor | $(ratio "$MANY" "$ANCHOR_fn_many") | $(ratio "$HOT" "$ANCHOR_fn_hot") |"
   echo "| ratio API / 7-round-trip anchor | $(ratio "$MANY" "$ANCHOR_rt_many") | $(ratio "$HOT" "$ANCHOR_rt_hot") |"
+  echo "| ratio own statements (no API) / one-call anchor: the most any client of this schema reaches | $(ratio "$ANCHOR_own_many" "$ANCHOR_fn_many") | $(ratio "$ANCHOR_own_hot" "$ANCHOR_fn_hot") |"
+  echo "| ratio API / its own statements without it: what the service costs | $(ratio "$MANY" "$ANCHOR_own_many") | $(ratio "$HOT" "$ANCHOR_own_hot") |"
   echo
   echo "Money check: $( ((MONEY_OK)) && echo OK || echo FAILED ). Integrity check through the API: $INTEGRITY; wallets whose balance differs from their ledger sum: $MISMATCHED; wallet payments in the database: $DB_PAYMENTS (Paid with a ledger entry: $DB_PAID); 201s logged by the API: $LOGGED_201; 201s counted by wrk: $WRK_201 (the difference, $CUTOFF, is requests in flight when wrk cut each of the $RUNS payment runs off: at most $CONNS each); non-2xx / socket errors seen by wrk: ${NON2XX:-none}; non-2xx the API logged for /api/: ${API_NON2XX:-none} (requests wrk abandoned when a run ended are logged as 499, or 400 when the abort hit the body read)."
 } >"$OUT_MD"
