@@ -18,6 +18,9 @@ public sealed class ApiExceptionHandler(IOptions<IntegrityOptions> integrity, IL
     /// <summary>What a 503 from the database tells the client to wait: a fast restart is over by then.</summary>
     private const string RetryAfterSeconds = "5";
 
+    /// <summary>What a 409 <c>concurrent_update</c> tells the client to wait: contention on a row passes in milliseconds.</summary>
+    private const string ContentionRetryAfterSeconds = "1";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         switch (exception)
@@ -68,6 +71,16 @@ public sealed class ApiExceptionHandler(IOptions<IntegrityOptions> integrity, IL
                 context.Response.Headers.RetryAfter = RetryAfterSeconds;
                 await ProblemResponses.WriteAsync(context, 503, ErrorCodes.DatabaseUnavailable,
                     "The database is unavailable or restarting, so the request was not completed. Try again shortly.");
+                return true;
+
+            case Exception when DatabaseFailures.IsContention(exception):
+                // The transaction behaviour already ran it again (Transactions:MaxRetries); nothing of it was kept.
+                logger.LogWarning("Contention outlasted the retries for {Method} {Path}: {Error}", context.Request.Method, context.Request.Path,
+                    exception.GetBaseException().Message);
+                context.Response.Headers.RetryAfter = ContentionRetryAfterSeconds;
+                await ProblemResponses.WriteAsync(context, 409, ErrorCodes.ConcurrentUpdate,
+                    "Other requests were changing the same records and this one did not get through after several attempts; nothing was applied. " +
+                    "Retry shortly with the same Idempotency-Key.");
                 return true;
 
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:

@@ -77,7 +77,7 @@ internal static class ProblemSchema
         401 => "No valid API key (`unauthorized`): send `Authorization: Bearer <key>`.",
         403 => "The key's role may not call this operation (`forbidden`).",
         404 => "Not found, or not the caller's (`not_found`): another customer's resources are reported missing.",
-        409 => "Conflicts with the resource's current state; nothing was changed.",
+        409 => "Conflicts with the resource's current state, or with other requests changing it (`concurrent_update`, with `Retry-After`); nothing was changed.",
         413 => "The body is larger than 64 KiB (`payload_too_large`).",
         415 => "The body is not `application/json` (`unsupported_media_type`).",
         422 => "Breaks a business rule (e.g. `insufficient_funds`, `wallet_frozen`, `idempotency_key_reused`); nothing was changed.",

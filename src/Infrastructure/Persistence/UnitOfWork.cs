@@ -255,9 +255,12 @@ internal sealed class UnitOfWork(
             if (ReferenceEquals(write, commit))
                 continue;
             // An UPDATE is sent as a query over what it wrote (ModelRowStatements.UpdateText): its one row is the check.
+            // Unreachable by construction (an INSERT writes its row or fails; an UPDATE that misses fails before the
+            // COMMIT, as a GuardMiss): a miss here is a bug, after a batch that may have carried its COMMIT, so it is not
+            // a concurrency failure to run again (DatabaseFailures.IsContention) but an error.
             var touched = write.StatementType == StatementType.Select ? (long)write.Rows : write.RecordsAffected;
             if (touched != 1)
-                throw new DbUpdateConcurrencyException(
+                throw new InvalidOperationException(
                     $"A hand-written write was expected to touch exactly one row but touched {touched}: {write.CommandText}");
         }
         foreach (var interceptor in _batchInterceptors)

@@ -1,10 +1,12 @@
 using System.Net;
 using CleanWallet.Api.Tests.Infrastructure;
 using CleanWallet.Application.Common;
+using CleanWallet.Application.Common.Behaviours;
 using CleanWallet.Domain.Common;
 using CleanWallet.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace CleanWallet.Api.Tests.Payments;
@@ -106,7 +108,11 @@ public sealed class PaymentWriteBatchTests(TestDatabase database) : ApiTestBase(
         {
             var response = await Client(customer.ApiKey).SendAsync(Post($"/api/v1/wallets/{customer.WalletId}/payments",
                 new { amount = 25m, description = "Moved under me" }, "moved-key"));
-            await AssertProblem(response, HttpStatusCode.InternalServerError, "internal_error");
+            // Each re-run meets the same move: once the retries are spent the client is told to retry, not "our bug".
+            await AssertProblem(response, HttpStatusCode.Conflict, "concurrent_update");
+            Assert.Equal("1", response.Headers.RetryAfter?.ToString());
+            var maxRetries = Factory.Services.GetRequiredService<IOptions<TransactionOptions>>().Value.MaxRetries;
+            Assert.Equal(1 + maxRetries, _errors.SqlStates.Count(s => s == DatabaseFailures.GuardMiss));
         }
 
         await AssertNothingOfThePaymentKept(customer.WalletId);
@@ -129,7 +135,8 @@ public sealed class PaymentWriteBatchTests(TestDatabase database) : ApiTestBase(
         {
             var response = await Client(customer.ApiKey).SendAsync(Post($"/api/v1/wallets/{customer.WalletId}/payments",
                 new { amount = 25m, description = "Key taken under me" }, "taken-key"));
-            await AssertProblem(response, HttpStatusCode.InternalServerError, "internal_error");
+            await AssertProblem(response, HttpStatusCode.Conflict, "concurrent_update");
+            Assert.Equal("1", response.Headers.RetryAfter?.ToString());
         }
 
         await AssertNothingOfThePaymentKept(customer.WalletId);
@@ -142,22 +149,5 @@ public sealed class PaymentWriteBatchTests(TestDatabase database) : ApiTestBase(
         Assert.Equal(0L, await Database.CountAsync("idempotency_keys"));
         Assert.Equal(1L, await Database.ScalarAsync<long>("SELECT last_sequence FROM wallets WHERE id = $1", walletId));
         Assert.Equal(100m, await Database.ScalarAsync<decimal>("SELECT balance FROM wallets WHERE id = $1", walletId));
-    }
-
-    /// <summary>A row trigger for one test, dropped (with its function) when disposed, so no other test meets it.</summary>
-    private sealed class DatabaseTrigger(TestDatabase database, string name, string table) : IAsyncDisposable
-    {
-        public static async Task<DatabaseTrigger> CreateAsync(TestDatabase database, string table, string operation, string body)
-        {
-            var name = $"test_fault_{Guid.NewGuid():N}";
-            await database.ExecuteAsync($"""
-                CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} END $$;
-                CREATE TRIGGER {name} BEFORE {operation} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}();
-                """);
-            return new DatabaseTrigger(database, name, table);
-        }
-
-        public async ValueTask DisposeAsync() =>
-            await database.ExecuteAsync($"DROP TRIGGER {name} ON {table}; DROP FUNCTION {name}();");
     }
 }
