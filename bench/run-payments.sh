@@ -174,6 +174,16 @@ pg_ticks() {
   echo "$total"
 }
 HZ="$(getconf CLK_TCK)"
+# pgbench's backends end when it disconnects; until the postmaster has reaped them their CPU is in neither their own
+# /proc entry nor the postmaster's children's total, and pg_ticks undercounts (by half, in a check on this machine).
+backends_gone() { # database
+  local _
+  for _ in $(seq 1 50); do
+    [[ "$(psql_q -d postgres -Atc "SELECT count(*) FROM pg_stat_activity WHERE datname = '$1'")" == 0 ]] && break
+    sleep 0.1
+  done
+  sleep 0.2
+}
 
 # --- 3. anchors ------------------------------------------------------------------------------------------------------
 # pgbench prints "tps = X (without initial connection time)" and "latency average = Y ms".
@@ -182,6 +192,7 @@ run_anchor() { # name nwallets script [database]
   local pg0; pg0=$(pg_ticks)
   out="$(pgbench -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared -c $CONNS -j $THREADS -T "$DURATION" \
     -D nwallets="$n" -f "$script" "$db" 2>&1)" || { log "pgbench failed: $out"; exit 1; }
+  backends_gone "$db"
   local pg1; pg1=$(pg_ticks)
   local tps lat failed
   tps="$(sed -n 's/^tps = \([0-9.]*\) (without.*/\1/p' <<<"$out")"
