@@ -51,11 +51,7 @@ public static class ErrorCodes
     public const string VmDeleted = "vm_deleted";
     /// <summary>409: another integrity check is running (one runs at a time); nothing was written. Retry after <c>Retry-After</c> seconds.</summary>
     public const string IntegrityCheckRunning = "integrity_check_running";
-    /// <summary>
-    /// 409: other requests kept changing the same rows (a deadlock, a lock timeout, a write that found its row changed)
-    /// and this one did not get through in its retries; nothing was applied. Retry after <c>Retry-After</c> seconds,
-    /// with the same Idempotency-Key.
-    /// </summary>
+    /// <summary>409: other requests kept changing the same rows and this one did not get through in its retries; nothing was applied. Retry after <c>Retry-After</c> seconds, with the same key.</summary>
     public const string ConcurrentUpdate = "concurrent_update";
 
     // 413, 415
