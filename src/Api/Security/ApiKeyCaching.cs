@@ -21,7 +21,7 @@ public static class ApiKeyCaching
         var create = ActivatorUtilities.CreateFactory(implementation, Type.EmptyTypes);
         services.Remove(store);
         services.Add(ServiceDescriptor.Describe(typeof(IApiKeyStore),
-            provider => new CachingApiKeyStore((IApiKeyStore)create(provider, null), provider.GetRequiredService<ApiKeyCache>()),
+            provider => new CachingApiKeyStore(() => (IApiKeyStore)create(provider, null), provider.GetRequiredService<ApiKeyCache>()),
             store.Lifetime));
         return services;
     }

@@ -22,10 +22,24 @@ public static class ApiKeyValidator
         var hash = ApiKeyGenerator.Hash(key);
 
         if (options.BootstrapAdminKey is { Length: > 0 } bootstrap &&
-            CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(hash), Encoding.ASCII.GetBytes(ApiKeyGenerator.Hash(bootstrap))))
+            CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(hash), HashOfBootstrap(bootstrap)))
             return new ValidatedApiKey(ApiClaims.BootstrapKeyId, ApiKeyRole.Admin, null, BootstrapName);
 
         return From(await keys.FindActiveByHashAsync(hash, cancellationToken));
+    }
+
+    private sealed record BootstrapHash(string Key, byte[] Hash);
+
+    private static BootstrapHash? _bootstrapHash;
+
+    /// <summary>The configured bootstrap key's hash, computed once per configured value rather than on every request.</summary>
+    private static byte[] HashOfBootstrap(string bootstrap)
+    {
+        if (_bootstrapHash is { } known && string.Equals(known.Key, bootstrap, StringComparison.Ordinal))
+            return known.Hash;
+        var computed = new BootstrapHash(bootstrap, Encoding.ASCII.GetBytes(ApiKeyGenerator.Hash(bootstrap)));
+        _bootstrapHash = computed;
+        return computed.Hash;
     }
 
     /// <summary>

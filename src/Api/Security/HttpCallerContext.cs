@@ -41,5 +41,8 @@ public sealed class HttpCallerContext(IHttpContextAccessor accessor) : ICallerCo
 
     public string? RequestId => accessor.HttpContext?.TraceIdentifier;
 
-    public Guid OperationId { get; } = Guid.NewGuid();
+    private Guid? _operationId;
+
+    /// <summary>Made on first use: most requests (every read, every keyed command) never ask for it.</summary>
+    public Guid OperationId => _operationId ??= Guid.NewGuid();
 }

@@ -12,14 +12,16 @@ internal sealed class ReadStore(
     WalletDbContext db,
     DeadConnectionSweeper sweeper) : IReadStore
 {
-    // Compiled once per process: EF Core neither builds, funcletizes nor looks up the expression tree per request.
-    private static readonly Func<WalletDbContext, Guid, CancellationToken, Task<WalletDto?>> WalletById =
-        EF.CompileAsyncQuery((WalletDbContext context, Guid id, CancellationToken _) =>
-            context.Wallets.AsNoTracking().Where(w => w.Id == id).Select(WalletDto.Projection).FirstOrDefault());
-
     private static readonly Func<WalletDbContext, Guid, CancellationToken, Task<Guid?>> OwnerOfWallet =
         EF.CompileAsyncQuery((WalletDbContext context, Guid id, CancellationToken _) =>
             context.Wallets.AsNoTracking().Where(w => w.Id == id).Select(w => (Guid?)w.CustomerId).FirstOrDefault());
+
+    // GET /wallets/{id}, the API's most frequent read: one statement on the DbContext's connection, mapped by
+    // WalletDto.Of (available by the aggregate's rule). Hand-written because EF Core's compiled query still builds a
+    // delegate (DynamicMethod.CreateDelegate) for its shaper on every execution, which the perf profile of the read
+    // load put at ~3 % of the API's CPU, with EF's command pipeline around one 17 µs statement. Parity with
+    // WalletDto.Projection: WalletReadParityTests.
+    private const string WalletSql = "SELECT id, customer_id, currency, balance, held, credit_limit, status FROM wallets WHERE id = $1";
 
     // The unfiltered history page, owner and last sequence number included, in one statement and one round trip: the
     // wallet row (by its primary key) LEFT JOIN LATERAL the page of its entries, newest first by (wallet_id, sequence)
@@ -65,22 +67,24 @@ internal sealed class ReadStore(
 
     public Task<decimal> SumAsync(IQueryable<decimal> query, CancellationToken ct) => EntityFrameworkQueryableExtensions.SumAsync(query, ct);
 
-    public Task<WalletDto?> WalletAsync(Guid walletId, CancellationToken ct) => WalletById(db, walletId, ct);
+    public Task<WalletDto?> WalletAsync(Guid walletId, CancellationToken ct) =>
+        ReadAsync(WalletSql, command => command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = walletId }), async reader =>
+            await reader.ReadAsync(ct)
+                ? WalletDto.Of(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetDecimal(3), reader.GetDecimal(4),
+                    reader.GetDecimal(5), reader.GetString(6))
+                : null, ct);
 
     public Task<Guid?> WalletOwnerAsync(Guid walletId, CancellationToken ct) => OwnerOfWallet(db, walletId, ct);
 
-    public async Task<WalletLedgerPage?> WalletLedgerPageAsync(Guid walletId, long? beforeSequence, int skip, int take, CancellationToken ct)
-    {
-        // The DbContext's own connection (the commands' pool), opened and closed through EF Core as its queries are.
-        await db.Database.OpenConnectionAsync(ct);
-        try
+    public Task<WalletLedgerPage?> WalletLedgerPageAsync(Guid walletId, long? beforeSequence, int skip, int take, CancellationToken ct) =>
+        ReadAsync(LedgerPageSql, command =>
         {
-            await using var command = new NpgsqlCommand(LedgerPageSql, (NpgsqlConnection)db.Database.GetDbConnection());
             command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = walletId });
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = beforeSequence ?? long.MaxValue });
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = beforeSequence is null ? skip : 0 });
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = take });
-            await using var reader = await command.ExecuteReaderAsync(ct);
+        }, async reader =>
+        {
             if (!await reader.ReadAsync(ct))
                 return null;
             var page = new WalletLedgerPage(reader.GetGuid(0), reader.GetInt64(1), new List<LedgerEntryDto>(take));
@@ -93,7 +97,20 @@ internal sealed class ReadStore(
                     reader.GetDecimal(7), reader.GetDecimal(8), reader.GetString(9), reader.GetGuid(10), reader.GetString(11),
                     reader.GetString(12), reader.GetFieldValue<DateTimeOffset>(13)));
             } while (await reader.ReadAsync(ct));
-            return page;
+            return (WalletLedgerPage?)page;
+        }, ct);
+
+    /// <summary>One hand-written statement on the DbContext's own connection (the commands' pool), opened and closed
+    /// through EF Core as its queries are.</summary>
+    private async Task<T> ReadAsync<T>(string sql, Action<NpgsqlCommand> bind, Func<NpgsqlDataReader, Task<T>> read, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)db.Database.GetDbConnection());
+            bind(command);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            return await read(reader);
         }
         catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex))
         {
