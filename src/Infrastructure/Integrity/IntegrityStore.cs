@@ -2,6 +2,7 @@ using System.Data;
 using System.Globalization;
 using System.Text.Json;
 using CleanWallet.Application.Integrity;
+using CleanWallet.Infrastructure.Persistence;
 using Npgsql;
 
 namespace CleanWallet.Infrastructure.Integrity;
@@ -20,12 +21,6 @@ public sealed class IntegrityStore(NpgsqlDataSource dataSource) : IIntegrityStor
     /// <summary>Held (session-level, on the check's own connection) for the whole check: one check at a time.</summary>
     private const string CheckLockKey = "integrity-check";
 
-    /// <summary>
-    /// How much longer than the lock wait the client waits for the lock statement's answer: the server ends the wait
-    /// (lock_timeout), this only bounds a server that stopped answering.
-    /// </summary>
-    private const int LockCommandMarginSeconds = 30;
-
     public async Task<IntegrityFindings> VerifyAsync(IntegrityCheckMode mode, Guid reportId, DateTimeOffset checkedAt, int maxIssues,
         TimeSpan lockWait, CancellationToken ct)
     {
@@ -35,7 +30,7 @@ public sealed class IntegrityStore(NpgsqlDataSource dataSource) : IIntegrityStor
         // REPEATABLE READ snapshots would fail with a serialization error, and a check that waited behind another sees
         // everything that one saw (its snapshot is newer), so checkpoints only ever move forwards. The wait is bounded:
         // past it this check gives up before it has read or written anything.
-        if (!await TryLockAsync(connection, lockWait, ct))
+        if (!await SessionAdvisoryLock.TryAcquireAsync(connection, CheckLockKey, lockWait, ct))
             throw new IntegrityCheckRunningException(lockWait);
         try
         {
@@ -44,55 +39,8 @@ public sealed class IntegrityStore(NpgsqlDataSource dataSource) : IIntegrityStor
         finally
         {
             // Also released when the connection is reset on its return to the pool; this makes it prompt.
-            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtextextended($1, 0))", connection);
-            unlock.Parameters.AddWithValue(CheckLockKey);
-            if (connection.State == ConnectionState.Open)
-                await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+            await SessionAdvisoryLock.ReleaseAsync(connection, CheckLockKey);
         }
-    }
-
-    /// <summary>
-    /// Takes the check lock (session-level) on <paramref name="connection"/>, waiting at most <paramref name="wait"/>;
-    /// false when another check still holds it then. The wait is the server's: <c>lock_timeout</c>, which bounds advisory
-    /// lock waits too, set for one short transaction only (SET LOCAL: it never reaches the check's statements or the
-    /// pooled connection's next user). A session advisory lock taken inside a transaction outlives its end. The server
-    /// grants the lock the moment its holder lets go, without polling (<c>pg_try_advisory_lock</c> in a loop would
-    /// add up to one poll interval of delay and a round trip per poll). No wait: one <c>pg_try_advisory_lock</c>.
-    /// </summary>
-    private static async Task<bool> TryLockAsync(NpgsqlConnection connection, TimeSpan wait, CancellationToken ct)
-    {
-        if (wait <= TimeSpan.Zero)
-        {
-            await using var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", connection);
-            tryLock.Parameters.AddWithValue(CheckLockKey);
-            return (bool)(await tryLock.ExecuteScalarAsync(ct))!;
-        }
-
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using (var timeout = new NpgsqlCommand("SELECT set_config('lock_timeout', $1, true)", connection, transaction))
-        {
-            // lock_timeout in milliseconds (0 would mean no limit, hence at least 1).
-            timeout.Parameters.AddWithValue(Math.Max(1, (long)Math.Ceiling(wait.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture));
-            await timeout.ExecuteNonQueryAsync(ct);
-        }
-        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended($1, 0))", connection, transaction)
-                     { CommandTimeout = (int)Math.Ceiling(wait.TotalSeconds) + LockCommandMarginSeconds })
-        {
-            lockCommand.Parameters.AddWithValue(CheckLockKey);
-            try
-            {
-                await lockCommand.ExecuteNonQueryAsync(ct);
-            }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
-            {
-                await transaction.RollbackAsync(CancellationToken.None);
-                return false;
-            }
-        }
-        // Held from here on: not cancelled half-way (should the commit fail all the same, the lock goes with the broken
-        // connection, or with the session reset when the connection returns to the pool).
-        await transaction.CommitAsync(CancellationToken.None);
-        return true;
     }
 
     private static async Task<IntegrityFindings> VerifyLockedAsync(NpgsqlConnection connection, bool incremental, Guid reportId,

@@ -1,5 +1,4 @@
-using Hangfire;
-using Hangfire.Server;
+using CleanWallet.Infrastructure.Persistence;
 using Npgsql;
 
 namespace CleanWallet.Infrastructure.Scheduling;
@@ -16,35 +15,34 @@ internal sealed class JobLock : IAsyncDisposable
         _key = key;
     }
 
-    public static async Task<JobLock> AcquireAsync(NpgsqlDataSource dataSource, string jobName, CancellationToken cancellationToken)
+    /// <summary>
+    /// The job's lock, waiting at most <paramref name="wait"/> for a run of the same job on any node to finish; null when
+    /// that run still holds it then.
+    /// </summary>
+    public static async Task<JobLock?> TryAcquireAsync(NpgsqlDataSource dataSource, string jobName, TimeSpan wait,
+        CancellationToken cancellationToken)
     {
         var key = "cleanwallet.job:" + jobName.ToLowerInvariant();
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var command = new NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended($1, 0))", connection)
-            {
-                // Waiting for the run on another node to finish can take as long as that run.
-                CommandTimeout = 0,
-            };
-            command.Parameters.AddWithValue(key);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            return new JobLock(connection, key);
+            if (await SessionAdvisoryLock.TryAcquireAsync(connection, key, wait, cancellationToken))
+                return new JobLock(connection, key);
         }
         catch
         {
             await connection.DisposeAsync();
             throw;
         }
+        await connection.DisposeAsync();
+        return null;
     }
 
     public async ValueTask DisposeAsync()
     {
         try
         {
-            await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtextextended($1, 0))", _connection);
-            command.Parameters.AddWithValue(_key);
-            await command.ExecuteNonQueryAsync(CancellationToken.None);
+            await SessionAdvisoryLock.ReleaseAsync(_connection, _key);
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
         {

@@ -13,7 +13,9 @@ namespace CleanWallet.Infrastructure.Scheduling;
 /// in Hangfire's job data); the registry says what to send. A run:
 /// <list type="number">
 /// <item>waits for the job's PostgreSQL advisory lock, so two runs of one job never overlap on any nodes (the lock is
-/// held by a connection of the running node: it goes when the node dies);</item>
+/// held by a connection of the running node: it goes when the node dies); the wait is bounded
+/// (<see cref="SchedulingOptions.JobLockWaitSeconds"/>): past it the run is recorded as Failed with
+/// <see cref="JobStillRunningException"/> and ends, so a hung run elsewhere never holds this node's workers;</item>
 /// <item>records itself in <c>job_runs</c>, sends the job's request in its own DI scope, records the outcome.</item>
 /// </list>
 /// When the node stops mid-run the cancellation propagates: Hangfire puts the job back in the queue and another node
@@ -24,6 +26,7 @@ public sealed class JobRunner(
     SchedulerNode node,
     JobRunHistory history,
     NpgsqlDataSource dataSource,
+    SchedulingOptions options,
     ILogger<JobRunner> logger)
 {
     /// <summary>How runs queued by the jobs API or the /ops page (not by the schedule) are named in the job history.</summary>
@@ -52,11 +55,21 @@ public sealed class JobRunner(
         var job = RecurringJobs.Find(jobName)
             ?? throw new DomainException(ErrorCodes.NotFound, $"There is no job named '{jobName}'.", DomainErrorKind.NotFound);
 
-        await using var exclusive = await JobLock.AcquireAsync(dataSource, job.Name, cancellationToken);
+        var lockWait = TimeSpan.FromSeconds(Math.Max(0, options.JobLockWaitSeconds));
+        await using var exclusive = await JobLock.TryAcquireAsync(dataSource, job.Name, lockWait, cancellationToken);
 
         var runKey = $"{runKeyPrefix}:{Guid.CreateVersion7():N}";
         await history.StartedAsync(runKey, job.Name, fromSchedule ? job.Name + ".schedule" : ManualTrigger, node.Id, scheduledAt,
             cancellationToken);
+
+        if (exclusive is null)
+        {
+            // Nothing ran: the run that holds the lock is still going (it catches up on what this one would have done).
+            var busy = new JobStillRunningException(job.Name, lockWait);
+            await history.FinishedAsync(runKey, job.Name, null, busy);
+            logger.LogWarning("Job {Job} did not run on {Node}: {Reason}", job.Name, node.Id, busy.Message);
+            throw busy;
+        }
 
         JobOutcome outcome;
         try

@@ -25,6 +25,13 @@ public sealed class SchedulingOptions
     /// <summary>Every minute: orders still Fulfilling whose lease passed are asked about again.</summary>
     public string OrderRecoveryCron { get; set; } = "* * * * *";
 
+    /// <summary>
+    /// How long a run waits for a run of the same job (on any node) to finish before it gives up: it is then recorded as
+    /// Failed, saying so, and Hangfire shows it failed. Every job catches up on what is due, so the run that is still
+    /// going covers it; the bound keeps a hung run from holding this node's workers one occurrence after another.
+    /// </summary>
+    public int JobLockWaitSeconds { get; set; } = 60;
+
     /// <summary>Jobs one node runs at once (Hangfire workers).</summary>
     public int WorkerCount { get; set; } = 4;
 
