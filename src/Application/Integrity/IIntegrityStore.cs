@@ -12,10 +12,8 @@ public sealed record IntegrityFindings(
     IReadOnlyList<IntegrityIssueDto> Issues,
     IReadOnlyDictionary<string, long> IssueCountsByKind);
 
-/// <summary>
-/// Verifies the money records and keeps the reports. Verification only reads: it reports broken rules, it never repairs.
-/// </summary>
-public interface IIntegrityStore
+/// <summary>A check holding the one-check-at-a-time lock (<see cref="IIntegrityStore.BeginCheckAsync"/>).</summary>
+public interface IIntegrityCheck : IAsyncDisposable
 {
     /// <summary>
     /// Checks every wallet, ledger entry, payment and the records entries reference (<see cref="IntegrityCheckMode.Full"/>),
@@ -23,11 +21,22 @@ public interface IIntegrityStore
     /// while payments keep flowing. Keeps the first <paramref name="maxIssues"/> issues and counts them all. In the same
     /// transaction it moves the checkpoint of every wallet found without issue to its last entry (tagged with
     /// <paramref name="reportId"/> and <paramref name="checkedAt"/>) and drops the checkpoint of every wallet with one.
-    /// One check at a time: a second waits for the first to finish, but at most <paramref name="lockWait"/> (zero: not at
-    /// all); then it throws <see cref="IntegrityCheckRunningException"/>, having read and written nothing.
     /// </summary>
-    Task<IntegrityFindings> VerifyAsync(IntegrityCheckMode mode, Guid reportId, DateTimeOffset checkedAt, int maxIssues, TimeSpan lockWait,
+    Task<IntegrityFindings> VerifyAsync(IntegrityCheckMode mode, Guid reportId, DateTimeOffset checkedAt, int maxIssues,
         CancellationToken ct);
+}
+
+/// <summary>
+/// Verifies the money records and keeps the reports. Verification only reads: it reports broken rules, it never repairs.
+/// </summary>
+public interface IIntegrityStore
+{
+    /// <summary>
+    /// Takes the one-check-at-a-time lock for a check about to run. While another check runs this one waits for it to
+    /// finish, but at most <paramref name="lockWait"/> (zero: not at all); then it throws
+    /// <see cref="IntegrityCheckRunningException"/>, having read and written nothing. Disposing the result lets the lock go.
+    /// </summary>
+    Task<IIntegrityCheck> BeginCheckAsync(TimeSpan lockWait, CancellationToken ct);
 
     /// <summary>When the last full check that kept a report started, or null if none has.</summary>
     Task<DateTimeOffset?> FindLastFullCheckStartAsync(CancellationToken ct);

@@ -101,6 +101,7 @@ public sealed class IntegrityLockTests(TestDatabase database) : IntegrityTestBas
         var (customer, _) = await CustomerWithPaymentsAsync();
 
         HttpResponseMessage response;
+        DateTimeOffset released;
         await using (var running = await HoldCheckLockAsync())
         {
             var waiting = Client().PostAsync(ChecksUrl, null);
@@ -108,12 +109,17 @@ public sealed class IntegrityLockTests(TestDatabase database) : IntegrityTestBas
             await WaitUntilAsync(async () => await CheckLockRowsAsync(granted: false) == 1, TimeSpan.FromSeconds(LockWaitSeconds));
             Assert.Equal(0L, await Database.CountAsync("integrity_reports"));
             Assert.False(waiting.IsCompleted);
+            released = DateTimeOffset.UtcNow;
             await running.DisposeAsync(); // … and runs the moment the other check lets go.
             response = await waiting;
         }
 
         await AssertStatus(response, HttpStatusCode.Created);
-        AssertNoIssues(await ReadJson(response));
+        var report = await ReadJson(response);
+        AssertNoIssues(report);
+        // The report starts when the check did, once it had the lock: the wait is not counted as part of the check.
+        var startedAt = DateTimeOffset.Parse((string)report["startedAt"]!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(startedAt >= released.AddMilliseconds(-1), $"started {startedAt:O}, the other check let go at {released:O}");
         Assert.Equal(4L, (await CheckpointAsync(customer.WalletId)).Sequence);
     }
 

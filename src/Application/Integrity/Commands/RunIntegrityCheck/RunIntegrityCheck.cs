@@ -24,10 +24,13 @@ public sealed class RunIntegrityCheckHandler(IIntegrityStore store, TimeProvider
 
     public async Task<IntegrityReportDto> Handle(RunIntegrityCheckCommand command, CancellationToken cancellationToken)
     {
+        // Throws IntegrityCheckRunningException, before anything is read or written, when another check keeps running.
+        // Held until the report is stored, so reports are stored in the order their checks ran.
+        await using var check = await store.BeginCheckAsync(options.Value.LockWait, cancellationToken);
+        // Stamped once the lock is held: the report's start (its id, the checkpoints' time) is the check's, not the wait's.
         var startedAt = clock.StorableNow();
         var id = Guid.CreateVersion7(startedAt);
-        // Throws IntegrityCheckRunningException, before anything is read or written, when another check keeps running.
-        var findings = await store.VerifyAsync(command.Mode, id, startedAt, MaxStoredIssues, options.Value.LockWait, cancellationToken);
+        var findings = await check.VerifyAsync(command.Mode, id, startedAt, MaxStoredIssues, cancellationToken);
         var report = new IntegrityReportDto(id, command.Trigger.ToString(), command.Mode.ToString(), startedAt, clock.StorableNow(),
             findings.WalletsChecked, findings.EntriesChecked, findings.PaymentsChecked, findings.IssueCount, findings.Issues);
         await store.AddReportAsync(report, cancellationToken);
