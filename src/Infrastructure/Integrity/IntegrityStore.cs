@@ -21,50 +21,22 @@ public sealed class IntegrityStore(NpgsqlDataSource dataSource) : IIntegrityStor
     /// <summary>Held (session-level, on the check's own connection) for the whole check: one check at a time.</summary>
     private const string CheckLockKey = "integrity-check";
 
-    public async Task<IIntegrityCheck> BeginCheckAsync(TimeSpan lockWait, CancellationToken ct)
-    {
-        var connection = await dataSource.OpenConnectionAsync(ct);
-        try
-        {
-            // One check at a time, waited for before the snapshot is taken: two checks writing the same checkpoints from
-            // REPEATABLE READ snapshots would fail with a serialization error, and a check that waited behind another sees
-            // everything that one saw (its snapshot is newer), so checkpoints only ever move forwards. The wait is bounded:
-            // past it this check gives up before it has read or written anything.
-            if (await SessionAdvisoryLock.TryAcquireAsync(connection, CheckLockKey, lockWait, ct))
-                return new LockedCheck(connection);
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-        await connection.DisposeAsync();
-        throw new IntegrityCheckRunningException(lockWait);
-    }
+    // One check at a time, waited for before the snapshot is taken: two checks writing the same checkpoints from
+    // REPEATABLE READ snapshots would fail with a serialization error, and a check that waited behind another sees
+    // everything that one saw (its snapshot is newer), so checkpoints only ever move forwards. The wait is bounded: past
+    // it this check gives up before it has read or written anything.
+    public async Task<IIntegrityCheck> BeginCheckAsync(TimeSpan lockWait, CancellationToken ct) =>
+        new LockedCheck(await SessionAdvisoryLock.TryTakeAsync(dataSource, CheckLockKey, lockWait, ct)
+                        ?? throw new IntegrityCheckRunningException(lockWait));
 
-    /// <summary>The check lock held on the connection the check reads through; disposing it lets the lock go.</summary>
-    private sealed class LockedCheck(NpgsqlConnection connection) : IIntegrityCheck
+    /// <summary>The check lock, held on the connection the check reads through; disposing it lets the lock go.</summary>
+    private sealed class LockedCheck(SessionAdvisoryLock held) : IIntegrityCheck
     {
         public Task<IntegrityFindings> VerifyAsync(IntegrityCheckMode mode, Guid reportId, DateTimeOffset checkedAt, int maxIssues,
             CancellationToken ct) =>
-            VerifyLockedAsync(connection, mode == IntegrityCheckMode.Incremental, reportId, checkedAt, maxIssues, ct);
+            VerifyLockedAsync(held.Connection, mode == IntegrityCheckMode.Incremental, reportId, checkedAt, maxIssues, ct);
 
-        public async ValueTask DisposeAsync()
-        {
-            try
-            {
-                // Also released when the connection is reset on its return to the pool; this makes it prompt.
-                await SessionAdvisoryLock.ReleaseAsync(connection, CheckLockKey);
-            }
-            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
-            {
-                // A broken connection has lost its session, and its lock with it.
-            }
-            finally
-            {
-                await connection.DisposeAsync();
-            }
-        }
+        public ValueTask DisposeAsync() => held.DisposeAsync();
     }
 
     private static async Task<IntegrityFindings> VerifyLockedAsync(NpgsqlConnection connection, bool incremental, Guid reportId,

@@ -5,11 +5,66 @@ using Npgsql;
 namespace CleanWallet.Infrastructure.Persistence;
 
 /// <summary>
-/// A session-level PostgreSQL advisory lock on a named key (<c>hashtextextended(key, 0)</c>), taken with a bounded wait:
-/// the one way the integrity check and the job runner keep to one run at a time.
+/// A session-level PostgreSQL advisory lock on a named key (<c>hashtextextended(key, 0)</c>), held on a connection of its
+/// own and taken with a bounded wait: the one way the integrity check and the job runner keep to one run at a time. The
+/// lock goes with the session (a broken connection, a node that died); disposing lets it go at once.
 /// </summary>
-internal static class SessionAdvisoryLock
+internal sealed class SessionAdvisoryLock : IAsyncDisposable
 {
+    private readonly string _key;
+
+    private SessionAdvisoryLock(NpgsqlConnection connection, string key)
+    {
+        Connection = connection;
+        _key = key;
+    }
+
+    /// <summary>The connection that holds the lock, for work done under it.</summary>
+    public NpgsqlConnection Connection { get; }
+
+    /// <summary>
+    /// Opens a connection of its own and takes the lock on it, waiting at most <paramref name="wait"/> for another session
+    /// that holds it; null when that session still holds it then (the connection is closed again).
+    /// </summary>
+    public static async Task<SessionAdvisoryLock?> TryTakeAsync(NpgsqlDataSource dataSource, string key, TimeSpan wait, CancellationToken ct)
+    {
+        var connection = await dataSource.OpenConnectionAsync(ct);
+        try
+        {
+            if (await TryAcquireAsync(connection, key, wait, ct))
+                return new SessionAdvisoryLock(connection, key);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+        await connection.DisposeAsync();
+        return null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (Connection.State == ConnectionState.Open)
+            {
+                await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtextextended($1, 0))", Connection);
+                unlock.Parameters.AddWithValue(_key);
+                await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            // A broken connection has lost its session, and its lock with it.
+        }
+        finally
+        {
+            // Also released when the connection is reset on its return to the pool.
+            await Connection.DisposeAsync();
+        }
+    }
+
     /// <summary>
     /// How much longer than the lock wait the client waits for the lock statement's answer: the server ends the wait
     /// (lock_timeout), this only bounds a server that stopped answering.
@@ -24,7 +79,7 @@ internal static class SessionAdvisoryLock
     /// the lock the moment its holder lets go, without polling (<c>pg_try_advisory_lock</c> in a loop would add up to one
     /// poll interval of delay and a round trip per poll). No wait: one <c>pg_try_advisory_lock</c>.
     /// </summary>
-    public static async Task<bool> TryAcquireAsync(NpgsqlConnection connection, string key, TimeSpan wait, CancellationToken ct)
+    private static async Task<bool> TryAcquireAsync(NpgsqlConnection connection, string key, TimeSpan wait, CancellationToken ct)
     {
         if (wait <= TimeSpan.Zero)
         {
@@ -58,15 +113,5 @@ internal static class SessionAdvisoryLock
         // connection, or with the session reset when the connection returns to the pool).
         await transaction.CommitAsync(CancellationToken.None);
         return true;
-    }
-
-    /// <summary>Lets the lock go at once (it also goes with the session: a broken connection, or a pool's reset).</summary>
-    public static async Task ReleaseAsync(NpgsqlConnection connection, string key)
-    {
-        if (connection.State != ConnectionState.Open)
-            return;
-        await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtextextended($1, 0))", connection);
-        unlock.Parameters.AddWithValue(key);
-        await unlock.ExecuteNonQueryAsync(CancellationToken.None);
     }
 }

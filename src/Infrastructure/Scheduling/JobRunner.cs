@@ -1,4 +1,5 @@
 using CleanWallet.Domain.Common;
+using CleanWallet.Infrastructure.Persistence;
 using Hangfire;
 using Hangfire.Server;
 using MediatR;
@@ -56,7 +57,9 @@ public sealed class JobRunner(
             ?? throw new DomainException(ErrorCodes.NotFound, $"There is no job named '{jobName}'.", DomainErrorKind.NotFound);
 
         var lockWait = TimeSpan.FromSeconds(Math.Max(0, options.JobLockWaitSeconds));
-        await using var exclusive = await JobLock.TryAcquireAsync(dataSource, job.Name, lockWait, cancellationToken);
+        // Session-level, on a connection of its own: it goes with the connection if this node dies mid-run.
+        await using var exclusive = await SessionAdvisoryLock.TryTakeAsync(dataSource, "cleanwallet.job:" + job.Name.ToLowerInvariant(),
+            lockWait, cancellationToken);
 
         var runKey = $"{runKeyPrefix}:{Guid.CreateVersion7():N}";
         await history.StartedAsync(runKey, job.Name, fromSchedule ? job.Name + ".schedule" : ManualTrigger, node.Id, scheduledAt,
