@@ -73,10 +73,29 @@ public abstract class BillingTestBase(TestDatabase database) : ApiTestBase(datab
     /// one has not run in it unless <paramref name="peakSize"/> is given. <paramref name="sizeHoursBilled"/> hours were
     /// billed at its size before.
     /// </summary>
+    private static long _lastVmIdMilliseconds;
+
+    /// <summary>
+    /// A UUIDv7 later than every one made before it in this process. VM ids must ascend in creation order (the billing
+    /// job's batches follow it, and tests arrange their batches by it), but a UUIDv7 is ordered only by its millisecond:
+    /// two made within one millisecond come out in random order. Each id takes the next free millisecond.
+    /// </summary>
+    private static Guid NextVmId()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        long last, next;
+        do
+        {
+            last = Interlocked.Read(ref _lastVmIdMilliseconds);
+            next = Math.Max(now, last + 1);
+        } while (Interlocked.CompareExchange(ref _lastVmIdMilliseconds, next, last) != last);
+        return Guid.CreateVersion7(DateTimeOffset.FromUnixTimeMilliseconds(next));
+    }
+
     protected async Task<Guid> InsertVmAsync(TestCustomer owner, DateTimeOffset billedThrough, string size = "Small", string status = "Running",
         long sizeHoursBilled = 0, string name = "web-1", string? peakSize = null)
     {
-        var id = Guid.CreateVersion7();
+        var id = NextVmId();
         await using var connection = new NpgsqlConnection(Database.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""

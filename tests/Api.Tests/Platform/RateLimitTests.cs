@@ -42,9 +42,14 @@ public sealed class RateLimitTests(TestDatabase database) : ApiTestBase(database
         var customer = await CreateCustomerAsync();
         using var admin = AdminClient();
         await WaitForFreshWindowAsync(admin);
-        for (var i = 0; i < Permits + 1; i++)
-            await admin.GetAsync("/api/v1/customers");
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await admin.GetAsync("/api/v1/customers")).StatusCode);
+        // Past its budget the key is refused (a window boundary falling within the burst gives it one fresh budget first:
+        // on a busy machine the burst can outlast the 2 s window).
+        HttpResponseMessage limited;
+        var sent = 0;
+        do
+            limited = await admin.GetAsync("/api/v1/customers");
+        while (limited.StatusCode == HttpStatusCode.OK && ++sent <= 2 * Permits);
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
 
         await AssertStatus(await Client(customer.ApiKey).GetAsync($"/api/v1/wallets/{customer.WalletId}"), HttpStatusCode.OK);
         using var anonymous = Client(apiKey: null);
