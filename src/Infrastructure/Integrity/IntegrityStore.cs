@@ -1,5 +1,4 @@
 using System.Data;
-using System.Globalization;
 using System.Text.Json;
 using CleanWallet.Application.Integrity;
 using CleanWallet.Infrastructure.Persistence;
