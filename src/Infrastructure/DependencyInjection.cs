@@ -36,6 +36,7 @@ public static class DependencyInjection
         services.AddSingleton<MigrationRunner>();
 
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<CommitOutcomeProbe>(provider, connectionString));
+        services.AddSingleton<WalletSnapshots>();
         services.AddScoped<UnitOfWork>();
         services.AddScoped<IUnitOfWork>(sp => sp.GetRequiredService<UnitOfWork>());
         services.AddScoped<IIdempotencyStore, IdempotencyStore>();

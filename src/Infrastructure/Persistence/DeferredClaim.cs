@@ -96,6 +96,22 @@ internal sealed class DeferredClaim(
         }
     }
 
+    /// <summary>No query has carried the lookup yet, so the command may still write the key without one (<see cref="SkipLookup"/>).</summary>
+    internal bool CanSkipLookup => _state is State.Pending;
+
+    /// <summary>
+    /// The command reads nothing before its commit (it starts from a wallet snapshot, <see cref="UnitOfWork.TrySnapshotForMovement"/>):
+    /// the key is written at commit as if the lookup had found it free. A key another request committed then fails the
+    /// commit on its unique index, and the command runs again, looking it up.
+    /// </summary>
+    internal void SkipLookup()
+    {
+        if (_state is not State.Pending)
+            throw new InvalidOperationException($"The idempotency key's lookup is already {_state}.");
+        Detach();
+        _state = State.Free;
+    }
+
     public void StoreResponse(string responseJson)
     {
         if (_state is not (State.Free or State.ClaimedAlready))

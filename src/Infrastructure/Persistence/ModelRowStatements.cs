@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -30,7 +29,7 @@ internal sealed class ModelRowStatements
     private readonly string _updateText;
     private readonly StoreObjectIdentifier _storeObject;
     private readonly ISqlGenerationHelper _sql;
-    private readonly ConcurrentDictionary<string, (string Text, IProperty Guard, RelationalTypeMapping Mapping)> _guardedUpdates = new();
+    private readonly string _updateIfUnchangedText;
 
     private ModelRowStatements(IModel model, IEntityType entityType, ISqlGenerationHelper sql)
     {
@@ -66,6 +65,9 @@ internal sealed class ModelRowStatements
         _updateText = $"UPDATE {_table} SET {string.Join(", ", _updateColumns.Select((p, i) => $"{Column(p)} = ${i + 1}"))} WHERE {
             string.Join(" AND ", _keyColumns.Select((p, i) => $"{Column(p)} = ${_updateColumns.Length + i + 1}"))}";
         UpdateText = ExpectingOneRow(_updateText);
+        // IS NOT DISTINCT FROM: a nullable column that was NULL when loaded must still be NULL.
+        _updateIfUnchangedText = ExpectingOneRow($"{_updateText} AND {string.Join(" AND ", _updateColumns.Select((p, i) =>
+            $"{Column(p)} IS NOT DISTINCT FROM ${_updateColumns.Length + _keyColumns.Length + i + 1}"))}");
     }
 
     /// <summary>The model the text was built from.</summary>
@@ -114,29 +116,29 @@ internal sealed class ModelRowStatements
     }
 
     /// <summary>
-    /// The row's UPDATE as <see cref="Update"/>, and only if <paramref name="guardProperty"/>'s column still holds
-    /// <paramref name="expected"/> (the value when the entity was loaded): otherwise it touches no row, which the unit of
-    /// work refuses.
+    /// The row's UPDATE as <see cref="Update"/>, and only if every non-key column still holds what
+    /// <paramref name="loaded"/> (<see cref="ImageOf"/>, taken when the entity was loaded) holds: otherwise it touches no
+    /// row, which the database refuses before the batch's COMMIT (a guard miss: the row moved since it was read).
     /// </summary>
-    public NpgsqlBatchCommand UpdateGuarded(object entity, string guardProperty, object? expected)
+    public NpgsqlBatchCommand UpdateIfUnchanged(object entity, object?[] loaded)
     {
-        var (text, guard, mapping) = _guardedUpdates.GetOrAdd(guardProperty, name =>
-        {
-            var property = _updateColumns.SingleOrDefault(p => p.Name == name)
-                           ?? throw new InvalidOperationException($"No non-key property {name} to guard an update of {_table} with.");
-            return (ExpectingOneRow($"{_updateText} AND {Column(property)} = ${_updateColumns.Length + _keyColumns.Length + 1}"), property,
-                property.GetRelationalTypeMapping());
-        });
-        var command = new NpgsqlBatchCommand(text);
+        if (loaded.Length != _updateColumns.Length)
+            throw new ArgumentException($"An image of {_table} has {_updateColumns.Length} values, not {loaded.Length}.", nameof(loaded));
+        var command = new NpgsqlBatchCommand(_updateIfUnchangedText);
         AddUpdateParameters(command, entity);
-        command.Parameters.Add(Create(guard, mapping, expected));
+        for (var i = 0; i < _updateColumns.Length; i++)
+            command.Parameters.Add(Create(_updateColumns[i], _updateMappings[i], loaded[i]));
         return command;
     }
 
-    /// <summary>The current value of <paramref name="propertyName"/> through the model's getter (e.g. a guard's value at load).</summary>
-    public object? ValueOf(object entity, string propertyName) =>
-        (_insertColumns.SingleOrDefault(p => p.Name == propertyName)
-         ?? throw new InvalidOperationException($"No property {propertyName} on {_table}.")).GetGetter().GetClrValueUsingContainingEntity(entity);
+    /// <summary>The values of every non-key column, as the model's getters read them now: what <see cref="UpdateIfUnchanged"/> checks.</summary>
+    public object?[] ImageOf(object entity)
+    {
+        var image = new object?[_updateColumns.Length];
+        for (var i = 0; i < image.Length; i++)
+            image[i] = _updateColumns[i].GetGetter().GetClrValueUsingContainingEntity(entity);
+        return image;
+    }
 
     private void AddUpdateParameters(NpgsqlBatchCommand command, object entity)
     {

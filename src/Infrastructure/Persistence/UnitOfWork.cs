@@ -1,7 +1,10 @@
 using CleanWallet.Application.Common.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using CleanWallet.Application.Common.Behaviours;
+using CleanWallet.Domain.Wallets;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace CleanWallet.Infrastructure.Persistence;
@@ -10,6 +13,8 @@ internal sealed class UnitOfWork(
     WalletDbContext db,
     CommitOutcomeProbe probe,
     DeadConnectionSweeper sweeper,
+    WalletSnapshots snapshots,
+    IOptions<TransactionOptions> options,
     IEnumerable<IWriteBatchInterceptor> batchInterceptors,
     ILogger<UnitOfWork> logger)
     : IUnitOfWork
@@ -19,8 +24,17 @@ internal sealed class UnitOfWork(
     /// <summary>The hand-written writes of this transaction (<see cref="Write"/>), sent as one batch before COMMIT.</summary>
     private readonly List<NpgsqlBatchCommand> _writes = [];
 
-    /// <summary>Entities loaded untracked for update, with the value their guarded UPDATE expects (<see cref="Loaded"/>).</summary>
-    private readonly Dictionary<object, object?> _loaded = new(ReferenceEqualityComparer.Instance);
+    /// <summary>Entities loaded untracked for update, with the columns their guarded UPDATE expects (<see cref="Loaded"/>).</summary>
+    private readonly Dictionary<object, object?[]> _loaded = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>
+    /// This attempt started from a wallet snapshot (<see cref="TrySnapshotForMovement"/>): it has read nothing under a lock,
+    /// so any failure of it, a handler's refusal included, is answered by running the command again, reading the rows.
+    /// </summary>
+    private bool _speculating;
+
+    /// <summary>The command has made its one attempt from a snapshot: its later attempts read the rows under their locks.</summary>
+    private bool _speculated;
 
     /// <summary>The idempotency key's response, written with the command's other changes at commit.</summary>
     private IdempotencyKeyRecord? _response;
@@ -38,6 +52,7 @@ internal sealed class UnitOfWork(
         db.Database.AutoSavepointsEnabled = false;
         _transactionId = null;
         db.PendingClaim = null;
+        _speculating = false;
         ForgetWrites();
         // Npgsql sends BEGIN with the transaction's first statement, not on its own.
         _transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
@@ -78,16 +93,36 @@ internal sealed class UnitOfWork(
     internal void Write(NpgsqlBatchCommand statement) => _writes.Add(statement);
 
     /// <summary>
-    /// Remembers an entity loaded untracked and locked for update, with the value its guarded UPDATE
-    /// (<see cref="ModelRowStatements.UpdateGuarded"/>) will expect to find (<see cref="LoadedValueOf"/>).
+    /// Remembers an entity loaded untracked for update, with the columns its guarded UPDATE
+    /// (<see cref="ModelRowStatements.UpdateIfUnchanged"/>) will expect to find (<see cref="LoadedImageOf"/>).
     /// </summary>
-    internal void Loaded(object entity, object? guardValue) => _loaded[entity] = guardValue;
+    internal void Loaded(object entity, object?[] image) => _loaded[entity] = image;
 
-    /// <summary>The guard value remembered for <paramref name="entity"/> when this transaction loaded it.</summary>
-    internal object? LoadedValueOf(object entity) =>
-        _loaded.TryGetValue(entity, out var value)
-            ? value
+    /// <summary>The columns remembered for <paramref name="entity"/> when this transaction loaded it.</summary>
+    internal object?[] LoadedImageOf(object entity) =>
+        _loaded.TryGetValue(entity, out var image)
+            ? image
             : throw new InvalidOperationException($"This {entity.GetType().Name} was not loaded for update in this transaction.");
+
+    /// <summary>
+    /// The wallet as this process last committed it (<see cref="WalletSnapshots"/>), for a money movement that then takes
+    /// the wallet's row lock with its guarded UPDATE at commit instead of reading the row under it first; or null, and the
+    /// caller reads the row under its lock. Only a command whose idempotency key is still to be looked up, with its first
+    /// query (<see cref="DeferredClaim"/>), starts from a snapshot, once: the key is then written at commit without a
+    /// lookup (its unique index refuses a key already taken, and the command runs again), and the command's other
+    /// attempts read the rows.
+    /// </summary>
+    internal Wallet? TrySnapshotForMovement(Guid walletId)
+    {
+        if (!options.Value.WalletSnapshots || _speculated || _transaction is null || db.PendingClaim is not { } claim
+            || !claim.CanSkipLookup)
+            return null;
+        if (snapshots.Take(walletId) is not { } wallet)
+            return null;
+        claim.SkipLookup();
+        _speculating = _speculated = true;
+        return wallet;
+    }
 
     /// <summary>
     /// Stores the idempotency key's response with the command's other changes, in the same round trip: kept as data until
@@ -103,8 +138,10 @@ internal sealed class UnitOfWork(
 
     public async Task CommitAsync(CancellationToken ct)
     {
-        // Commands that claimed no idempotency key (jobs, commands sent without a key, replays) take it here.
-        _transactionId ??= await TransactionIdAsync(ct);
+        // Commands that claimed no idempotency key (jobs, commands sent without a key, replays) take it here. One that
+        // started from a snapshot needs none: see the failure below.
+        if (!_speculating)
+            _transactionId ??= await TransactionIdAsync(ct);
         var transactionId = _transactionId;
         var commitSent = false;
         try
@@ -114,6 +151,7 @@ internal sealed class UnitOfWork(
             if (await WriteAsync(() => commitSent = true, ct))
             {
                 await ForgetCommittedTransactionAsync();
+                KeepWalletSnapshots();
                 return;
             }
             commitSent = true;
@@ -125,6 +163,12 @@ internal sealed class UnitOfWork(
             sweeper.Sweep(commitFailure);
             // Ends the transaction if it is still open on a live connection, so that its status can only be final.
             await RollbackAsync();
+            // A command that started from a snapshot has an idempotency key claimed at commit and no transaction id: it
+            // is run again (IsRetryAtOnce), and its key answers for the lost commit. If the commit took effect, the key is
+            // taken and its stored response (this very answer) is replayed; if not, the command runs once, reading the
+            // rows; if the lost transaction is still in flight, its key's unique index makes one of the two fail.
+            if (_speculating)
+                throw;
             switch (await probe.StatusAsync(transactionId!))
             {
                 case CommitOutcome.Committed:
@@ -139,6 +183,22 @@ internal sealed class UnitOfWork(
             }
         }
         await DisposeTransactionAsync();
+        KeepWalletSnapshots();
+    }
+
+    /// <summary>
+    /// The wallets this transaction loaded for a movement are now as it committed them: the next movement of each in this
+    /// process may start from that copy (<see cref="TrySnapshotForMovement"/>). Only on a commit that answered: after a
+    /// failed one the copies are dropped.
+    /// </summary>
+    private void KeepWalletSnapshots()
+    {
+        if (!options.Value.WalletSnapshots)
+            return;
+        foreach (var entity in _loaded.Keys)
+            if (entity is Wallet wallet)
+                snapshots.Keep(wallet);
+        _loaded.Clear();
     }
 
     /// <summary>
@@ -171,6 +231,13 @@ internal sealed class UnitOfWork(
     }
 
     public bool IsTransientFailure(Exception exception) => DatabaseFailures.IsTransient(exception);
+
+    /// <summary>
+    /// The attempt started from a wallet snapshot (<see cref="TrySnapshotForMovement"/>): whatever it failed on (a guard
+    /// that found the row changed, a refusal decided on the copy, a key already taken, a lost commit), the command runs
+    /// again at once, reading the rows under their locks.
+    /// </summary>
+    public bool IsRetryAtOnce(Exception exception) => _speculating;
 
     public bool IsUnavailableFailure(Exception exception) => DatabaseFailures.IsUnavailable(exception);
 

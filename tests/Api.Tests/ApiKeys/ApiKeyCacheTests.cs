@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using CleanWallet.Api.Security;
 using CleanWallet.Api.Tests.Infrastructure;
@@ -211,13 +210,6 @@ public sealed class ApiKeyCacheTests(TestDatabase database) : ApiTestBase(databa
             });
         otherNodes.Add(node);
         return node;
-    }
-
-    private static HttpClient ClientOf(ApiFactory node, string apiKey)
-    {
-        var client = node.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-        return client;
     }
 
     /// <summary>Asks every 50 ms until the key is refused; how long that took from the first ask.</summary>

@@ -29,9 +29,12 @@ public abstract class ApiTestBase(TestDatabase database) : IAsyncLifetime
 
     public virtual async Task DisposeAsync() => await Factory.DisposeAsync();
 
-    protected HttpClient Client(string? apiKey = ApiFactory.AdminKey)
+    protected HttpClient Client(string? apiKey = ApiFactory.AdminKey) => ClientOf(Factory, apiKey);
+
+    /// <summary>A client of another host (e.g. a second API process on the same database), with the key as Bearer.</summary>
+    protected static HttpClient ClientOf(ApiFactory factory, string? apiKey = ApiFactory.AdminKey)
     {
-        var client = Factory.CreateClient();
+        var client = factory.CreateClient();
         if (apiKey is not null)
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         return client;

@@ -197,7 +197,9 @@ public sealed class OrderRecoveryTests(TestDatabase database) : OrderTestBase(da
         var reports = await Task.WhenAll(RecoverAsync(), RecoverAsync());
 
         Assert.Equal(1, Fulfilment.MaxConcurrentCallsPerKey);
-        Assert.Equal(3, reports.Sum(r => r.Completed));
+        // Both runs list the same 3 due orders; a run that reaches an order the other has just completed finds it Completed
+        // and counts it too (the report counts the status it found, not what the run did): 3 to 6, each captured once.
+        Assert.InRange(reports.Sum(r => r.Completed), 3, 6);
         // Every order was asked, never by both runs at once. (A call slower than the 1 s client timeout on a loaded
         // machine is an unclear answer that gives the lease up, and the other run may then ask again, one after the other:
         // so the count of calls is not fixed, only that they never overlap and that each order is captured once.)

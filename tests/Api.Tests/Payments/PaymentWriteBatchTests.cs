@@ -23,10 +23,14 @@ public sealed class PaymentWriteBatchTests(TestDatabase database) : ApiTestBase(
     /// <summary>Sees the write batch's database errors (EF Core's interceptors do not).</summary>
     private readonly Transfers.DatabaseErrorRecorder _errors = new();
 
+    /// <summary>Moves a wallet's ledger inside the payment's own transaction, just before its write batch.</summary>
+    private readonly WalletMover _mover = new();
+
     protected override ApiFactory CreateFactory() =>
         ApiFactory.StartOnKestrel(Database.ConnectionString, services => services
             .AddSingleton<TimeProvider>(_clock)
-            .AddSingleton<IWriteBatchInterceptor>(_errors));
+            .AddSingleton<IWriteBatchInterceptor>(_errors)
+            .AddSingleton<IWriteBatchInterceptor>(_mover));
 
     [Fact]
     public async Task A_payment_through_the_write_batch_writes_the_same_rows_as_the_same_payment_through_SaveChanges()
@@ -101,10 +105,8 @@ public sealed class PaymentWriteBatchTests(TestDatabase database) : ApiTestBase(
         await TopUpAsync(customer.WalletId, 100m);
 
         // Moves the wallet's sequence inside the payment's own transaction (the one holder of the row lock), between the
-        // lock and the wallet's update: the update's guard (last_sequence as loaded) must find no row.
-        await using (await DatabaseTrigger.CreateAsync(Database, "ledger_entries", "INSERT", """
-            UPDATE wallets SET last_sequence = last_sequence + 100 WHERE id = NEW.wallet_id; RETURN NEW;
-            """))
+        // lock and the wallet's update: the update's guard (every column as loaded) must find no row.
+        _mover.WalletId = customer.WalletId;
         {
             var response = await Client(customer.ApiKey).SendAsync(Post($"/api/v1/wallets/{customer.WalletId}/payments",
                 new { amount = 25m, description = "Moved under me" }, "moved-key"));
@@ -113,6 +115,7 @@ public sealed class PaymentWriteBatchTests(TestDatabase database) : ApiTestBase(
             Assert.Equal("1", response.Headers.RetryAfter?.ToString());
             var maxRetries = Factory.Services.GetRequiredService<IOptions<TransactionOptions>>().Value.MaxRetries;
             Assert.Equal(1 + maxRetries, _errors.SqlStates.Count(s => s == DatabaseFailures.GuardMiss));
+            Assert.Equal(1 + maxRetries, _mover.Moves);
         }
 
         await AssertNothingOfThePaymentKept(customer.WalletId);
@@ -149,5 +152,31 @@ public sealed class PaymentWriteBatchTests(TestDatabase database) : ApiTestBase(
         Assert.Equal(0L, await Database.CountAsync("idempotency_keys"));
         Assert.Equal(1L, await Database.ScalarAsync<long>("SELECT last_sequence FROM wallets WHERE id = $1", walletId));
         Assert.Equal(100m, await Database.ScalarAsync<decimal>("SELECT balance FROM wallets WHERE id = $1", walletId));
+    }
+}
+
+/// <summary>
+/// Puts an UPDATE of <see cref="WalletId"/>'s <c>last_sequence</c> at the head of every write batch that writes that wallet:
+/// the row changes in the batch's own transaction after it was loaded (under its lock) and before its guarded UPDATE.
+/// </summary>
+internal sealed class WalletMover : IWriteBatchInterceptor
+{
+    private int _moves;
+
+    public Guid? WalletId { get; set; }
+
+    public int Moves => Volatile.Read(ref _moves);
+
+    public Task BatchExecutingAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
+    {
+        if (WalletId is { } walletId && Enumerable.Any<NpgsqlBatchCommand>(batch.BatchCommands, c => c.CommandText.Contains("UPDATE wallets", StringComparison.Ordinal)))
+        {
+            batch.BatchCommands.Insert(0, new NpgsqlBatchCommand("UPDATE wallets SET last_sequence = last_sequence + 100 WHERE id = $1")
+            {
+                Parameters = { new NpgsqlParameter<Guid> { TypedValue = walletId } },
+            });
+            Interlocked.Increment(ref _moves);
+        }
+        return Task.CompletedTask;
     }
 }

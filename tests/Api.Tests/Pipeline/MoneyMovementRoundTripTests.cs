@@ -17,9 +17,11 @@ public sealed class MoneyMovementRoundTripTests(TestDatabase database) : ApiTest
     {
         var customer = await CreateCustomerAsync();
         var client = Client(customer.ApiKey);
-        await TopUpAsync(customer.WalletId, 100m, client);
+        await TopUpAsync(customer.WalletId, 100m);
         await AssertStatus(await client.SendAsync(Post($"/api/v1/wallets/{customer.WalletId}/payments",
             new { amount = 1m, description = "Warm-up" }, "round-trips-0")), HttpStatusCode.Created);
+        // A wallet this process has no copy of (its last movement was a card top-up, or another process's).
+        await TopUpAsync(customer.WalletId, 10m);
 
         var sent = await CommandsOfAsync(client, Post($"/api/v1/wallets/{customer.WalletId}/payments",
             new { amount = 2m, description = "Counted" }, "round-trips-1"), HttpStatusCode.Created);
@@ -29,17 +31,51 @@ public sealed class MoneyMovementRoundTripTests(TestDatabase database) : ApiTest
         // looking up a failed commit) with it.
         AssertLookupThenLock(sent[0]);
         Assert.EndsWith("FOR UPDATE", sent[0]);
-        // One batch: the ledger entry, the payment, the wallet's new balance, the key with its response (claimed by this
-        // very INSERT) and the COMMIT. A payment writes them by hand (the unit of work's NpgsqlBatch, which Npgsql traces as
-        // one command), not through SaveChanges, so its COMMIT goes in the same round trip; the UPDATE is refused by the
-        // database unless it wrote one row.
-        Assert.Contains("INSERT INTO ledger_entries", sent[1]);
-        Assert.Contains("INSERT INTO payments", sent[1]);
-        Assert.Contains("UPDATE wallets", sent[1]);
-        AssertKeyClaimedAtCommit(sent[1]);
-        Assert.Single(Regex.Matches(sent[1], "expect_one_row"));
-        Assert.EndsWith("\nCOMMIT", sent[1]);
+        // One batch: the wallet's new state (refused by the database unless every column is as read), the ledger entry,
+        // the payment, the key with its response (claimed by this very INSERT) and the COMMIT. A payment writes them by
+        // hand (the unit of work's NpgsqlBatch, which Npgsql traces as one command), not through SaveChanges, so its
+        // COMMIT goes in the same round trip.
+        AssertMovementBatch(sent[1], "INSERT INTO payments");
+        Assert.Equal(107m, (decimal)(await GetWalletAsync(customer.WalletId))["balance"]!);
+    }
+
+    [Fact]
+    public async Task A_wallet_payment_after_one_this_process_committed_is_one_round_trip_from_its_copy_of_the_wallet()
+    {
+        var customer = await CreateCustomerAsync();
+        var client = Client(customer.ApiKey);
+        await TopUpAsync(customer.WalletId, 100m);
+        await AssertStatus(await client.SendAsync(Post($"/api/v1/wallets/{customer.WalletId}/payments",
+            new { amount = 1m, description = "Warm-up" }, "one-trip-0")), HttpStatusCode.Created);
+
+        var sent = await CommandsOfAsync(client, Post($"/api/v1/wallets/{customer.WalletId}/payments",
+            new { amount = 2m, description = "Counted" }, "one-trip-1"), HttpStatusCode.Created);
+
+        // No lookup, no lock read: the batch's first statement, the wallet's guarded UPDATE, takes the row lock and checks
+        // that the row is still what the copy holds; the key's INSERT is its claim (a taken key fails the batch).
+        Assert.True(sent.Length == 1, Describe(sent));
+        AssertMovementBatch(sent[0], "INSERT INTO payments");
+        Assert.DoesNotContain("FOR UPDATE", sent[0]);
         Assert.Equal(97m, (decimal)(await GetWalletAsync(customer.WalletId))["balance"]!);
+    }
+
+    [Fact]
+    public async Task With_wallet_snapshots_off_every_payment_reads_its_wallet_under_the_lock_first()
+    {
+        await using var off = ApiFactory.StartOnKestrel(Database.ConnectionString,
+            settings: new Dictionary<string, string?> { ["Transactions:WalletSnapshots"] = "false" });
+        var customer = await CreateCustomerAsync();
+        await TopUpAsync(customer.WalletId, 100m);
+        using var client = ClientOf(off, customer.ApiKey);
+        await AssertStatus(await client.SendAsync(Post($"/api/v1/wallets/{customer.WalletId}/payments",
+            new { amount = 1m, description = "Warm-up" }, "off-0")), HttpStatusCode.Created);
+
+        var sent = await CommandsOfAsync(client, Post($"/api/v1/wallets/{customer.WalletId}/payments",
+            new { amount = 2m, description = "Counted" }, "off-1"), HttpStatusCode.Created);
+
+        Assert.True(sent.Length == 2, Describe(sent));
+        AssertLookupThenLock(sent[0]);
+        AssertMovementBatch(sent[1], "INSERT INTO payments");
     }
 
     [Fact]
@@ -75,6 +111,7 @@ public sealed class MoneyMovementRoundTripTests(TestDatabase database) : ApiTest
         await TopUpAsync(customer.WalletId, 100m, client);
         object Hold(decimal amount) => new { amount, description = "Hotel night", expiresInSeconds = 3600 };
         await AssertStatus(await client.SendAsync(Post($"/api/v1/wallets/{customer.WalletId}/holds", Hold(1m), "hold-0")), HttpStatusCode.Created);
+        await TopUpAsync(customer.WalletId, 10m); // no copy of the wallet in this process: read under the lock
 
         var sent = await CommandsOfAsync(client, Post($"/api/v1/wallets/{customer.WalletId}/holds", Hold(2m), "hold-1"), HttpStatusCode.Created);
 
@@ -82,10 +119,12 @@ public sealed class MoneyMovementRoundTripTests(TestDatabase database) : ApiTest
         AssertLookupThenLock(sent[0]);
         Assert.EndsWith("FOR UPDATE", sent[0]);
         // The unit of work's hand-written write batch with its COMMIT, as for a payment.
-        Assert.Contains("INSERT INTO holds", sent[1]);
-        Assert.Contains("UPDATE wallets", sent[1]);
-        AssertKeyClaimedAtCommit(sent[1]);
-        Assert.EndsWith("\nCOMMIT", sent[1]);
+        AssertMovementBatch(sent[1], "INSERT INTO holds");
+
+        // The next one starts from this process's copy of the wallet: the batch alone.
+        var next = await CommandsOfAsync(client, Post($"/api/v1/wallets/{customer.WalletId}/holds", Hold(3m), "hold-2"), HttpStatusCode.Created);
+        Assert.True(next.Length == 1, Describe(next));
+        AssertMovementBatch(next[0], "INSERT INTO holds");
     }
 
     private static string Describe(string[] sent) => DatabaseCommandTrace.Describe(sent);
@@ -101,6 +140,19 @@ public sealed class MoneyMovementRoundTripTests(TestDatabase database) : ApiTest
         Assert.DoesNotContain("INSERT INTO idempotency_keys", command);
         Assert.True(command.IndexOf("idempotency_keys", StringComparison.Ordinal) < command.IndexOf("FOR UPDATE", StringComparison.Ordinal),
             command);
+    }
+
+    /// <summary>
+    /// A movement's write batch: the wallet's UPDATE first (it takes or confirms the row lock, and is refused unless every
+    /// column is as read: one <c>expect_one_row</c>), then the movement's rows, the key claimed with its response, COMMIT.
+    /// </summary>
+    private static void AssertMovementBatch(string batch, string movementInsert)
+    {
+        Assert.StartsWith("WITH written AS (UPDATE wallets", batch);
+        Assert.Single(Regex.Matches(batch, "expect_one_row"));
+        Assert.Contains(movementInsert, batch);
+        AssertKeyClaimedAtCommit(batch);
+        Assert.EndsWith("\nCOMMIT", batch);
     }
 
     /// <summary>The key is written once, whole, with its response, in the commit's batch: no claim row updated later.</summary>

@@ -50,6 +50,12 @@ public sealed class TransactionBehaviour<TRequest, TResponse>(
                 unitOfWork.DiscardChanges();
 
                 TimeSpan delay;
+                if (unitOfWork.IsRetryAtOnce(ex))
+                {
+                    logger.LogDebug("{Command}'s attempt {Attempt} from a wallet snapshot did not hold ({Error}); running it again, reading the rows",
+                        typeof(TRequest).Name, attempt, ex.GetBaseException().Message);
+                    continue;
+                }
                 if (unitOfWork.IsUnavailableFailure(ex))
                 {
                     delay = unavailableDelay;

@@ -29,4 +29,10 @@ public interface IUnitOfWork
     /// for a bounded time, since a restart is over in seconds.
     /// </summary>
     bool IsUnavailableFailure(Exception exception);
+
+    /// <summary>
+    /// The attempt was a speculation that did not hold (it started from a copy of a row, not the row read under its lock):
+    /// run the command again at once, without counting it among the contention retries.
+    /// </summary>
+    bool IsRetryAtOnce(Exception exception);
 }

@@ -16,7 +16,7 @@ public interface IWalletStore
     /// <summary>
     /// Records a movement of a wallet loaded by <see cref="FindForMovementAsync"/>: the ledger entry it appended and the
     /// wallet's new state, written when the transaction commits (the wallet only if its ledger has not moved since it was
-    /// loaded, which its row lock guarantees; otherwise the command fails).
+    /// loaded; otherwise the command fails before its commit, and runs again).
     /// </summary>
     void RecordMovement(Wallet wallet, LedgerEntry entry);
 

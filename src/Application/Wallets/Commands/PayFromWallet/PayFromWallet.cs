@@ -26,7 +26,8 @@ public sealed class PayFromWalletHandler(
     public async Task<PaymentDto> Handle(PayFromWalletCommand command, CancellationToken cancellationToken)
     {
         var wallet = await wallets.LockAccessibleForMovementAsync(command.WalletId, caller, cancellationToken);
-        // Read under the lock: a debit that waited for it is not stamped before the one that held it.
+        // Read under the lock: a debit that waited for it is not stamped before the one that held it. (From a snapshot of
+        // the wallet the lock comes with the write, whose guard fails unless the last entry is still the copy's.)
         var now = clock.StorableNow();
         var (payment, entry) = wallet.Pay(Money.Of(command.Amount, wallet.Currency), command.Description, command.Reference,
             limits.Current, caller.Actor, now);

@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+using CleanWallet.Domain.Wallets;
+
+namespace CleanWallet.Infrastructure.Persistence;
+
+/// <summary>
+/// The wallets whose last money movement this process committed, as it committed them (the aggregate, every column as
+/// written). A payment or hold placement with an Idempotency-Key on such a wallet starts from this copy instead of
+/// reading the row under its lock first, and takes the lock with its write: the wallet's UPDATE goes first in the commit
+/// batch and only if every column still holds what the copy holds (<see cref="ModelRowStatements.UpdateIfUnchanged"/>),
+/// so one round trip does the lock, the check and the writes. A copy that is out of date (another process, a job or an
+/// operator changed the row; a change in this process through EF Core's change tracker drops the copy first) fails that guard before the COMMIT, nothing is kept, and the command runs again at once
+/// reading the row under its lock (<see cref="UnitOfWork.IsRetryAtOnce"/>). So a copy decides nothing the database has not
+/// confirmed under the row lock: the copy's only effect is one round trip fewer when it is current.
+/// <para>
+/// A copy is taken out (<see cref="Take"/>), so two commands in this process never start from the same one (the per-wallet
+/// queue already runs them one at a time), and put back only after a commit (<see cref="Keep"/>).
+/// </para>
+/// </summary>
+internal sealed class WalletSnapshots
+{
+    /// <summary>At most this many wallets are kept (a few hundred bytes each); past that the copies are dropped and rebuilt by use.</summary>
+    internal const int Capacity = 50_000;
+
+    private readonly ConcurrentDictionary<Guid, Wallet> _wallets = new();
+
+    /// <summary>The copy of the wallet, which the caller then owns, or null when there is none.</summary>
+    public Wallet? Take(Guid walletId) => _wallets.TryRemove(walletId, out var wallet) ? wallet : null;
+
+    /// <summary>Keeps the wallet as its transaction committed it. The caller must not change it afterwards.</summary>
+    public void Keep(Wallet wallet)
+    {
+        if (_wallets.Count >= Capacity)
+            _wallets.Clear();
+        _wallets[wallet.Id] = wallet;
+    }
+
+    /// <summary>Drops the copy of a wallet about to be changed another way than by a movement that keeps one.</summary>
+    public void Forget(Guid walletId) => _wallets.TryRemove(walletId, out _);
+}

@@ -1,0 +1,206 @@
+using System.Net;
+using CleanWallet.Api.Tests.Infrastructure;
+using CleanWallet.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CleanWallet.Api.Tests.Payments;
+
+/// <summary>
+/// A payment (or hold) with an Idempotency-Key on a wallet whose last movement this process committed starts from that
+/// copy of the wallet and takes the row lock with its guarded UPDATE at commit (WalletSnapshots in Infrastructure). The copy
+/// may be out of date: another process, the top-up path, an operator or a job changed the row. Then nothing the copy
+/// decided may stand, a refusal included: the command runs again on the row read under its lock.
+/// </summary>
+public sealed class WalletSnapshotTests(TestDatabase database) : ApiTestBase(database)
+{
+    private readonly CommitFaults _faults = new();
+
+    protected override ApiFactory CreateFactory() =>
+        ApiFactory.StartOnKestrel(Database.ConnectionString, services => services
+            .AddSingleton<IInterceptor>(_faults).AddSingleton<IWriteBatchInterceptor>(_faults));
+
+    private static HttpRequestMessage Pay(Guid walletId, decimal amount, string key) =>
+        Post($"/api/v1/wallets/{walletId}/payments", new { amount, description = $"Pay {amount}" }, key);
+
+    [Fact]
+    public async Task A_payment_the_copy_would_allow_but_another_process_spent_the_money_for_is_refused_on_the_row()
+    {
+        var customer = await CreateCustomerAsync();
+        await TopUpAsync(customer.WalletId, 100m);
+        await using var other = ApiFactory.StartOnKestrel(Database.ConnectionString);
+        using var here = Client(customer.ApiKey);
+        using var there = ClientOf(other, customer.ApiKey);
+
+        await AssertStatus(await here.SendAsync(Pay(customer.WalletId, 10m, "here-1")), HttpStatusCode.Created); // copy: 90
+        await AssertStatus(await there.SendAsync(Pay(customer.WalletId, 85m, "there-1")), HttpStatusCode.Created); // row: 5
+
+        // The copy says 90 are there; the row says 5.
+        var (response, sent) = await DatabaseCommandTrace.SendAsync(here, Pay(customer.WalletId, 10m, "here-2"));
+
+        await AssertProblem(response, HttpStatusCode.UnprocessableEntity, "insufficient_funds");
+        // It did start from the copy: the guarded UPDATE went first, alone with its writes, and found the row changed; then
+        // the key's lookup and the wallet's row lock, and the refusal.
+        Assert.True(sent.Length >= 2, DatabaseCommandTrace.Describe(sent));
+        Assert.StartsWith("WITH written AS (UPDATE wallets", sent[0]);
+        Assert.Contains("IS NOT DISTINCT FROM", sent[0]);
+        Assert.StartsWith("SELECT pg_current_xact_id()::text", sent[1]);
+        Assert.EndsWith("FOR UPDATE", sent[1]);
+
+        Assert.Equal(2L, await Database.CountAsync("payments", "method = 'Wallet' AND wallet_id = $1", customer.WalletId));
+        await AssertReconciles(customer.WalletId, 5m, entries: 3);
+        // The next payment here starts from the row again, and its copy is current after it.
+        await AssertStatus(await here.SendAsync(Pay(customer.WalletId, 5m, "here-3")), HttpStatusCode.Created);
+        await AssertReconciles(customer.WalletId, 0m, entries: 4);
+    }
+
+    [Fact]
+    public async Task A_refusal_the_out_of_date_copy_would_give_is_not_given_the_payment_is_decided_on_the_row()
+    {
+        var customer = await CreateCustomerAsync();
+        await TopUpAsync(customer.WalletId, 100m);
+        await using var other = ApiFactory.StartOnKestrel(Database.ConnectionString);
+        using var client = Client(customer.ApiKey);
+        await AssertStatus(await client.SendAsync(Pay(customer.WalletId, 95m, "spend")), HttpStatusCode.Created); // copy: 5
+        // A card top-up through another process: the copy here still says 5.
+        await TopUpAsync(customer.WalletId, 100m, ClientOf(other, ApiFactory.AdminKey));
+
+        var response = await client.SendAsync(Pay(customer.WalletId, 50m, "after-top-up"));
+
+        await AssertStatus(response, HttpStatusCode.Created);
+        Assert.False(response.Headers.Contains("Idempotent-Replayed"));
+        await AssertReconciles(customer.WalletId, 55m, entries: 4);
+    }
+
+    [Fact]
+    public async Task A_wallet_frozen_since_its_last_payment_refuses_the_next_one_though_the_copy_is_active()
+    {
+        var customer = await CreateCustomerAsync();
+        await TopUpAsync(customer.WalletId, 100m);
+        await using var other = ApiFactory.StartOnKestrel(Database.ConnectionString);
+        using var client = Client(customer.ApiKey);
+        await AssertStatus(await client.SendAsync(Pay(customer.WalletId, 10m, "before-freeze")), HttpStatusCode.Created);
+        // Frozen by an operator through another process: the copy here still says Active.
+        await AssertStatus(await ClientOf(other, ApiFactory.AdminKey).SendAsync(
+            Post($"/api/v1/wallets/{customer.WalletId}/freeze", new { reason = "Chargeback" })), HttpStatusCode.OK);
+
+        await AssertProblem(await client.SendAsync(Pay(customer.WalletId, 10m, "after-freeze")), HttpStatusCode.UnprocessableEntity,
+            "wallet_frozen");
+
+        await AssertReconciles(customer.WalletId, 90m, entries: 2);
+    }
+
+    [Fact]
+    public async Task A_top_up_in_this_process_drops_its_copy_so_the_next_payment_reads_the_row_at_once()
+    {
+        var customer = await CreateCustomerAsync();
+        await TopUpAsync(customer.WalletId, 100m);
+        using var client = Client(customer.ApiKey);
+        await AssertStatus(await client.SendAsync(Pay(customer.WalletId, 95m, "spend")), HttpStatusCode.Created); // copy: 5
+        await TopUpAsync(customer.WalletId, 100m);
+
+        var (response, sent) = await DatabaseCommandTrace.SendAsync(client, Pay(customer.WalletId, 50m, "after-top-up"));
+
+        await AssertStatus(response, HttpStatusCode.Created);
+        // No attempt from a copy: the key's lookup with the wallet's lock, then the batch.
+        Assert.True(sent.Length == 2, DatabaseCommandTrace.Describe(sent));
+        Assert.StartsWith("SELECT pg_current_xact_id()::text", sent[0]);
+        await AssertReconciles(customer.WalletId, 55m, entries: 4);
+    }
+
+    [Fact]
+    public async Task A_key_sent_again_on_a_wallet_with_a_copy_is_replayed_and_debits_once()
+    {
+        var customer = await CreateCustomerAsync();
+        await TopUpAsync(customer.WalletId, 100m);
+        using var client = Client(customer.ApiKey);
+        await AssertStatus(await client.SendAsync(Pay(customer.WalletId, 10m, "first")), HttpStatusCode.Created);
+        var original = await client.SendAsync(Pay(customer.WalletId, 20m, "twice"));
+        await AssertStatus(original, HttpStatusCode.Created);
+
+        // From the copy the key is written without a lookup; its unique index refuses it, and the command runs again.
+        var replay = await client.SendAsync(Pay(customer.WalletId, 20m, "twice"));
+
+        await AssertStatus(replay, HttpStatusCode.Created);
+        Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(await original.Content.ReadAsStringAsync(), await replay.Content.ReadAsStringAsync());
+        await AssertReconciles(customer.WalletId, 70m, entries: 3);
+        // The same key for another request is still a conflict, not a payment.
+        await AssertProblem(await client.SendAsync(Pay(customer.WalletId, 21m, "twice")), HttpStatusCode.UnprocessableEntity,
+            "idempotency_key_reused");
+        await AssertStatus(await client.SendAsync(Pay(customer.WalletId, 30m, "third")), HttpStatusCode.Created);
+        await AssertReconciles(customer.WalletId, 40m, entries: 4);
+    }
+
+    [Fact]
+    public async Task A_payment_from_a_copy_whose_commit_answer_is_lost_is_answered_from_its_key_and_debits_once()
+    {
+        var customer = await CreateCustomerAsync();
+        await TopUpAsync(customer.WalletId, 100m);
+        using var client = Client(customer.ApiKey);
+        await AssertStatus(await client.SendAsync(Pay(customer.WalletId, 10m, "warm")), HttpStatusCode.Created);
+        _faults.Remaining = 1; // the server commits; the answer is lost
+
+        var response = await client.SendAsync(Pay(customer.WalletId, 25m, "lost-answer"));
+
+        await AssertStatus(response, HttpStatusCode.Created);
+        Assert.Equal(1, _faults.Fired);
+        var id = Guid.Parse((string)(await ReadJson(response))["id"]!);
+        Assert.Equal(1L, await Database.CountAsync("payments", "id = $1 AND amount = 25", id));
+        Assert.Equal(2L, await Database.CountAsync("payments", "method = 'Wallet' AND wallet_id = $1", customer.WalletId));
+        await AssertReconciles(customer.WalletId, 65m, entries: 3);
+    }
+
+    [Fact]
+    public async Task A_payment_from_a_copy_whose_commit_never_reached_the_server_runs_again_and_debits_once()
+    {
+        var customer = await CreateCustomerAsync();
+        await TopUpAsync(customer.WalletId, 100m);
+        using var client = Client(customer.ApiKey);
+        await AssertStatus(await client.SendAsync(Pay(customer.WalletId, 10m, "warm")), HttpStatusCode.Created);
+        _faults.AfterCommit = false;
+        _faults.Remaining = 1;
+
+        var response = await client.SendAsync(Pay(customer.WalletId, 25m, "never-sent"));
+
+        await AssertStatus(response, HttpStatusCode.Created);
+        Assert.Equal(1, _faults.Fired);
+        Assert.False(response.Headers.Contains("Idempotent-Replayed"));
+        await AssertReconciles(customer.WalletId, 65m, entries: 3);
+    }
+
+    [Fact]
+    public async Task Parallel_payments_on_one_wallet_through_two_processes_with_copies_spend_exactly_what_is_there()
+    {
+        var customer = await CreateCustomerAsync();
+        await TopUpAsync(customer.WalletId, 100m);
+        await using var other = ApiFactory.StartOnKestrel(Database.ConnectionString);
+        using var here = Client(customer.ApiKey);
+        using var there = ClientOf(other, customer.ApiKey);
+        // Both processes hold a copy, each out of date as soon as the other pays.
+        await AssertStatus(await here.SendAsync(Pay(customer.WalletId, 1m, "here-warm")), HttpStatusCode.Created);
+        await AssertStatus(await there.SendAsync(Pay(customer.WalletId, 1m, "there-warm")), HttpStatusCode.Created);
+
+        // 98 left; 30 payments of 4 (120) in parallel, half through each process: 24 can be paid, 6 cannot.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 30).Select(i =>
+            (i % 2 == 0 ? here : there).SendAsync(Pay(customer.WalletId, 4m, $"parallel-{i}"))));
+
+        var paid = responses.Count(r => r.StatusCode == HttpStatusCode.Created);
+        var refused = responses.Count(r => r.StatusCode == HttpStatusCode.UnprocessableEntity);
+        Assert.True(paid + refused == 30, string.Join(", ", responses.Select(r => (int)r.StatusCode)));
+        Assert.Equal(24, paid);
+        await AssertReconciles(customer.WalletId, 2m, entries: 3 + 24);
+        Assert.Equal(26L, await Database.CountAsync("payments", "method = 'Wallet' AND wallet_id = $1", customer.WalletId));
+    }
+
+    /// <summary>The balance is as expected, through the API and in the row, equals the ledger's sum, with that many entries.</summary>
+    private async Task AssertReconciles(Guid walletId, decimal balance, long entries)
+    {
+        Assert.Equal(balance, (decimal)(await GetWalletAsync(walletId))["balance"]!);
+        Assert.Equal(entries, await Database.CountAsync("ledger_entries", "wallet_id = $1", walletId));
+        Assert.Equal(balance, await Database.ScalarAsync<decimal>("""
+            SELECT coalesce(sum(CASE WHEN direction = 'Credit' THEN amount ELSE -amount END), 0)
+            FROM ledger_entries WHERE wallet_id = $1
+            """, walletId));
+    }
+}
