@@ -1,8 +1,8 @@
+using CleanWallet.Application.Common.Behaviours;
 using CleanWallet.Application.Common.Persistence;
+using CleanWallet.Domain.Wallets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using CleanWallet.Application.Common.Behaviours;
-using CleanWallet.Domain.Wallets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;

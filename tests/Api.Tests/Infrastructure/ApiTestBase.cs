@@ -98,4 +98,19 @@ public abstract class ApiTestBase(TestDatabase database) : IAsyncLifetime
 
     protected static async Task<JsonObject> ReadJson(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<JsonObject>(new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
+
+    /// <summary>
+    /// The wallet's balance is as expected through the API and in its row, equals the sum of its ledger, and the ledger
+    /// has the expected number of entries.
+    /// </summary>
+    protected async Task AssertWalletReconciles(Guid walletId, decimal expectedBalance, long expectedEntries)
+    {
+        Assert.Equal(expectedBalance, (decimal)(await GetWalletAsync(walletId))["balance"]!);
+        Assert.Equal(expectedBalance, await Database.ScalarAsync<decimal>("SELECT balance FROM wallets WHERE id = $1", walletId));
+        Assert.Equal(expectedEntries, await Database.CountAsync("ledger_entries", "wallet_id = $1", walletId));
+        Assert.Equal(expectedBalance, await Database.ScalarAsync<decimal>("""
+            SELECT coalesce(sum(CASE WHEN direction = 'Credit' THEN amount ELSE -amount END), 0)
+            FROM ledger_entries WHERE wallet_id = $1
+            """, walletId));
+    }
 }

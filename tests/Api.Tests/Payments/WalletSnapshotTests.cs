@@ -48,10 +48,10 @@ public sealed class WalletSnapshotTests(TestDatabase database) : ApiTestBase(dat
         Assert.EndsWith("FOR UPDATE", sent[1]);
 
         Assert.Equal(2L, await Database.CountAsync("payments", "method = 'Wallet' AND wallet_id = $1", customer.WalletId));
-        await AssertReconciles(customer.WalletId, 5m, entries: 3);
+        await AssertWalletReconciles(customer.WalletId, 5m, 3);
         // The next payment here starts from the row again, and its copy is current after it.
         await AssertStatus(await here.SendAsync(Pay(customer.WalletId, 5m, "here-3")), HttpStatusCode.Created);
-        await AssertReconciles(customer.WalletId, 0m, entries: 4);
+        await AssertWalletReconciles(customer.WalletId, 0m, 4);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class WalletSnapshotTests(TestDatabase database) : ApiTestBase(dat
 
         await AssertStatus(response, HttpStatusCode.Created);
         Assert.False(response.Headers.Contains("Idempotent-Replayed"));
-        await AssertReconciles(customer.WalletId, 55m, entries: 4);
+        await AssertWalletReconciles(customer.WalletId, 55m, 4);
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class WalletSnapshotTests(TestDatabase database) : ApiTestBase(dat
         await AssertProblem(await client.SendAsync(Pay(customer.WalletId, 10m, "after-freeze")), HttpStatusCode.UnprocessableEntity,
             "wallet_frozen");
 
-        await AssertReconciles(customer.WalletId, 90m, entries: 2);
+        await AssertWalletReconciles(customer.WalletId, 90m, 2);
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public sealed class WalletSnapshotTests(TestDatabase database) : ApiTestBase(dat
         // No attempt from a copy: the key's lookup with the wallet's lock, then the batch.
         Assert.True(sent.Length == 2, DatabaseCommandTrace.Describe(sent));
         Assert.StartsWith("SELECT pg_current_xact_id()::text", sent[0]);
-        await AssertReconciles(customer.WalletId, 55m, entries: 4);
+        await AssertWalletReconciles(customer.WalletId, 55m, 4);
     }
 
     [Fact]
@@ -124,12 +124,12 @@ public sealed class WalletSnapshotTests(TestDatabase database) : ApiTestBase(dat
         await AssertStatus(replay, HttpStatusCode.Created);
         Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
         Assert.Equal(await original.Content.ReadAsStringAsync(), await replay.Content.ReadAsStringAsync());
-        await AssertReconciles(customer.WalletId, 70m, entries: 3);
+        await AssertWalletReconciles(customer.WalletId, 70m, 3);
         // The same key for another request is still a conflict, not a payment.
         await AssertProblem(await client.SendAsync(Pay(customer.WalletId, 21m, "twice")), HttpStatusCode.UnprocessableEntity,
             "idempotency_key_reused");
         await AssertStatus(await client.SendAsync(Pay(customer.WalletId, 30m, "third")), HttpStatusCode.Created);
-        await AssertReconciles(customer.WalletId, 40m, entries: 4);
+        await AssertWalletReconciles(customer.WalletId, 40m, 4);
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public sealed class WalletSnapshotTests(TestDatabase database) : ApiTestBase(dat
         var id = Guid.Parse((string)(await ReadJson(response))["id"]!);
         Assert.Equal(1L, await Database.CountAsync("payments", "id = $1 AND amount = 25", id));
         Assert.Equal(2L, await Database.CountAsync("payments", "method = 'Wallet' AND wallet_id = $1", customer.WalletId));
-        await AssertReconciles(customer.WalletId, 65m, entries: 3);
+        await AssertWalletReconciles(customer.WalletId, 65m, 3);
     }
 
     [Fact]
@@ -166,7 +166,7 @@ public sealed class WalletSnapshotTests(TestDatabase database) : ApiTestBase(dat
         await AssertStatus(response, HttpStatusCode.Created);
         Assert.Equal(1, _faults.Fired);
         Assert.False(response.Headers.Contains("Idempotent-Replayed"));
-        await AssertReconciles(customer.WalletId, 65m, entries: 3);
+        await AssertWalletReconciles(customer.WalletId, 65m, 3);
     }
 
     [Fact]
@@ -189,18 +189,7 @@ public sealed class WalletSnapshotTests(TestDatabase database) : ApiTestBase(dat
         var refused = responses.Count(r => r.StatusCode == HttpStatusCode.UnprocessableEntity);
         Assert.True(paid + refused == 30, string.Join(", ", responses.Select(r => (int)r.StatusCode)));
         Assert.Equal(24, paid);
-        await AssertReconciles(customer.WalletId, 2m, entries: 3 + 24);
+        await AssertWalletReconciles(customer.WalletId, 2m, 3 + 24);
         Assert.Equal(26L, await Database.CountAsync("payments", "method = 'Wallet' AND wallet_id = $1", customer.WalletId));
-    }
-
-    /// <summary>The balance is as expected, through the API and in the row, equals the ledger's sum, with that many entries.</summary>
-    private async Task AssertReconciles(Guid walletId, decimal balance, long entries)
-    {
-        Assert.Equal(balance, (decimal)(await GetWalletAsync(walletId))["balance"]!);
-        Assert.Equal(entries, await Database.CountAsync("ledger_entries", "wallet_id = $1", walletId));
-        Assert.Equal(balance, await Database.ScalarAsync<decimal>("""
-            SELECT coalesce(sum(CASE WHEN direction = 'Credit' THEN amount ELSE -amount END), 0)
-            FROM ledger_entries WHERE wallet_id = $1
-            """, walletId));
     }
 }

@@ -128,16 +128,4 @@ public sealed class AmbiguousCommitTests(TestDatabase database) : ApiTestBase(da
         Assert.Equal(10L, await Database.CountAsync("payments", "method = 'Wallet'"));
         await AssertWalletReconciles(customer.WalletId, expectedBalance: 70m, expectedEntries: 11);
     }
-
-    /// <summary>The balance is as expected, equals the sum of the ledger, and the ledger has the expected entries.</summary>
-    private async Task AssertWalletReconciles(Guid walletId, decimal expectedBalance, long expectedEntries)
-    {
-        Assert.Equal(expectedBalance, (decimal)(await GetWalletAsync(walletId))["balance"]!);
-        Assert.Equal(expectedBalance, await Database.ScalarAsync<decimal>("SELECT balance FROM wallets WHERE id = $1", walletId));
-        Assert.Equal(expectedEntries, await Database.CountAsync("ledger_entries", "wallet_id = $1", walletId));
-        Assert.Equal(expectedBalance, await Database.ScalarAsync<decimal>("""
-            SELECT coalesce(sum(CASE WHEN direction = 'Credit' THEN amount ELSE -amount END), 0)
-            FROM ledger_entries WHERE wallet_id = $1
-            """, walletId));
-    }
 }
