@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One pgbench load of a payment script on the `own` database of a running scratch cluster, with PostgreSQL's CPU per
 # payment (postmaster and its children, after pgbench's backends are gone). Usage, with PG* pointing at the cluster and
-# PGDATA at its data directory:  SCRIPT=<file.pgbench> bash measure.sh <label> [seconds]
+# PGDATA at its data directory:  [DB=<database, default own>] SCRIPT=<file.pgbench> bash measure.sh <label> [seconds]
 set -euo pipefail
 PM=$(head -n 1 "$PGDATA/postmaster.pid")
 ticks() {
@@ -14,8 +14,8 @@ ticks() {
 }
 T=${2:-10}
 t0=$(ticks)
-out=$(pgbench -n -M prepared -c 32 -j 2 -T "$T" -D nwallets=1000 -f "${SCRIPT:?SCRIPT=<file.pgbench>}" own 2>&1)
-for _ in $(seq 1 50); do [[ "$(psql -Atc "SELECT count(*) FROM pg_stat_activity WHERE datname = 'own'" postgres)" == 0 ]] && break; sleep 0.1; done
+out=$(pgbench -n -M prepared -c 32 -j 2 -T "$T" -D nwallets=1000 -f "${SCRIPT:?SCRIPT=<file.pgbench>}" ${DB:-own} 2>&1)
+for _ in $(seq 1 50); do [[ "$(psql -Atc "SELECT count(*) FROM pg_stat_activity WHERE datname = '${DB:-own}'" postgres)" == 0 ]] && break; sleep 0.1; done
 sleep 0.2
 t1=$(ticks)
 tps=$(sed -n 's/^tps = \([0-9.]*\) (without.*/\1/p' <<<"$out")
