@@ -1,3 +1,4 @@
+using CleanWallet.Application.Common.Behaviours;
 using CleanWallet.Application.Common.Persistence;
 using CleanWallet.Infrastructure.Persistence;
 using CleanWallet.Infrastructure.Persistence.Migrations;
@@ -36,6 +37,9 @@ public static class DependencyInjection
         services.AddSingleton<MigrationRunner>();
 
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<CommitOutcomeProbe>(provider, connectionString));
+        services.AddOptions<TransactionOptions>()
+            .Validate(o => o.WalletSnapshotCapacity >= 1, "Transactions settings: Transactions:WalletSnapshotCapacity must be at least 1.")
+            .ValidateOnStart();
         services.AddSingleton<WalletSnapshots>();
         services.AddScoped<UnitOfWork>();
         services.AddScoped<IUnitOfWork>(sp => sp.GetRequiredService<UnitOfWork>());

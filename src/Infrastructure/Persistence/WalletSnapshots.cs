@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using CleanWallet.Application.Common.Behaviours;
 using CleanWallet.Domain.Wallets;
+using Microsoft.Extensions.Options;
 
 namespace CleanWallet.Infrastructure.Persistence;
 
@@ -17,10 +19,11 @@ namespace CleanWallet.Infrastructure.Persistence;
 /// queue already runs them one at a time), and put back only after a commit (<see cref="Keep"/>).
 /// </para>
 /// </summary>
-internal sealed class WalletSnapshots
+internal sealed class WalletSnapshots(IOptions<TransactionOptions> options)
 {
-    /// <summary>At most this many wallets are kept (a few hundred bytes each); past that the copies are dropped and rebuilt by use.</summary>
-    internal const int Capacity = 50_000;
+    /// <summary>At most this many wallets are kept (<see cref="TransactionOptions.WalletSnapshotCapacity"/>); past that the
+    /// copies are dropped and rebuilt by use.</summary>
+    private readonly int _capacity = options.Value.WalletSnapshotCapacity;
 
     private readonly ConcurrentDictionary<Guid, Wallet> _wallets = new();
 
@@ -30,7 +33,7 @@ internal sealed class WalletSnapshots
     /// <summary>Keeps the wallet as its transaction committed it. The caller must not change it afterwards.</summary>
     public void Keep(Wallet wallet)
     {
-        if (_wallets.Count >= Capacity)
+        if (_wallets.Count >= _capacity && !_wallets.ContainsKey(wallet.Id))
             _wallets.Clear();
         _wallets[wallet.Id] = wallet;
     }

@@ -169,6 +169,116 @@ public sealed class WalletSnapshotTests(TestDatabase database) : ApiTestBase(dat
         await AssertWalletReconciles(customer.WalletId, 65m, 3);
     }
 
+    private static HttpRequestMessage PlaceHold(Guid walletId, decimal amount, string key) =>
+        Post($"/api/v1/wallets/{walletId}/holds", new { amount, description = $"Hold {amount}" }, key);
+
+    private async Task AssertHeld(Guid walletId, decimal held) =>
+        Assert.Equal(held, await Database.ScalarAsync<decimal>("SELECT held FROM wallets WHERE id = $1", walletId));
+
+    [Fact]
+    public async Task An_admins_hold_from_a_copy_is_audited_and_leaves_a_copy_the_next_payment_starts_from()
+    {
+        var customer = await CreateCustomerAsync();
+        await TopUpAsync(customer.WalletId, 100m);
+        using var client = Client(customer.ApiKey);
+        await AssertStatus(await client.SendAsync(Pay(customer.WalletId, 10m, "warm")), HttpStatusCode.Created); // copy: 90
+
+        // An admin's hold also writes a tracked audit entry: the batch (guarded UPDATE first), then EF Core's SaveChanges with
+        // the audit entry and the key, then COMMIT.
+        var (placed, sentForHold) = await DatabaseCommandTrace.SendAsync(AdminClient(), PlaceHold(customer.WalletId, 30m, "admin-hold"));
+
+        await AssertStatus(placed, HttpStatusCode.Created);
+        Assert.True(sentForHold.Length >= 2, DatabaseCommandTrace.Describe(sentForHold));
+        Assert.StartsWith("WITH written AS (UPDATE wallets", sentForHold[0]);
+        Assert.Contains("IS NOT DISTINCT FROM", sentForHold[0]);
+        Assert.Contains(sentForHold, command => command.Contains("INSERT INTO audit_log", StringComparison.Ordinal));
+        var holdId = Guid.Parse((string)(await ReadJson(placed))["id"]!);
+        Assert.Equal(1L, await Database.CountAsync("audit_log", "action = 'hold.place' AND target_id = $1 AND amount = 30.00", holdId));
+        await AssertHeld(customer.WalletId, 30m);
+
+        // That commit kept the copy: the next payment is one batch from it, and is decided on what the hold left available.
+        var (paid, sentForPayment) = await DatabaseCommandTrace.SendAsync(client, Pay(customer.WalletId, 60m, "after-hold"));
+        await AssertStatus(paid, HttpStatusCode.Created);
+        Assert.True(sentForPayment.Length == 1, DatabaseCommandTrace.Describe(sentForPayment));
+        Assert.StartsWith("WITH written AS (UPDATE wallets", sentForPayment[0]);
+        await AssertProblem(await client.SendAsync(Pay(customer.WalletId, 1m, "over-hold")), HttpStatusCode.UnprocessableEntity,
+            "insufficient_funds");
+        await AssertHeld(customer.WalletId, 30m);
+        await AssertWalletReconciles(customer.WalletId, 30m, 3);
+    }
+
+    [Fact]
+    public async Task An_admins_hold_from_an_out_of_date_copy_runs_again_on_the_row_and_is_placed_and_audited_once()
+    {
+        var customer = await CreateCustomerAsync();
+        await TopUpAsync(customer.WalletId, 100m);
+        await using var other = ApiFactory.StartOnKestrel(Database.ConnectionString);
+        using var client = Client(customer.ApiKey);
+        await AssertStatus(await client.SendAsync(Pay(customer.WalletId, 10m, "here")), HttpStatusCode.Created); // copy: 90
+        await AssertStatus(await ClientOf(other, customer.ApiKey).SendAsync(Pay(customer.WalletId, 50m, "there")),
+            HttpStatusCode.Created); // row: 40
+
+        // The copy would allow 60; the row has 40 available. The attempt from the copy (guarded UPDATE first) is refused by
+        // its guard, and the command runs again from the row under its lock.
+        var (refused, sent) = await DatabaseCommandTrace.SendAsync(AdminClient(), PlaceHold(customer.WalletId, 60m, "too-much"));
+        await AssertProblem(refused, HttpStatusCode.UnprocessableEntity, "insufficient_funds");
+        Assert.True(sent.Length >= 2, DatabaseCommandTrace.Describe(sent));
+        Assert.StartsWith("WITH written AS (UPDATE wallets", sent[0]);
+        Assert.Contains(sent, command => command.EndsWith("FOR UPDATE", StringComparison.Ordinal));
+        var placed = await AdminClient().SendAsync(PlaceHold(customer.WalletId, 40m, "all-of-it"));
+
+        await AssertStatus(placed, HttpStatusCode.Created);
+        Assert.Equal(1L, await Database.CountAsync("holds", "wallet_id = $1", customer.WalletId));
+        Assert.Equal(1L, await Database.CountAsync("audit_log", "action = 'hold.place' AND amount = 40.00"));
+        Assert.Equal(0L, await Database.CountAsync("audit_log", "action = 'hold.place' AND amount = 60.00"));
+        await AssertHeld(customer.WalletId, 40m);
+        await AssertWalletReconciles(customer.WalletId, 40m, 3);
+    }
+
+    [Fact]
+    public async Task A_process_keeps_at_most_its_capacity_of_copies_then_drops_them_all_and_each_wallet_reads_its_row_again()
+    {
+        await using var small = ApiFactory.StartOnKestrel(Database.ConnectionString,
+            settings: new Dictionary<string, string?> { ["Transactions:WalletSnapshotCapacity"] = "2" });
+        var customers = new List<TestCustomer>();
+        for (var i = 0; i < 3; i++)
+        {
+            var customer = await CreateCustomerAsync(name: $"Capacity {i}");
+            await TopUpAsync(customer.WalletId, 100m);
+            customers.Add(customer);
+        }
+        async Task<string[]> PayAsync(TestCustomer customer, string key)
+        {
+            using var client = ClientOf(small, customer.ApiKey);
+            var (response, sent) = await DatabaseCommandTrace.SendAsync(client, Pay(customer.WalletId, 1m, key));
+            await AssertStatus(response, HttpStatusCode.Created);
+            return sent;
+        }
+        static bool FromCopy(string[] sent) => sent.Length == 1 && sent[0].StartsWith("WITH written AS (UPDATE wallets", StringComparison.Ordinal);
+
+        // Wallets 0 and 1 fill the two places; wallet 0 is paid from its copy.
+        Assert.False(FromCopy(await PayAsync(customers[0], "a0")));
+        Assert.False(FromCopy(await PayAsync(customers[1], "a1")));
+        Assert.True(FromCopy(await PayAsync(customers[0], "b0")));
+        // Wallet 2's copy does not fit: both others are dropped.
+        Assert.False(FromCopy(await PayAsync(customers[2], "a2")));
+        Assert.False(FromCopy(await PayAsync(customers[1], "b1")));
+        Assert.True(FromCopy(await PayAsync(customers[2], "b2")));
+        foreach (var customer in customers)
+            await AssertWalletReconciles(customer.WalletId, 98m, 3);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    public void A_capacity_below_one_stops_the_api_from_starting(string capacity)
+    {
+        var ex = Assert.ThrowsAny<Exception>(() => ApiFactory.StartOnKestrel(Database.ConnectionString,
+            settings: new Dictionary<string, string?> { ["Transactions:WalletSnapshotCapacity"] = capacity }).Dispose());
+
+        Assert.Contains("Transactions:WalletSnapshotCapacity", ex.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Parallel_payments_on_one_wallet_through_two_processes_with_copies_spend_exactly_what_is_there()
     {

@@ -22,4 +22,10 @@ public sealed class TransactionOptions
     /// where consecutive movements of one wallet usually go to different processes (each attempt would then be wasted).
     /// </summary>
     public bool WalletSnapshots { get; set; } = true;
+
+    /// <summary>
+    /// How many wallet copies (<see cref="WalletSnapshots"/>) a process keeps, a few hundred bytes each; when full they are
+    /// all dropped and rebuilt by use. Must be at least 1.
+    /// </summary>
+    public int WalletSnapshotCapacity { get; set; } = 50_000;
 }
