@@ -400,9 +400,10 @@ public sealed class Simulation
         var placed = await AsCustomerAsync(c, "order.place", new CreateOrderCommand(c.WalletId, amount, description, items, lease));
         if (placed is null)
             return;
-        var order = await AsCustomerAsync(c, "order.fulfil", new FulfilOrderCommand(placed.Id, lease), idempotent: false);
-        if (order is null)
+        var step = await AsCustomerAsync(c, "order.fulfil", new FulfilOrderCommand(placed.Id, lease), idempotent: false);
+        if (step is null)
             return;
+        var order = step.Order;
         _counters.Count($"order.{order.Status.ToLowerInvariant()}");
         if (order.Status == "Fulfilling")
             throw new SimulationFailedException($"Order {order.Id} of {c.Name} stayed Fulfilling although the fulfilment fake always answers.");

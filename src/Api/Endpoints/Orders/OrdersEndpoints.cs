@@ -99,7 +99,7 @@ public static class OrdersEndpoints
             return placed;
         try
         {
-            return await mediator.Send(new FulfilOrderCommand(placed.Id, lease, answer), CancellationToken.None);
+            return (await mediator.Send(new FulfilOrderCommand(placed.Id, lease, answer), CancellationToken.None)).Order;
         }
         catch (Exception ex)
         {

@@ -19,7 +19,7 @@ namespace CleanWallet.Application.Orders.Commands.FulfilOrder;
 /// afterwards, takes locks, in its own transaction. <see cref="Answer"/> is the client's idempotency key whose stored
 /// answer becomes the final one.
 /// </summary>
-public sealed record FulfilOrderCommand(Guid OrderId, Guid? LeaseToken = null, IdempotentAnswer? Answer = null) : IRequest<OrderDto>;
+public sealed record FulfilOrderCommand(Guid OrderId, Guid? LeaseToken = null, IdempotentAnswer? Answer = null) : IRequest<FulfilmentStep>;
 
 public sealed class FulfilOrderHandler(
     IReadStore read,
@@ -27,20 +27,20 @@ public sealed class FulfilOrderHandler(
     IFulfilmentService fulfilment,
     IOptions<FulfilmentRecoveryOptions> options,
     TimeProvider clock,
-    IServiceScopeFactory scopes) : IRequestHandler<FulfilOrderCommand, OrderDto>
+    IServiceScopeFactory scopes) : IRequestHandler<FulfilOrderCommand, FulfilmentStep>
 {
-    public async Task<OrderDto> Handle(FulfilOrderCommand command, CancellationToken cancellationToken)
+    public async Task<FulfilmentStep> Handle(FulfilOrderCommand command, CancellationToken cancellationToken)
     {
         var orderId = command.OrderId;
         var order = await read.FirstOrDefaultAsync(read.Orders.Where(o => o.Id == orderId), cancellationToken)
                     ?? throw new NotFoundException("Order", orderId);
         if (order.Status != OrderStatus.Fulfilling)
-            return await OrderReads.CurrentAsync(read, orderId, cancellationToken);
+            return new FulfilmentStep(await OrderReads.CurrentAsync(read, orderId, cancellationToken), Settled: false);
 
         var token = command.LeaseToken ?? Guid.NewGuid();
         var now = clock.GetUtcNow();
         if (!await orders.TryClaimFulfilmentAsync(orderId, token, now, now + options.Value.Lease, cancellationToken))
-            return await OrderReads.CurrentAsync(read, orderId, cancellationToken);
+            return new FulfilmentStep(await OrderReads.CurrentAsync(read, orderId, cancellationToken), Settled: false);
 
         // The order id is the idempotency key: a retry, recovery on any node or a client replay asking again is the same
         // request to the service, which fulfils it at most once. Only items the customer paid for are sent (the amount

@@ -22,7 +22,7 @@ namespace CleanWallet.Application.Orders.Commands.RecordFulfilmentOutcome;
 /// records a definite answer first wins, and a second recording changes nothing (never both a payment and a void).
 /// </summary>
 public sealed record RecordFulfilmentOutcomeCommand(Guid OrderId, Guid LeaseToken, FulfilmentResult Result, IdempotentAnswer? Answer = null)
-    : ICommand<OrderDto>;
+    : ICommand<FulfilmentStep>;
 
 public sealed class RecordFulfilmentOutcomeHandler(
     IOrderStore orders,
@@ -33,17 +33,17 @@ public sealed class RecordFulfilmentOutcomeHandler(
     IReadStore read,
     IOptions<FulfilmentRecoveryOptions> options,
     TimeProvider clock,
-    ILogger<RecordFulfilmentOutcomeHandler> logger) : IRequestHandler<RecordFulfilmentOutcomeCommand, OrderDto>
+    ILogger<RecordFulfilmentOutcomeHandler> logger) : IRequestHandler<RecordFulfilmentOutcomeCommand, FulfilmentStep>
 {
     public const string DefaultFailureReason = "The fulfilment service did not fulfil the order.";
 
-    public async Task<OrderDto> Handle(RecordFulfilmentOutcomeCommand command, CancellationToken cancellationToken)
+    public async Task<FulfilmentStep> Handle(RecordFulfilmentOutcomeCommand command, CancellationToken cancellationToken)
     {
         // Order, then its hold, then the wallet: the lock order of every hold settlement.
         var order = await orders.FindForUpdateAsync(command.OrderId, cancellationToken)
                     ?? throw new NotFoundException("Order", command.OrderId);
         if (order.Status != OrderStatus.Fulfilling)
-            return await OrderReads.CurrentAsync(read, order.Id, cancellationToken);
+            return new FulfilmentStep(await OrderReads.CurrentAsync(read, order.Id, cancellationToken), Settled: false);
 
         var result = command.Result;
         var attempts = Math.Max(result.Attempts, 0);
@@ -52,11 +52,11 @@ public sealed class RecordFulfilmentOutcomeHandler(
         {
             // Another node that took the order over meanwhile keeps its claim; this answer added nothing definite.
             if (order.FulfilmentLeaseToken is { } holder && holder != command.LeaseToken)
-                return OrderDto.From(order, payment: null);
+                return new FulfilmentStep(OrderDto.From(order, payment: null), Settled: false);
             order.RecordUnclearOutcome(attempts, now + options.Value.RecoverAfter, now);
             logger.LogWarning("Order {OrderId}: no definite answer from the fulfilment service ({What}); it stays Fulfilling " +
                               "with its hold and is asked again from {RetryAt:O}", order.Id, result.Reason, order.FulfilmentLeaseUntil);
-            return OrderDto.From(order, payment: null);
+            return new FulfilmentStep(OrderDto.From(order, payment: null), Settled: false);
         }
 
         var hold = await holds.FindForOrderForUpdateAsync(order.Id, cancellationToken)
@@ -96,6 +96,6 @@ public sealed class RecordFulfilmentOutcomeHandler(
         // A replay of the client's key now answers the outcome, not the Fulfilling order the first phase stored.
         if (command.Answer is { } key)
             await idempotency.ReplaceResponseAsync(key.Owner, key.Key, JsonSerializer.Serialize(answer, IdempotencyJson.Options), cancellationToken);
-        return answer;
+        return new FulfilmentStep(answer, Settled: true);
     }
 }

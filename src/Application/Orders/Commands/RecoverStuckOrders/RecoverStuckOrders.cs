@@ -19,8 +19,9 @@ namespace CleanWallet.Application.Orders.Commands.RecoverStuckOrders;
 public sealed record RecoverStuckOrdersCommand(int? BatchSize = null) : IRequest<OrderRecoveryReport>;
 
 /// <summary>
-/// What one recovery run did: <see cref="StillFulfilling"/> got no definite answer again (or were claimed by another
-/// node); <see cref="Errors"/> failed and stay Fulfilling for the next run.
+/// What one recovery run did: <see cref="Completed"/> and <see cref="Failed"/> count the orders this run settled;
+/// <see cref="StillFulfilling"/> got no definite answer again (or were claimed by another node); <see cref="Unchanged"/>
+/// were settled meanwhile by someone else; <see cref="Errors"/> failed and stay Fulfilling for the next run.
 /// </summary>
 public sealed record OrderRecoveryReport(int Found, int Completed, int Failed, int StillFulfilling, int Unchanged, int Errors);
 
@@ -46,11 +47,13 @@ public sealed class RecoverStuckOrdersHandler(
         {
             try
             {
-                var order = await mediator.Send(new FulfilOrderCommand(orderId), cancellationToken);
-                switch (order.Status)
+                var step = await mediator.Send(new FulfilOrderCommand(orderId), cancellationToken);
+                // Counted by what this run did: an order another run (or the placing request) settled meanwhile is unchanged
+                // here, whatever its status, so two runs in parallel never both count it.
+                switch (step.Order.Status)
                 {
-                    case nameof(OrderStatus.Completed): completed++; break;
-                    case nameof(OrderStatus.Failed): failed++; break;
+                    case nameof(OrderStatus.Completed) when step.Settled: completed++; break;
+                    case nameof(OrderStatus.Failed) when step.Settled: failed++; break;
                     case nameof(OrderStatus.Fulfilling): stillFulfilling++; break;
                     default: unchanged++; break;
                 }
