@@ -217,7 +217,7 @@ public sealed class OrderRecoveryTests(TestDatabase database) : OrderTestBase(da
         var first = await PlacedButNotFulfilledOrderAsync(customer, 10m);
         var second = await PlacedButNotFulfilledOrderAsync(customer, 20m);
         Clock.Advance(TimeSpan.FromSeconds(LeaseSeconds));
-        Fulfilment.DelayNextCalls(1, TimeSpan.FromMilliseconds(700));
+        Fulfilment.DelayNextCalls(1, TimeSpan.FromMilliseconds(900)); // under the 1 s client timeout: the window run 2 has
 
         // Run 1 lists both orders and asks for the first (oldest lease), slowly; run 2 starts while that call is out, lists
         // only the second (the first is claimed) and completes it. Run 1 then reaches the second and finds it Completed.
