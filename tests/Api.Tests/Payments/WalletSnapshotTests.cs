@@ -23,6 +23,19 @@ public sealed class WalletSnapshotTests(TestDatabase database) : ApiTestBase(dat
     private static HttpRequestMessage Pay(Guid walletId, decimal amount, string key) =>
         Post($"/api/v1/wallets/{walletId}/payments", new { amount, description = $"Pay {amount}" }, key);
 
+    /// <summary>
+    /// A customer with 100 on its wallet, a client of this process with the customer's key, and a first payment of
+    /// <paramref name="spent"/> through it: this process then holds the wallet's copy as that payment committed it.
+    /// </summary>
+    private async Task<(TestCustomer Customer, HttpClient Client)> CustomerWithCopyAsync(decimal spent, string key)
+    {
+        var customer = await CreateCustomerAsync();
+        await TopUpAsync(customer.WalletId, 100m);
+        var client = Client(customer.ApiKey);
+        await AssertStatus(await client.SendAsync(Pay(customer.WalletId, spent, key)), HttpStatusCode.Created);
+        return (customer, client);
+    }
+
     [Fact]
     public async Task A_payment_the_copy_would_allow_but_another_process_spent_the_money_for_is_refused_on_the_row()
     {
@@ -57,11 +70,8 @@ public sealed class WalletSnapshotTests(TestDatabase database) : ApiTestBase(dat
     [Fact]
     public async Task A_refusal_the_out_of_date_copy_would_give_is_not_given_the_payment_is_decided_on_the_row()
     {
-        var customer = await CreateCustomerAsync();
-        await TopUpAsync(customer.WalletId, 100m);
+        var (customer, client) = await CustomerWithCopyAsync(95m, "spend"); // copy: 5
         await using var other = ApiFactory.StartOnKestrel(Database.ConnectionString);
-        using var client = Client(customer.ApiKey);
-        await AssertStatus(await client.SendAsync(Pay(customer.WalletId, 95m, "spend")), HttpStatusCode.Created); // copy: 5
         // A card top-up through another process: the copy here still says 5.
         await TopUpAsync(customer.WalletId, 100m, ClientOf(other, ApiFactory.AdminKey));
 
@@ -75,11 +85,8 @@ public sealed class WalletSnapshotTests(TestDatabase database) : ApiTestBase(dat
     [Fact]
     public async Task A_wallet_frozen_since_its_last_payment_refuses_the_next_one_though_the_copy_is_active()
     {
-        var customer = await CreateCustomerAsync();
-        await TopUpAsync(customer.WalletId, 100m);
+        var (customer, client) = await CustomerWithCopyAsync(10m, "before-freeze");
         await using var other = ApiFactory.StartOnKestrel(Database.ConnectionString);
-        using var client = Client(customer.ApiKey);
-        await AssertStatus(await client.SendAsync(Pay(customer.WalletId, 10m, "before-freeze")), HttpStatusCode.Created);
         // Frozen by an operator through another process: the copy here still says Active.
         await AssertStatus(await ClientOf(other, ApiFactory.AdminKey).SendAsync(
             Post($"/api/v1/wallets/{customer.WalletId}/freeze", new { reason = "Chargeback" })), HttpStatusCode.OK);
@@ -93,10 +100,7 @@ public sealed class WalletSnapshotTests(TestDatabase database) : ApiTestBase(dat
     [Fact]
     public async Task A_top_up_in_this_process_drops_its_copy_so_the_next_payment_reads_the_row_at_once()
     {
-        var customer = await CreateCustomerAsync();
-        await TopUpAsync(customer.WalletId, 100m);
-        using var client = Client(customer.ApiKey);
-        await AssertStatus(await client.SendAsync(Pay(customer.WalletId, 95m, "spend")), HttpStatusCode.Created); // copy: 5
+        var (customer, client) = await CustomerWithCopyAsync(95m, "spend"); // copy: 5
         await TopUpAsync(customer.WalletId, 100m);
 
         var (response, sent) = await DatabaseCommandTrace.SendAsync(client, Pay(customer.WalletId, 50m, "after-top-up"));
@@ -111,10 +115,7 @@ public sealed class WalletSnapshotTests(TestDatabase database) : ApiTestBase(dat
     [Fact]
     public async Task A_key_sent_again_on_a_wallet_with_a_copy_is_replayed_and_debits_once()
     {
-        var customer = await CreateCustomerAsync();
-        await TopUpAsync(customer.WalletId, 100m);
-        using var client = Client(customer.ApiKey);
-        await AssertStatus(await client.SendAsync(Pay(customer.WalletId, 10m, "first")), HttpStatusCode.Created);
+        var (customer, client) = await CustomerWithCopyAsync(10m, "first");
         var original = await client.SendAsync(Pay(customer.WalletId, 20m, "twice"));
         await AssertStatus(original, HttpStatusCode.Created);
 
@@ -135,10 +136,7 @@ public sealed class WalletSnapshotTests(TestDatabase database) : ApiTestBase(dat
     [Fact]
     public async Task A_payment_from_a_copy_whose_commit_answer_is_lost_is_answered_from_its_key_and_debits_once()
     {
-        var customer = await CreateCustomerAsync();
-        await TopUpAsync(customer.WalletId, 100m);
-        using var client = Client(customer.ApiKey);
-        await AssertStatus(await client.SendAsync(Pay(customer.WalletId, 10m, "warm")), HttpStatusCode.Created);
+        var (customer, client) = await CustomerWithCopyAsync(10m, "warm");
         _faults.Remaining = 1; // the server commits; the answer is lost
 
         var response = await client.SendAsync(Pay(customer.WalletId, 25m, "lost-answer"));
@@ -154,10 +152,7 @@ public sealed class WalletSnapshotTests(TestDatabase database) : ApiTestBase(dat
     [Fact]
     public async Task A_payment_from_a_copy_whose_commit_never_reached_the_server_runs_again_and_debits_once()
     {
-        var customer = await CreateCustomerAsync();
-        await TopUpAsync(customer.WalletId, 100m);
-        using var client = Client(customer.ApiKey);
-        await AssertStatus(await client.SendAsync(Pay(customer.WalletId, 10m, "warm")), HttpStatusCode.Created);
+        var (customer, client) = await CustomerWithCopyAsync(10m, "warm");
         _faults.AfterCommit = false;
         _faults.Remaining = 1;
 
@@ -178,10 +173,7 @@ public sealed class WalletSnapshotTests(TestDatabase database) : ApiTestBase(dat
     [Fact]
     public async Task An_admins_hold_from_a_copy_is_audited_and_leaves_a_copy_the_next_payment_starts_from()
     {
-        var customer = await CreateCustomerAsync();
-        await TopUpAsync(customer.WalletId, 100m);
-        using var client = Client(customer.ApiKey);
-        await AssertStatus(await client.SendAsync(Pay(customer.WalletId, 10m, "warm")), HttpStatusCode.Created); // copy: 90
+        var (customer, client) = await CustomerWithCopyAsync(10m, "warm"); // copy: 90
 
         // An admin's hold also writes a tracked audit entry: the batch (guarded UPDATE first), then EF Core's SaveChanges with
         // the audit entry and the key, then COMMIT.
@@ -210,11 +202,8 @@ public sealed class WalletSnapshotTests(TestDatabase database) : ApiTestBase(dat
     [Fact]
     public async Task An_admins_hold_from_an_out_of_date_copy_runs_again_on_the_row_and_is_placed_and_audited_once()
     {
-        var customer = await CreateCustomerAsync();
-        await TopUpAsync(customer.WalletId, 100m);
+        var (customer, client) = await CustomerWithCopyAsync(10m, "here"); // copy: 90
         await using var other = ApiFactory.StartOnKestrel(Database.ConnectionString);
-        using var client = Client(customer.ApiKey);
-        await AssertStatus(await client.SendAsync(Pay(customer.WalletId, 10m, "here")), HttpStatusCode.Created); // copy: 90
         await AssertStatus(await ClientOf(other, customer.ApiKey).SendAsync(Pay(customer.WalletId, 50m, "there")),
             HttpStatusCode.Created); // row: 40
 
