@@ -39,13 +39,10 @@ public sealed class WalletSnapshotTests(TestDatabase database) : ApiTestBase(dat
     [Fact]
     public async Task A_payment_the_copy_would_allow_but_another_process_spent_the_money_for_is_refused_on_the_row()
     {
-        var customer = await CreateCustomerAsync();
-        await TopUpAsync(customer.WalletId, 100m);
+        var (customer, here) = await CustomerWithCopyAsync(10m, "here-1"); // copy: 90
         await using var other = ApiFactory.StartOnKestrel(Database.ConnectionString);
-        using var here = Client(customer.ApiKey);
         using var there = ClientOf(other, customer.ApiKey);
 
-        await AssertStatus(await here.SendAsync(Pay(customer.WalletId, 10m, "here-1")), HttpStatusCode.Created); // copy: 90
         await AssertStatus(await there.SendAsync(Pay(customer.WalletId, 85m, "there-1")), HttpStatusCode.Created); // row: 5
 
         // The copy says 90 are there; the row says 5.
@@ -271,13 +268,10 @@ public sealed class WalletSnapshotTests(TestDatabase database) : ApiTestBase(dat
     [Fact]
     public async Task Parallel_payments_on_one_wallet_through_two_processes_with_copies_spend_exactly_what_is_there()
     {
-        var customer = await CreateCustomerAsync();
-        await TopUpAsync(customer.WalletId, 100m);
-        await using var other = ApiFactory.StartOnKestrel(Database.ConnectionString);
-        using var here = Client(customer.ApiKey);
-        using var there = ClientOf(other, customer.ApiKey);
         // Both processes hold a copy, each out of date as soon as the other pays.
-        await AssertStatus(await here.SendAsync(Pay(customer.WalletId, 1m, "here-warm")), HttpStatusCode.Created);
+        var (customer, here) = await CustomerWithCopyAsync(1m, "here-warm");
+        await using var other = ApiFactory.StartOnKestrel(Database.ConnectionString);
+        using var there = ClientOf(other, customer.ApiKey);
         await AssertStatus(await there.SendAsync(Pay(customer.WalletId, 1m, "there-warm")), HttpStatusCode.Created);
 
         // 98 left; 30 payments of 4 (120) in parallel, half through each process: 24 can be paid, 6 cannot.
