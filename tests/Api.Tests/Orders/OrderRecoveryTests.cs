@@ -1,5 +1,9 @@
 using System.Net;
 using CleanWallet.Api.Tests.Infrastructure;
+using CleanWallet.Application.Orders;
+using CleanWallet.Application.Orders.Commands.RecordFulfilmentOutcome;
+using CleanWallet.Application.Orders.Fulfilment;
+using MediatR;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -253,6 +257,44 @@ public sealed class OrderRecoveryTests(TestDatabase database) : OrderTestBase(da
         Assert.Equal(0, report.Found);
         Assert.Equal("Completed", (string?)(await ReadJson(response))["status"]);
         Assert.Equal(1, Fulfilment.CallCount);
+    }
+
+    [Fact]
+    public async Task An_unclear_answer_recorded_under_a_claim_another_node_took_over_leaves_that_claim_alone()
+    {
+        var customer = await FundedCustomerAsync(100m);
+        var orderId = await PlacedButNotFulfilledOrderAsync(customer, 30m);
+        const string claim = "SELECT fulfilment_lease_token::text || ' ' || fulfilment_lease_until::text || ' ' || fulfilment_attempts " +
+                             "FROM orders WHERE id = $1";
+        var holder = await Database.ScalarAsync<Guid>("SELECT fulfilment_lease_token FROM orders WHERE id = $1", orderId);
+        var before = await Database.ScalarAsync<string>(claim, orderId);
+        var unclear = new FulfilmentResult(FulfilmentOutcome.Unclear, FulfilmentId: null, Reason: "timed out", Attempts: MaxAttempts);
+
+        // A request whose claim has since passed to another node (a recovery run) hears no definite answer: it is not its
+        // order to reschedule, so the holder's claim (token, lease, attempts) stays exactly as it was.
+        var stale = await RecordAsync(new RecordFulfilmentOutcomeCommand(orderId, LeaseToken: Guid.NewGuid(), unclear));
+
+        Assert.False(stale.Settled);
+        Assert.Equal("Fulfilling", stale.Order.Status);
+        Assert.Equal(before, await Database.ScalarAsync<string>(claim, orderId));
+
+        // The holder's own unclear answer does reschedule it: asked again after RecoverAfter, the claim given up.
+        var own = await RecordAsync(new RecordFulfilmentOutcomeCommand(orderId, holder, unclear));
+
+        Assert.False(own.Settled);
+        Assert.Equal("Fulfilling", own.Order.Status);
+        Assert.True(await Database.ScalarAsync<bool>(
+            "SELECT fulfilment_lease_token IS NULL AND fulfilment_lease_until = $2 AND fulfilment_attempts = $3 FROM orders WHERE id = $1",
+            orderId, Clock.GetUtcNow().AddSeconds(RecoverAfterSeconds), MaxAttempts));
+        Assert.Equal("Active", await HoldStatusAsync(orderId));
+        Assert.Equal(100m, await BalanceAsync(customer.WalletId));
+        Assert.Equal(0, Fulfilment.CallCount);
+    }
+
+    private async Task<FulfilmentStep> RecordAsync(RecordFulfilmentOutcomeCommand command)
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(command);
     }
 
     private async Task FulfilmentCalledAsync()
