@@ -30,7 +30,8 @@
 # Rate limiter: the API's fixed window stays on (RateLimiting:PermitsPerMinute per API key); the benchmark raises the
 # limit with RateLimiting__PermitsPerMinute (default here 10000000, override with BENCH_PERMITS_PER_MINUTE) so that a
 # single hot wallet's key is not throttled; authentication and every other check stay as in production.
-# Knobs: BENCH_DURATION (seconds per load, default 20), BENCH_WARMUP (seconds of payments first, default 20), BENCH_WALLETS (default 1000), BENCH_API_PORT (5098),
+# Knobs: BENCH_DURATION (seconds per load, default 20), BENCH_WARMUP (seconds of payments first, at least: then 5 s more at a
+# time until the JIT is quiet, BENCH_WARMUP_QUIET_MS / BENCH_WARMUP_MAX; default 20), BENCH_WALLETS (default 1000), BENCH_API_PORT (5098),
 # BENCH_PG_PORT (55499), BENCH_SKIP_BUILD=1, BENCH_WAIT_LOAD / BENCH_WAIT_MAX (wait for a quieter machine first).
 set -euo pipefail
 
@@ -55,6 +56,9 @@ QUICK="${BENCH_QUICK:-0}"
 READS=0
 if [[ "$QUICK" == reads ]]; then READS=1; QUICK=1; fi
 PERF="${BENCH_PERF:-0}"
+# BENCH_SYSCALLS=1 (with either quick mode): one more load of each read, or of payments, while `perf trace -s` counts the
+# API's system calls; writes bench/results/payments-<time>-syscalls-<load>.txt (calls per request by name, and the total).
+SYSCALLS="${BENCH_SYSCALLS:-0}"
 # BENCH_PG_STATEMENTS=1: PostgreSQL loads pg_stat_statements (a little slower, so not for the README's table); the
 # statistics are reset before the 1 000-wallet payment load (and each read load of BENCH_QUICK=reads) and written
 # afterwards, per request, to bench/results/payments-<time>-statements-<load>.txt: which statements the API sends, how
@@ -263,12 +267,16 @@ rss_stop() { kill "$RSS_PID" 2>/dev/null || true; wait "$RSS_PID" 2>/dev/null ||
 hwm() { awk '/^VmHWM/ {print $2}' "/proc/$API_PID/status"; }
 
 # wrk_run <label> <mode> <wallet file> <rate> <duration>: prints the CWRESULT line, records it with CPU and memory.
+WRK_RUNS=0
 wrk_run() {
   local label=$1 mode=$2 file=$3 rate=$4 dur=$5 out line
   local api0 pg0 api1 pg1 cl0 cl1
   rss_start
   api0=$(proc_ticks "$API_PID"); pg0=$(pg_ticks); cl0=$(awk '{print $16+$17}' /proc/$$/stat)
-  out="$(CW_MODE="$mode" CW_WALLETS="$file" CW_RUN="$label-$STAMP" CW_RATE="$rate" CW_THREADS=$THREADS \
+  # The run's name starts every Idempotency-Key wrk sends: one per wrk invocation (a label can run several times, as
+  # the warm-up's slices do), or a later slice would repeat an earlier one's keys and be answered with replays.
+  WRK_RUNS=$((WRK_RUNS + 1))
+  out="$(CW_MODE="$mode" CW_WALLETS="$file" CW_RUN="$label-$WRK_RUNS-$STAMP" CW_RATE="$rate" CW_THREADS=$THREADS \
     wrk -t $THREADS -c $CONNS -d "${dur}s" --timeout 10s -s "$LUA" "$API_URL" 2>&1)" || { log "wrk failed: $out"; exit 1; }
   api1=$(proc_ticks "$API_PID"); pg1=$(pg_ticks); cl1=$(awk '{print $16+$17}' /proc/$$/stat)
   local rss; rss=$(rss_stop)
@@ -308,6 +316,23 @@ perf_load() {
   } >"$RESULTS_DIR/payments-$STAMP-perf-$name.txt"
 }
 
+# syscall_load <wrk mode> <name> <wrk's count field>: one more load of that kind while `perf trace -s` counts the API's
+# system calls (BENCH_SYSCALLS=1); per request, summed over the API's threads.
+syscall_load() {
+  local m=$1 name=$2 count=$3 file="$WORK/wallets.txt" n
+  log "perf trace -s of the API during $DURATION s of $name"
+  perf trace -s -p "$API_PID" -o "$WORK/trace-$name.txt" -- sleep "$DURATION" >/dev/null 2>&1 &
+  local trace_pid=$!
+  wrk_run "trace_$name" "$m" "$file" 0 "$DURATION"
+  wait "$trace_pid" || true
+  n=$(field "trace_$name" "$count")
+  { echo "API system calls per request during $DURATION s of $name ($n requests answered; perf trace -s, all threads)"
+    awk -v n="$n" '$2 ~ /^[0-9]+$/ && $1 ~ /^[a-z_0-9]+$/ { calls[$1] += $2; total += $2 }
+      END { for (c in calls) printf "%8.2f  %s\n", calls[c] / n, c; printf "%8.2f  total\n", total / n }' "$WORK/trace-$name.txt" | sort -rn
+  } >"$RESULTS_DIR/payments-$STAMP-syscalls-$name.txt"
+  cat "$RESULTS_DIR/payments-$STAMP-syscalls-$name.txt" >&2
+}
+
 # BENCH_PG_STATEMENTS=1: empty pg_stat_statements before a load, and write what it saw per request after it.
 statements_reset() {
   [[ "$PG_STATEMENTS" == 1 ]] || return 0
@@ -334,14 +359,38 @@ statements_report() { # label, wrk's count field (s200/s201), what one request i
   log "statements: $STATEMENTS_FILE"
 }
 
-# The JIT promotes hot methods to optimised code in the background (tiered compilation); on a busy 2-core machine a 5 s
-# warm-up left the first measured load at a third of the later rate, so warm up for longer.
-log "warm-up: $WARMUP s of payments (counted in the money check, not in the table)"
-wrk_run warmup pay "$WORK/wallets.txt" 0 "$WARMUP"
+# The JIT promotes hot methods to optimised code in the background (tiered compilation). On the busy 2 cores that
+# worker gets only a share of the CPU, and a fixed 15-20 s warm-up left it compiling (~5 000 methods, JitDisasmSummary)
+# well into the first measured load. So each kind of load is warmed up until that worker is quiet: the CPU time of the
+# API's ".NET Tiered Com…" threads, from /proc, costs nothing to read. (Their time on the CPU from schedstat, in ns: the
+# per-thread utime/stime of /proc/<pid>/task/*/stat stay near 0 on this machine's kernel.)
+jit_ms() {
+  local t total=0
+  for t in /proc/"$API_PID"/task/*; do
+    [[ "$(cat "$t/comm" 2>/dev/null)" == ".NET Tiered Com"* ]] || continue
+    total=$((total + $(awk '{print int($1 / 1000000)}' "$t/schedstat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+# warm_up <label> <wrk mode> <wallet file> <seconds>: the load for at least that long, then in 5 s slices until the
+# JIT's worker used under 1 % of a core in the last one (BENCH_WARMUP_QUIET_MS per 5 s, default 50), at most
+# BENCH_WARMUP_MAX s in all (default 120). Counted in the money check, not in the table.
+warm_up() {
+  local label=$1 m=$2 file=$3 slice=$4 spent=0 j0 j1
+  while :; do
+    j0=$(jit_ms); wrk_run "$label" "$m" "$file" 0 "$slice"; j1=$(jit_ms); spent=$((spent + slice))
+    log "warm-up $label: ${spent} s so far; the JIT's background worker used $((j1 - j0)) ms in the last $slice s"
+    ((j1 - j0 > ${BENCH_WARMUP_QUIET_MS:-50} * slice / 5 && spent < ${BENCH_WARMUP_MAX:-120})) || break
+    slice=5
+  done
+  echo "warmup_done label=$label seconds=$spent jit_ms_last=$((j1 - j0))" >>"$RAW"
+}
+log "warm-up: at least $WARMUP s of payments, until the JIT is quiet (counted in the money check, not in the table)"
+warm_up warmup pay "$WORK/wallets.txt" "$WARMUP"
 log "load average before the measured API loads: $(loadavg)"
 if ((READS)); then
-wrk_run get_wallet_warm wallet "$WORK/wallets.txt" 0 5
-wrk_run get_history_warm history "$WORK/wallets.txt" 0 5
+warm_up get_wallet_warm wallet "$WORK/wallets.txt" 5
+warm_up get_history_warm history "$WORK/wallets.txt" 5
 log "load average before the measured reads: $(loadavg)"
 statements_reset
 wrk_run get_wallet wallet "$WORK/wallets.txt" 0 "$DURATION"
@@ -353,6 +402,10 @@ if [[ "$PERF" == 1 ]]; then
   perf_load wallet get_wallet
   perf_load history get_history
 fi
+if [[ "$SYSCALLS" == 1 ]]; then
+  syscall_load wallet get_wallet s200
+  syscall_load history get_history s200
+fi
 else
 statements_reset
 wrk_run pay_many pay "$WORK/wallets.txt" 0 "$DURATION"
@@ -361,13 +414,19 @@ wrk_run pay_hot pay "$WORK/hot.txt" 0 "$DURATION"
 if [[ "$PERF" == 1 ]]; then
   perf_load pay pay
 fi
+if [[ "$SYSCALLS" == 1 ]]; then
+  syscall_load pay pay s201
+fi
 fi
 if ((! QUICK)); then
 HALF=$(( $(rps pay_many) / 2 ))
 ((HALF > 0)) || HALF=1
 log "paced run at half the peak: $HALF payments/s"
 wrk_run pay_half pay "$WORK/wallets.txt" "$HALF" "$DURATION"
+# Each read warmed up as the payments were: until this run, the reads were measured cold.
+warm_up get_wallet_warm wallet "$WORK/wallets.txt" 5
 wrk_run get_wallet wallet "$WORK/wallets.txt" 0 "$DURATION"
+warm_up get_history_warm history "$WORK/wallets.txt" 5
 wrk_run get_history history "$WORK/wallets.txt" 0 "$DURATION"
 # The same 1 000-wallet payment load once more at the end: the first full runs found the last payment load of a run
 # 2-3x faster than the first at the same API CPU share, so the table shows both until that is understood.
@@ -411,14 +470,14 @@ LOGGED_201="$(grep -c 'POST /api/v1/wallets/[0-9a-f-]*/payments responded 201' "
 API_NON2XX="$( { grep -o 'HTTP [A-Z]* /api/[^ ]* responded [013-9][0-9][0-9]' "$API_LOG" || true; } | awk '{print $NF}' | sort | uniq -c \
   | awk '{printf "%s%s× %s", (NR > 1 ? ", " : ""), $1, $2}')"
 WRK_201=0; NON2XX=""
-for label in warmup pay_many pay_hot pay_half pay_many_end profiled perf_pay; do
-  l="$(grep " label=$label " "$RAW" | tail -n 1 || true)"
-  [[ -n "$l" ]] || continue
+# Every payment load (the warm-up runs in several slices under one label, so each of its lines counts).
+while IFS= read -r l; do
+  label="$(sed -n 's/.* label=\([^ ]*\).*/\1/p' <<<"$l")"
   WRK_201=$((WRK_201 + $(sed -n 's/.* s201=\([0-9]*\).*/\1/p' <<<"$l" | grep . || echo 0)))
   other="$(tr ' ' '\n' <<<"$l" | grep -E '^s[0-9]{3}=' | grep -v '^s2' | tr '\n' ' ' || true)"
   errs="$(tr ' ' '\n' <<<"$l" | grep -E '^err_(connect|read|write|timeout)=[1-9]' | tr '\n' ' ' || true)"
   [[ -n "$other$errs" ]] && NON2XX+="$label: $other$errs; "
-done
+done < <(grep '^CWRESULT mode=pay ' "$RAW" || true)
 for label in get_wallet get_history; do
   l="$(grep " label=$label " "$RAW" | tail -n 1 || true)"
   other="$(tr ' ' '\n' <<<"$l" | grep -E '^s[0-9]{3}=' | grep -v '^s2' | tr '\n' ' ' || true)"
@@ -430,7 +489,7 @@ MONEY_OK=1
 [[ "$DB_PAYMENTS" == "$DB_PAID" ]] || MONEY_OK=0
 if [[ "$LOGGED_201" -gt 0 && "$LOGGED_201" != "$DB_PAYMENTS" ]]; then MONEY_OK=0; fi
 CUTOFF=$((DB_PAYMENTS - WRK_201))
-RUNS=$( ((PROFILE)) && echo 6 || echo 5)
+RUNS=$(grep -c '^CWRESULT mode=pay ' "$RAW" || true)
 if ((CUTOFF < 0 || CUTOFF > CONNS * RUNS)); then MONEY_OK=0; fi
 
 # --- 6. table --------------------------------------------------------------------------------------------------------
