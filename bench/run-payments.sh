@@ -364,26 +364,31 @@ statements_report() { # label, wrk's count field (s200/s201), what one request i
 # well into the first measured load. So each kind of load is warmed up until that worker is quiet: the CPU time of the
 # API's ".NET Tiered Com…" threads, from /proc, costs nothing to read. (Their time on the CPU from schedstat, in ns: the
 # per-thread utime/stime of /proc/<pid>/task/*/stat stay near 0 on this machine's kernel.)
-jit_ms() {
-  local t total=0
+jit_threads() { # "tid ms" of each of the API's tiered-compilation threads
+  local t
   for t in /proc/"$API_PID"/task/*; do
     [[ "$(cat "$t/comm" 2>/dev/null)" == ".NET Tiered Com"* ]] || continue
-    total=$((total + $(awk '{print int($1 / 1000000)}' "$t/schedstat" 2>/dev/null || echo 0)))
+    echo "${t##*/} $(awk '{print int($1 / 1000000)}' "$t/schedstat" 2>/dev/null || echo 0)"
   done
-  echo "$total"
+}
+# jit_ms_since <earlier jit_threads output>: CPU ms those threads used since then. The worker exits when idle and a new
+# one starts when needed, so a thread is compared with its own earlier figure (a new one counts in full).
+jit_ms_since() {
+  awk 'NR == FNR { before[$1] = $2; next } { total += $2 - ($1 in before ? before[$1] : 0) } END { print total + 0 }' \
+    <(echo "$1") <(jit_threads)
 }
 # warm_up <label> <wrk mode> <wallet file> <seconds>: the load for at least that long, then in 5 s slices until the
 # JIT's worker used under 1 % of a core in the last one (BENCH_WARMUP_QUIET_MS per 5 s, default 50), at most
 # BENCH_WARMUP_MAX s in all (default 120). Counted in the money check, not in the table.
 warm_up() {
-  local label=$1 m=$2 file=$3 slice=$4 spent=0 j0 j1
+  local label=$1 m=$2 file=$3 slice=$4 spent=0 j0 jit
   while :; do
-    j0=$(jit_ms); wrk_run "$label" "$m" "$file" 0 "$slice"; j1=$(jit_ms); spent=$((spent + slice))
-    log "warm-up $label: ${spent} s so far; the JIT's background worker used $((j1 - j0)) ms in the last $slice s"
-    ((j1 - j0 > ${BENCH_WARMUP_QUIET_MS:-50} * slice / 5 && spent < ${BENCH_WARMUP_MAX:-120})) || break
+    j0=$(jit_threads); wrk_run "$label" "$m" "$file" 0 "$slice"; jit=$(jit_ms_since "$j0"); spent=$((spent + slice))
+    log "warm-up $label: ${spent} s so far; the JIT's background worker used $jit ms in the last $slice s"
+    ((jit > ${BENCH_WARMUP_QUIET_MS:-50} * slice / 5 && spent < ${BENCH_WARMUP_MAX:-120})) || break
     slice=5
   done
-  echo "warmup_done label=$label seconds=$spent jit_ms_last=$((j1 - j0))" >>"$RAW"
+  echo "warmup_done label=$label seconds=$spent jit_ms_last=$jit" >>"$RAW"
 }
 log "warm-up: at least $WARMUP s of payments, until the JIT is quiet (counted in the money check, not in the table)"
 warm_up warmup pay "$WORK/wallets.txt" "$WARMUP"
