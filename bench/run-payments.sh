@@ -126,6 +126,8 @@ cleanup() {
   if ((PG_STARTED)); then
     runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m fast -w stop >/dev/null 2>&1 || true
   fi
+  # PostgreSQL's log (checkpoints are logged by default): to tell a slow load's cause afterwards.
+  [[ -n "${RESULTS_DIR:-}" && -n "${STAMP:-}" ]] && cp "$WORK/server.log" "$RESULTS_DIR/payments-$STAMP-postgres.log" 2>/dev/null || true
   rm -rf "$WORK"
   exit "$rc"
 }
@@ -267,11 +269,15 @@ rss_stop() { kill "$RSS_PID" 2>/dev/null || true; wait "$RSS_PID" 2>/dev/null ||
 hwm() { awk '/^VmHWM/ {print $2}' "/proc/$API_PID/status"; }
 
 # wrk_run <label> <mode> <wallet file> <rate> <duration>: prints the CWRESULT line, records it with CPU and memory.
+# Checkpoints PostgreSQL has begun (timed or requested): a load during which one ran has it in its raw line.
+checkpoints() { psql_q -d postgres -Atc 'SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter' 2>/dev/null || echo 0; }
 WRK_RUNS=0
 wrk_run() {
   local label=$1 mode=$2 file=$3 rate=$4 dur=$5 out line
   local api0 pg0 api1 pg1 cl0 cl1
   rss_start
+  local ck0 ck1
+  ck0=$(checkpoints)
   api0=$(proc_ticks "$API_PID"); pg0=$(pg_ticks); cl0=$(awk '{print $16+$17}' /proc/$$/stat)
   # The run's name starts every Idempotency-Key wrk sends: one per wrk invocation (a label can run several times, as
   # the warm-up's slices do), or a later slice would repeat an earlier one's keys and be answered with replays.
@@ -279,10 +285,11 @@ wrk_run() {
   out="$(CW_MODE="$mode" CW_WALLETS="$file" CW_RUN="$label-$WRK_RUNS-$STAMP" CW_RATE="$rate" CW_THREADS=$THREADS \
     wrk -t $THREADS -c $CONNS -d "${dur}s" --timeout 10s -s "$LUA" "$API_URL" 2>&1)" || { log "wrk failed: $out"; exit 1; }
   api1=$(proc_ticks "$API_PID"); pg1=$(pg_ticks); cl1=$(awk '{print $16+$17}' /proc/$$/stat)
+  ck1=$(checkpoints)
   local rss; rss=$(rss_stop)
   line="$(grep '^CWRESULT' <<<"$out" | head -n 1)"
   [[ -n "$line" ]] || { log "wrk printed no result: $out"; exit 1; }
-  line="$line label=$label rate_target=$rate rss_max_kb=${rss:-0} hwm_kb=$(hwm) api_cpu_pct=$(( (api1 - api0) * 100 / HZ / dur )) pg_cpu_pct=$(( (pg1 - pg0) * 100 / HZ / dur )) wrk_cpu_pct=$(( (cl1 - cl0) * 100 / HZ / dur )) load=$(loadavg | tr ' ' '/')"
+  line="$line label=$label rate_target=$rate rss_max_kb=${rss:-0} hwm_kb=$(hwm) api_cpu_pct=$(( (api1 - api0) * 100 / HZ / dur )) pg_cpu_pct=$(( (pg1 - pg0) * 100 / HZ / dur )) wrk_cpu_pct=$(( (cl1 - cl0) * 100 / HZ / dur )) checkpoints=$((ck1 - ck0)) load=$(loadavg | tr ' ' '/')"
   echo "$line" >>"$RAW"
   echo "$line" >&2
 }
@@ -545,6 +552,8 @@ MANY=$(rps pay_many); HOT=$(rps pay_hot)
   echo "| ratio API / 7-round-trip anchor | $(ratio "$MANY" "$ANCHOR_rt_many") | $(ratio "$HOT" "$ANCHOR_rt_hot") |"
   echo "| ratio own statements (no API) / one-call anchor: the most any client of this schema reaches | $(ratio "$ANCHOR_own_many" "$ANCHOR_fn_many") | $(ratio "$ANCHOR_own_hot" "$ANCHOR_fn_hot") |"
   echo "| ratio API / its own statements without it: what the service costs | $(ratio "$MANY" "$ANCHOR_own_many") | $(ratio "$HOT" "$ANCHOR_own_hot") |"
+  echo
+  echo "PostgreSQL checkpoints begun during each measured API load (its log: payments-$STAMP-postgres.log): $(for l in pay_many pay_hot pay_half get_wallet get_history pay_many_end; do printf '%s %s; ' "$l" "$(field "$l" checkpoints)"; done)"
   echo
   echo "Money check: $( ((MONEY_OK)) && echo OK || echo FAILED ). Integrity check through the API: $INTEGRITY; wallets whose balance differs from their ledger sum: $MISMATCHED; wallet payments in the database: $DB_PAYMENTS (Paid with a ledger entry: $DB_PAID); 201s logged by the API: $LOGGED_201; 201s counted by wrk: $WRK_201 (the difference, $CUTOFF, is requests in flight when wrk cut each of the $RUNS payment runs off: at most $CONNS each); non-2xx / socket errors seen by wrk: ${NON2XX:-none}; non-2xx the API logged for /api/: ${API_NON2XX:-none} (requests wrk abandoned when a run ended are logged as 499, or 400 when the abort hit the body read)."
 } >"$OUT_MD"
