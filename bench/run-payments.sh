@@ -268,10 +268,11 @@ rss_start() { : >"$WORK/rss"; (while :; do awk '/^VmRSS/ {print $2}' "/proc/$API
 rss_stop() { kill "$RSS_PID" 2>/dev/null || true; wait "$RSS_PID" 2>/dev/null || true; RSS_PID=""; sort -n "$WORK/rss" | tail -n 1; }
 hwm() { awk '/^VmHWM/ {print $2}' "/proc/$API_PID/status"; }
 
-# wrk_run <label> <mode> <wallet file> <rate> <duration>: prints the CWRESULT line, records it with CPU and memory.
 # Checkpoints PostgreSQL has begun (timed or requested): a load during which one ran has it in its raw line.
 checkpoints() { psql_q -d postgres -Atc 'SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter' 2>/dev/null || echo 0; }
 WRK_RUNS=0
+# wrk_run <label> <mode> <wallet file> <rate> <duration>: prints the CWRESULT line, records it with CPU, memory and the
+# checkpoints begun during the load.
 wrk_run() {
   local label=$1 mode=$2 file=$3 rate=$4 dur=$5 out line
   local api0 pg0 api1 pg1 cl0 cl1
