@@ -334,6 +334,7 @@ syscall_load() {
   wrk_run "trace_$name" "$m" "$file" 0 "$DURATION"
   wait "$trace_pid" || true
   n=$(field "trace_$name" "$count")
+  [[ "${n:-0}" -gt 0 ]] || { log "no $name request answered during the trace: no per-request figures"; return 0; }
   { echo "API system calls per request during $DURATION s of $name ($n requests answered; perf trace -s, all threads)"
     awk -v n="$n" '$2 ~ /^[0-9]+$/ && $1 ~ /^[a-z_0-9]+$/ { calls[$1] += $2; total += $2 }
       END { for (c in calls) printf "%8.2f  %s\n", calls[c] / n, c; printf "%8.2f  total\n", total / n }' "$WORK/trace-$name.txt" | sort -rn

@@ -1,9 +1,7 @@
 using System.Net;
 using CleanWallet.Api.Tests.Infrastructure;
-using CleanWallet.Application.Orders;
 using CleanWallet.Application.Orders.Commands.RecordFulfilmentOutcome;
 using CleanWallet.Application.Orders.Fulfilment;
-using MediatR;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -272,14 +270,14 @@ public sealed class OrderRecoveryTests(TestDatabase database) : OrderTestBase(da
 
         // A request whose claim has since passed to another node (a recovery run) hears no definite answer: it is not its
         // order to reschedule, so the holder's claim (token, lease, attempts) stays exactly as it was.
-        var stale = await RecordAsync(new RecordFulfilmentOutcomeCommand(orderId, LeaseToken: Guid.NewGuid(), unclear));
+        var stale = await SendCommandAsync(new RecordFulfilmentOutcomeCommand(orderId, LeaseToken: Guid.NewGuid(), unclear));
 
         Assert.False(stale.Settled);
         Assert.Equal("Fulfilling", stale.Order.Status);
         Assert.Equal(before, await Database.ScalarAsync<string>(claim, orderId));
 
         // The holder's own unclear answer does reschedule it: asked again after RecoverAfter, the claim given up.
-        var own = await RecordAsync(new RecordFulfilmentOutcomeCommand(orderId, holder, unclear));
+        var own = await SendCommandAsync(new RecordFulfilmentOutcomeCommand(orderId, holder, unclear));
 
         Assert.False(own.Settled);
         Assert.Equal("Fulfilling", own.Order.Status);
@@ -289,12 +287,6 @@ public sealed class OrderRecoveryTests(TestDatabase database) : OrderTestBase(da
         Assert.Equal("Active", await HoldStatusAsync(orderId));
         Assert.Equal(100m, await BalanceAsync(customer.WalletId));
         Assert.Equal(0, Fulfilment.CallCount);
-    }
-
-    private async Task<FulfilmentStep> RecordAsync(RecordFulfilmentOutcomeCommand command)
-    {
-        await using var scope = Factory.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(command);
     }
 
     private async Task FulfilmentCalledAsync()

@@ -144,11 +144,14 @@ public abstract class OrderTestBase(TestDatabase database) : ApiTestBase(databas
         }
     }
 
-    /// <summary>One run of the recovery step, sent the way the order-recovery job sends it: in a scope of its own.</summary>
-    protected async Task<OrderRecoveryReport> RecoverAsync()
+    /// <summary>One run of the recovery step, sent the way the order-recovery job sends it.</summary>
+    protected Task<OrderRecoveryReport> RecoverAsync() => SendCommandAsync(new RecoverStuckOrdersCommand());
+
+    /// <summary>A command sent through the API's mediator in a scope of its own, as a job sends it (no HTTP request).</summary>
+    protected async Task<T> SendCommandAsync<T>(IRequest<T> request)
     {
         await using var scope = Factory.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new RecoverStuckOrdersCommand());
+        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(request);
     }
 
     /// <summary>Balance = sum of the ledger, and sequences run 1..n without a gap.</summary>
