@@ -52,9 +52,15 @@ SKIP_BUILD="${BENCH_SKIP_BUILD:-0}"
 # only get_wallet and get_history, and a short table of the reads. BENCH_PERF=1 (with either quick mode) records the API with
 # `perf record -F 999 -g` during one more load of each read, or of payments (DOTNET_PerfMapEnabled=1 resolves JIT frames), and writes
 # bench/results/payments-<time>-perf-<load>.txt (perf report, top symbols, children and self).
+# BENCH_QUICK=transfers: no anchors; the payment warm-up (so the API holds a copy of every wallet), transfers warmed
+# up until the JIT is quiet, then one load of transfers between random wallets (POST /api/v1/transfers, the source's
+# owner's key), and a short table. With Transactions__WalletSnapshots=false in the environment, every transfer reads
+# both wallets under their locks first: the side-by-side comparison for transfers from copies.
 QUICK="${BENCH_QUICK:-0}"
 READS=0
+TRANSFERS=0
 if [[ "$QUICK" == reads ]]; then READS=1; QUICK=1; fi
+if [[ "$QUICK" == transfers ]]; then TRANSFERS=1; QUICK=1; fi
 PERF="${BENCH_PERF:-0}"
 # BENCH_SYSCALLS=1 (with either quick mode): one more load of each read, or of payments, while `perf trace -s` counts the
 # API's system calls; writes bench/results/payments-<time>-syscalls-<load>.txt (calls per request by name, and the total).
@@ -402,7 +408,12 @@ warm_up() {
 log "warm-up: at least $WARMUP s of payments, until the JIT is quiet (counted in the money check, not in the table)"
 warm_up warmup pay "$WORK/wallets.txt" "$WARMUP"
 log "load average before the measured API loads: $(loadavg)"
-if ((READS)); then
+if ((TRANSFERS)); then
+warm_up transfer_warm transfer "$WORK/wallets.txt" 5
+statements_reset
+wrk_run transfer_many transfer "$WORK/wallets.txt" 0 "$DURATION"
+statements_report transfer_many s201 transfer
+elif ((READS)); then
 warm_up get_wallet_warm wallet "$WORK/wallets.txt" 5
 warm_up get_history_warm history "$WORK/wallets.txt" 5
 log "load average before the measured reads: $(loadavg)"
@@ -505,6 +516,41 @@ if [[ "$LOGGED_201" -gt 0 && "$LOGGED_201" != "$DB_PAYMENTS" ]]; then MONEY_OK=0
 CUTOFF=$((DB_PAYMENTS - WRK_201))
 RUNS=$(grep -c '^CWRESULT mode=pay ' "$RAW" || true)
 if ((CUTOFF < 0 || CUTOFF > CONNS * RUNS)); then MONEY_OK=0; fi
+# Transfers (BENCH_QUICK=transfers): each one logged as a 201 is in the database, once; wrk's 201s fall short of them by
+# at most the requests in flight when each transfer run was cut off.
+DB_TRANSFERS="$(psql_q -d cleanwallet -Atc "SELECT count(*) FROM transfers WHERE description = 'bench'")"
+LOGGED_T201="$(grep -c 'POST /api/v1/transfers responded 201' "$API_LOG" || true)"
+WRK_T201=0
+while IFS= read -r l; do
+  WRK_T201=$((WRK_T201 + $(sed -n 's/.* s201=\([0-9]*\).*/\1/p' <<<"$l" | grep . || echo 0)))
+  label="$(sed -n 's/.* label=\([^ ]*\).*/\1/p' <<<"$l")"
+  other="$(tr ' ' '\n' <<<"$l" | grep -E '^s[0-9]{3}=' | grep -v '^s2' | tr '\n' ' ' || true)"
+  errs="$(tr ' ' '\n' <<<"$l" | grep -E '^err_(connect|read|write|timeout)=[1-9]' | tr '\n' ' ' || true)"
+  [[ -n "$other$errs" ]] && NON2XX+="${NON2XX:+; }$label: $other$errs"
+done < <(grep '^CWRESULT mode=transfer ' "$RAW" || true)
+TRUNS=$(grep -c '^CWRESULT mode=transfer ' "$RAW" || true)
+[[ "$LOGGED_T201" == "$DB_TRANSFERS" ]] || MONEY_OK=0
+TCUTOFF=$((DB_TRANSFERS - WRK_T201))
+if ((TCUTOFF < 0 || TCUTOFF > CONNS * TRUNS)); then MONEY_OK=0; fi
+
+if ((TRANSFERS)); then
+  r=transfer_many
+  {
+    echo "## Payments benchmark, transfers only (BENCH_QUICK=transfers) — $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+    echo "Machine: $(nproc) cores; PostgreSQL $PG_VERSION; $CONNS connections, $THREADS threads, ${DURATION} s; $NWALLETS wallets; wallet snapshots: ${Transactions__WalletSnapshots:-true}; load average at the end of the load: $(field $r load | tr '/' ' ')."
+    echo
+    echo "| load | rate | p50 | p99 | CPU API / PostgreSQL / wrk (% of one core) | CPU per transfer, API / PostgreSQL |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    echo "| $r | $(rps $r) /s | $(ms $r p50_us) ms | $(ms $r p99_us) ms | $(field $r api_cpu_pct)% / $(field $r pg_cpu_pct)% / $(field $r wrk_cpu_pct)% | $(awk -v a="$(field $r api_cpu_pct)" -v p="$(field $r pg_cpu_pct)" -v r="$(rps $r)" 'BEGIN { if (r > 0) printf "%.3f / %.3f ms", a * 10 / r, p * 10 / r }') |"
+    echo
+    echo "Money check: $( ((MONEY_OK)) && echo OK || echo FAILED ) (integrity: $INTEGRITY; mismatched wallets: $MISMATCHED; transfers in the database: $DB_TRANSFERS; 201s logged by the API: $LOGGED_T201; counted by wrk: $WRK_T201, the difference $TCUTOFF cut off in flight over $TRUNS runs); non-2xx / socket errors seen by wrk: ${NON2XX:-none}."
+  } >"$OUT_MD"
+  cat "$OUT_MD"
+  log "table written to $OUT_MD (raw figures: $RAW)"
+  ((MONEY_OK)) || { log "MONEY CHECK FAILED"; exit 1; }
+  exit 0
+fi
 
 # --- 6. table --------------------------------------------------------------------------------------------------------
 if ((READS)); then

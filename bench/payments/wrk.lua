@@ -1,6 +1,7 @@
 -- wrk script for bench/run-payments.sh. Configured by environment variables:
 --   CW_MODE     pay (POST /api/v1/wallets/{id}/payments, default) | wallet (GET /api/v1/wallets/{id})
 --               | history (GET /api/v1/wallets/{id}/transactions, first page)
+--               | transfer (POST /api/v1/transfers from a random wallet, with its owner's key, to another random one)
 --   CW_WALLETS  file with one "walletId apiKey" per line; each request picks a random line and uses that wallet's own
 --               customer key (every request is authenticated and rate limited per key, as in production)
 --   CW_RUN      a run id, part of every Idempotency-Key (so keys never repeat across runs or threads)
@@ -49,10 +50,11 @@ function init(args)
     local id, key = line:match("^(%S+)%s+(%S+)$")
     if id then
       n = n + 1
-      wallets[n] = { path = "/api/v1/wallets/" .. id, auth = "Bearer " .. key }
+      wallets[n] = { id = id, path = "/api/v1/wallets/" .. id, auth = "Bearer " .. key }
     end
   end
   if n == 0 then error("no wallets in " .. wallets_file) end
+  if mode == "transfer" and n < 2 then error("transfers need two wallets or more in " .. wallets_file) end
   math.randomseed((tid or 1) * 7919 + os.time())
   local per_thread = rate / (tonumber(os.getenv("CW_THREADS") or "2") or 2)
   if per_thread > 0 then interval_ms = 1000 / per_thread end
@@ -60,13 +62,22 @@ end
 
 function request()
   sent = sent + 1
-  local w = wallets[math.random(1, n)]
+  local i = math.random(1, n)
+  local w = wallets[i]
   if mode == "pay" then
     return wrk.format("POST", w.path .. "/payments", {
       ["Authorization"] = w.auth,
       ["Content-Type"] = "application/json",
       ["Idempotency-Key"] = run .. "-" .. tid .. "-" .. sent,
     }, body)
+  elseif mode == "transfer" then
+    local j = math.random(1, n - 1)
+    if j >= i then j = j + 1 end
+    return wrk.format("POST", "/api/v1/transfers", {
+      ["Authorization"] = w.auth,
+      ["Content-Type"] = "application/json",
+      ["Idempotency-Key"] = run .. "-" .. tid .. "-" .. sent,
+    }, '{"fromWalletId":"' .. w.id .. '","toWalletId":"' .. wallets[j].id .. '","amount":' .. amount .. ',"description":"bench"}')
   elseif mode == "wallet" then
     return wrk.format("GET", w.path, { ["Authorization"] = w.auth }, nil)
   else

@@ -112,16 +112,22 @@ internal sealed class UnitOfWork(
     /// lookup (its unique index refuses a key already taken, and the command runs again), and the command's other
     /// attempts read the rows.
     /// </summary>
-    internal Wallet? TrySnapshotForMovement(Guid walletId)
+    internal Wallet? TrySnapshotForMovement(Guid walletId) => TrySnapshotsForMovement(walletId)?[0];
+
+    /// <summary>
+    /// As <see cref="TrySnapshotForMovement"/>, for a movement of several wallets (a transfer's two): the copies of all of
+    /// them, in the order asked, or null (none is taken) when one has none, and the caller reads the rows under their locks.
+    /// </summary>
+    internal Wallet[]? TrySnapshotsForMovement(params ReadOnlySpan<Guid> walletIds)
     {
         if (!options.Value.WalletSnapshots || _speculated || _transaction is null || db.PendingClaim is not { } claim
             || !claim.CanSkipLookup)
             return null;
-        if (snapshots.Take(walletId) is not { } wallet)
+        if (snapshots.Take(walletIds) is not { } wallets)
             return null;
         claim.SkipLookup();
         _speculating = _speculated = true;
-        return wallet;
+        return wallets;
     }
 
     /// <summary>

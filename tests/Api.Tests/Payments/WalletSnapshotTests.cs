@@ -3,6 +3,7 @@ using CleanWallet.Api.Tests.Infrastructure;
 using CleanWallet.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace CleanWallet.Api.Tests.Payments;
 
@@ -22,6 +23,9 @@ public sealed class WalletSnapshotTests(TestDatabase database) : ApiTestBase(dat
 
     private static HttpRequestMessage Pay(Guid walletId, decimal amount, string key) =>
         Post($"/api/v1/wallets/{walletId}/payments", new { amount, description = $"Pay {amount}" }, key);
+
+    private static HttpRequestMessage Transfer(TestCustomer from, TestCustomer to, decimal amount, string key) =>
+        Post("/api/v1/transfers", new { fromWalletId = from.WalletId, toWalletId = to.WalletId, amount, description = $"Transfer {amount}" }, key);
 
     /// <summary>
     /// A customer with 100 on its wallet, a client of this process with the customer's key, and a first payment of
@@ -284,5 +288,167 @@ public sealed class WalletSnapshotTests(TestDatabase database) : ApiTestBase(dat
         Assert.Equal(24, paid);
         await AssertWalletReconciles(customer.WalletId, 2m, 3 + 24);
         Assert.Equal(26L, await Database.CountAsync("payments", "method = 'Wallet' AND wallet_id = $1", customer.WalletId));
+    }
+
+    /// <summary>Two customers, a sender and a receiver, with these amounts topped up on their wallets (no copy of either yet).</summary>
+    private async Task<(TestCustomer Sender, TestCustomer Receiver)> SenderAndReceiverAsync(decimal senderFunds, decimal receiverFunds = 0m)
+    {
+        var sender = await CreateCustomerAsync(name: "Sender");
+        var receiver = await CreateCustomerAsync(name: "Receiver");
+        await TopUpAsync(sender.WalletId, senderFunds);
+        if (receiverFunds > 0)
+            await TopUpAsync(receiver.WalletId, receiverFunds);
+        return (sender, receiver);
+    }
+
+    [Fact]
+    public async Task A_transfer_from_copies_whose_receiver_another_process_charged_runs_again_on_both_rows()
+    {
+        var (sender, receiver) = await SenderAndReceiverAsync(100m, 50m);
+        var here = Client(sender.ApiKey);
+        await AssertStatus(await here.SendAsync(Transfer(sender, receiver, 10m, "here-1")), HttpStatusCode.Created); // copies: 90, 60
+        await using var other = ApiFactory.StartOnKestrel(Database.ConnectionString);
+        using var there = ClientOf(other, receiver.ApiKey);
+        await AssertStatus(await there.SendAsync(Pay(receiver.WalletId, 25m, "there-1")), HttpStatusCode.Created); // receiver's row: 35
+
+        var (response, sent) = await DatabaseCommandTrace.SendAsync(here, Transfer(sender, receiver, 20m, "here-2"));
+
+        await AssertStatus(response, HttpStatusCode.Created);
+        // It started from the copies: the batch locked both rows, the sender's guard held, the receiver's found its row
+        // changed, and nothing of the batch was kept; then the key's lookup with both rows read under their locks.
+        Assert.True(sent.Length >= 3, DatabaseCommandTrace.Describe(sent));
+        Assert.StartsWith("SELECT count(*) FROM (SELECT FROM wallets", sent[0]);
+        Assert.StartsWith("SELECT pg_current_xact_id()::text", sent[1]);
+        Assert.EndsWith("FOR UPDATE", sent[1]);
+        await AssertWalletReconciles(sender.WalletId, 70m, 3);
+        await AssertWalletReconciles(receiver.WalletId, 55m, 4);
+        Assert.Equal(2L, await Database.CountAsync("transfers", "from_wallet_id = $1", sender.WalletId));
+    }
+
+    [Fact]
+    public async Task An_admins_transfer_from_copies_is_one_batch_then_its_audit_entry_and_is_audited_once()
+    {
+        var (sender, receiver) = await SenderAndReceiverAsync(100m);
+        await AssertStatus(await AdminClient().SendAsync(Transfer(sender, receiver, 10m, "admin-1")), HttpStatusCode.Created);
+
+        var (response, sent) = await DatabaseCommandTrace.SendAsync(AdminClient(), Transfer(sender, receiver, 20m, "admin-2"));
+
+        await AssertStatus(response, HttpStatusCode.Created);
+        // From the copies: the batch (both locks in id order, the guarded UPDATEs, the entries, the transfer), then EF Core's
+        // SaveChanges with the tracked audit entry and the key; no lookup, no read under the locks.
+        Assert.StartsWith("SELECT count(*) FROM (SELECT FROM wallets", sent[0]);
+        Assert.Contains("INSERT INTO transfers", sent[0]);
+        Assert.DoesNotContain(sent, command => command.EndsWith("FOR UPDATE", StringComparison.Ordinal));
+        Assert.Contains(sent, command => command.Contains("INSERT INTO audit_log", StringComparison.Ordinal));
+        var transferId = Guid.Parse((string)(await ReadJson(response))["id"]!);
+        Assert.Equal(1L, await Database.CountAsync("audit_log", "action = 'transfer.create' AND target_id = $1 AND amount = 20.00", transferId));
+        await AssertWalletReconciles(sender.WalletId, 70m, 3);
+        await AssertWalletReconciles(receiver.WalletId, 30m, 2);
+    }
+
+    [Fact]
+    public async Task A_transfer_the_senders_out_of_date_copy_would_refuse_is_decided_on_the_row_and_made()
+    {
+        var (sender, receiver) = await SenderAndReceiverAsync(100m);
+        var here = Client(sender.ApiKey);
+        await AssertStatus(await here.SendAsync(Transfer(sender, receiver, 95m, "here-1")), HttpStatusCode.Created); // copy: 5
+        await using var other = ApiFactory.StartOnKestrel(Database.ConnectionString);
+        await TopUpAsync(sender.WalletId, 100m, ClientOf(other, sender.ApiKey)); // row: 105, the copy here still says 5
+
+        await AssertStatus(await here.SendAsync(Transfer(sender, receiver, 50m, "here-2")), HttpStatusCode.Created);
+
+        await AssertWalletReconciles(sender.WalletId, 55m, 4);
+        await AssertWalletReconciles(receiver.WalletId, 145m, 2);
+    }
+
+    [Fact]
+    public async Task Parallel_opposite_transfers_through_two_processes_with_copies_move_exactly_what_was_sent_and_never_deadlock()
+    {
+        var deadlocks = new DeadlockWatch();
+        void Watch(IServiceCollection services) => services.AddSingleton<IWriteBatchInterceptor>(deadlocks);
+        await using var first = ApiFactory.StartOnKestrel(Database.ConnectionString, Watch);
+        await using var second = ApiFactory.StartOnKestrel(Database.ConnectionString, Watch);
+        var (a, b) = await SenderAndReceiverAsync(100m, 100m);
+        using var aFirst = ClientOf(first, a.ApiKey);
+        using var aSecond = ClientOf(second, a.ApiKey);
+        using var bFirst = ClientOf(first, b.ApiKey);
+        using var bSecond = ClientOf(second, b.ApiKey);
+        // Both processes hold copies of both wallets (the first's out of date after the second's transfer).
+        await AssertStatus(await aFirst.SendAsync(Transfer(a, b, 1m, "warm-1")), HttpStatusCode.Created);
+        await AssertStatus(await bSecond.SendAsync(Transfer(b, a, 1m, "warm-2")), HttpStatusCode.Created);
+
+        // 40 at once: A→B of 3 and B→A of 2, each direction through both processes.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => (i % 4) switch
+        {
+            0 => aFirst.SendAsync(Transfer(a, b, 3m, $"parallel-{i}")),
+            1 => bSecond.SendAsync(Transfer(b, a, 2m, $"parallel-{i}")),
+            2 => aSecond.SendAsync(Transfer(a, b, 3m, $"parallel-{i}")),
+            _ => bFirst.SendAsync(Transfer(b, a, 2m, $"parallel-{i}")),
+        }));
+
+        Assert.True(responses.All(r => r.StatusCode == HttpStatusCode.Created), string.Join(", ", responses.Select(r => (int)r.StatusCode)));
+        // 20 × 3 out of A and 20 × 2 into it; B the other way round. Entries: the top-up, the two warm-ups, the 40.
+        await AssertWalletReconciles(a.WalletId, 80m, 43);
+        await AssertWalletReconciles(b.WalletId, 120m, 43);
+        Assert.True(deadlocks.Count == 0, $"{deadlocks.Count} write batches failed on a deadlock");
+    }
+
+    [Fact]
+    public async Task A_transfer_from_copies_takes_both_row_locks_in_id_order_so_a_locker_in_that_order_is_not_deadlocked()
+    {
+        var deadlocks = new DeadlockWatch();
+        await using var api = ApiFactory.StartOnKestrel(Database.ConnectionString, services => services.AddSingleton<IWriteBatchInterceptor>(deadlocks));
+        var (x, y) = await SenderAndReceiverAsync(100m, 100m);
+        // From the wallet the database orders last to the one it orders first: written source first, the batch's UPDATEs
+        // alone would lock them against the id order.
+        var higher = await Database.ScalarAsync<Guid>("SELECT id FROM wallets WHERE id = $1 OR id = $2 ORDER BY id DESC LIMIT 1", x.WalletId, y.WalletId);
+        var (from, to) = higher == x.WalletId ? (x, y) : (y, x);
+        using var client = ClientOf(api, from.ApiKey);
+        await AssertStatus(await client.SendAsync(Transfer(from, to, 1m, "warm")), HttpStatusCode.Created); // copies of both, current
+
+        // Another locker in id order (as every transfer read under the locks is) holds the lower row.
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var locker = await connection.BeginTransactionAsync();
+        async Task LockAsync(Guid walletId)
+        {
+            await using var command = new NpgsqlCommand("SELECT 1 FROM wallets WHERE id = $1 FOR UPDATE", connection, locker);
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = walletId });
+            await command.ExecuteScalarAsync();
+        }
+        await LockAsync(to.WalletId);
+        var transfer = client.SendAsync(Transfer(from, to, 2m, "from-copies"));
+        for (var waited = 0; await Database.ScalarAsync<long>(
+                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") == 0; waited++)
+        {
+            Assert.True(waited < 200, "The transfer never waited for the lower row's lock.");
+            await Task.Delay(50);
+        }
+
+        // The transfer waits for the lower row holding no lock yet, so the higher one is free to take. (Had it locked the
+        // higher row first, the two would wait for each other, and the database would break the cycle after
+        // deadlock_timeout by failing the transfer's batch: DeadlockWatch.)
+        await LockAsync(from.WalletId);
+        await locker.RollbackAsync();
+
+        await AssertStatus(await transfer, HttpStatusCode.Created);
+        Assert.True(deadlocks.Count == 0, $"{deadlocks.Count} write batches failed on a deadlock");
+        await AssertWalletReconciles(from.WalletId, 97m, 3);
+        await AssertWalletReconciles(to.WalletId, 103m, 3);
+    }
+
+    /// <summary>Counts the write batches the database refused on a deadlock (which it would only find after deadlock_timeout).</summary>
+    private sealed class DeadlockWatch : IWriteBatchInterceptor
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public Task BatchFailedAsync(NpgsqlBatch batch, Exception exception, CancellationToken cancellationToken)
+        {
+            if (exception is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected })
+                Interlocked.Increment(ref _count);
+            return Task.CompletedTask;
+        }
     }
 }

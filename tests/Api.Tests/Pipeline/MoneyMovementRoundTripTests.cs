@@ -81,26 +81,45 @@ public sealed class MoneyMovementRoundTripTests(TestDatabase database) : ApiTest
     [Fact]
     public async Task A_transfer_is_the_key_lookup_with_both_wallet_locks_in_one_command_and_one_batch_with_its_commit()
     {
-        var sender = await CreateCustomerAsync(name: "Sender");
-        var receiver = await CreateCustomerAsync(name: "Receiver");
-        var client = Client(sender.ApiKey);
-        await TopUpAsync(sender.WalletId, 100m, client);
-        object Transfer(decimal amount) => new { fromWalletId = sender.WalletId, toWalletId = receiver.WalletId, amount, description = "Share" };
-        await AssertStatus(await client.SendAsync(Post("/api/v1/transfers", Transfer(1m), "transfer-0")), HttpStatusCode.Created);
+        var (sender, _, client, transfer) = await FirstTransferAsync("transfer-0");
+        // The sender's last movement is now a card top-up: this process has a copy of the receiver's wallet only.
+        await TopUpAsync(sender.WalletId, 10m, client);
 
-        var sent = await CommandsOfAsync(client, Post("/api/v1/transfers", Transfer(2m), "transfer-1"), HttpStatusCode.Created);
+        var sent = await CommandsOfAsync(client, transfer(2m, "transfer-1"), HttpStatusCode.Created);
 
         Assert.True(sent.Length == 2, Describe(sent));
         AssertLookupThenLock(sent[0]);
         // Both wallets in one statement, in id order (so two opposite transfers cannot deadlock).
         Assert.Matches(@"ORDER BY \w+\.id\s+FOR UPDATE$", sent[0]);
         // The unit of work's hand-written write batch with its COMMIT, as for a payment.
+        Assert.StartsWith("WITH written AS (UPDATE wallets", sent[1]);
+        Assert.Equal(2, Regex.Matches(sent[1], "expect_one_row").Count);
         Assert.Contains("INSERT INTO ledger_entries", sent[1]);
         Assert.Contains("INSERT INTO transfers", sent[1]);
-        Assert.Contains("UPDATE wallets", sent[1]);
         AssertKeyClaimedAtCommit(sent[1]);
         Assert.EndsWith("\nCOMMIT", sent[1]);
-        Assert.Equal(97m, (decimal)(await GetWalletAsync(sender.WalletId))["balance"]!);
+        Assert.Equal(107m, (decimal)(await GetWalletAsync(sender.WalletId))["balance"]!);
+    }
+
+    [Fact]
+    public async Task A_transfer_between_wallets_this_process_moved_last_is_one_round_trip_that_locks_both_in_id_order_first()
+    {
+        var (sender, receiver, client, transfer) = await FirstTransferAsync("copies-0");
+
+        var sent = await CommandsOfAsync(client, transfer(2m, "copies-1"), HttpStatusCode.Created);
+
+        // No lookup, no read: the batch locks both rows in the database's id order (as the read under the locks does), then
+        // each wallet's guarded UPDATE checks that this process's copy is current, then the entries, the transfer, the key.
+        Assert.True(sent.Length == 1, Describe(sent));
+        Assert.StartsWith("SELECT count(*) FROM (SELECT FROM wallets WHERE id = $1 OR id = $2 ORDER BY id FOR UPDATE) locked", sent[0]);
+        Assert.Equal(2, Regex.Matches(sent[0], "WITH written AS \\(UPDATE wallets").Count);
+        Assert.Equal(2, Regex.Matches(sent[0], "expect_one_row").Count);
+        Assert.Equal(2, Regex.Matches(sent[0], "INSERT INTO ledger_entries").Count);
+        Assert.Contains("INSERT INTO transfers", sent[0]);
+        AssertKeyClaimedAtCommit(sent[0]);
+        Assert.EndsWith("\nCOMMIT", sent[0]);
+        await AssertWalletReconciles(sender.WalletId, 97m, 3);
+        await AssertWalletReconciles(receiver.WalletId, 3m, 2);
     }
 
     [Fact]
@@ -125,6 +144,23 @@ public sealed class MoneyMovementRoundTripTests(TestDatabase database) : ApiTest
         var next = await CommandsOfAsync(client, Post($"/api/v1/wallets/{customer.WalletId}/holds", Hold(3m), "hold-2"), HttpStatusCode.Created);
         Assert.True(next.Length == 1, Describe(next));
         AssertMovementBatch(next[0], "INSERT INTO holds");
+    }
+
+    /// <summary>
+    /// A sender with 100 topped up and a receiver, the sender's client, a transfer between them (amount, key), and a first
+    /// transfer of 1 sent with <paramref name="key"/>: this process then holds copies of both wallets.
+    /// </summary>
+    private async Task<(TestCustomer Sender, TestCustomer Receiver, HttpClient Client, Func<decimal, string, HttpRequestMessage> Transfer)>
+        FirstTransferAsync(string key)
+    {
+        var sender = await CreateCustomerAsync(name: "Sender");
+        var receiver = await CreateCustomerAsync(name: "Receiver");
+        var client = Client(sender.ApiKey);
+        await TopUpAsync(sender.WalletId, 100m, client);
+        HttpRequestMessage Transfer(decimal amount, string idempotencyKey) => Post("/api/v1/transfers",
+            new { fromWalletId = sender.WalletId, toWalletId = receiver.WalletId, amount, description = "Share" }, idempotencyKey);
+        await AssertStatus(await client.SendAsync(Transfer(1m, key)), HttpStatusCode.Created);
+        return (sender, receiver, client, Transfer);
     }
 
     private static string Describe(string[] sent) => DatabaseCommandTrace.Describe(sent);

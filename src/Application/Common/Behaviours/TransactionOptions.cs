@@ -16,9 +16,9 @@ public sealed class TransactionOptions
     public double UnavailableRetrySeconds { get; set; } = 10;
 
     /// <summary>
-    /// A payment or hold placement sent with an Idempotency-Key, on a wallet whose last movement this process committed,
-    /// starts from that copy of the wallet and takes the row lock with its guarded write at commit (one round trip instead
-    /// of two); a copy found out of date costs one attempt, and the command runs again at once reading the row. Turn it off
+    /// A payment, hold placement or transfer sent with an Idempotency-Key, on wallets whose last movement this process
+    /// committed, starts from those copies and takes the row locks with its writes at commit (one round trip instead of
+    /// two); a copy found out of date costs one attempt, and the command runs again at once reading the row. Turn it off
     /// where consecutive movements of one wallet usually go to different processes (each attempt would then be wasted).
     /// </summary>
     public bool WalletSnapshots { get; set; } = true;

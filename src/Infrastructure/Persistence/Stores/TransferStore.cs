@@ -2,6 +2,7 @@ using CleanWallet.Application.Transfers;
 using CleanWallet.Domain.Transfers;
 using CleanWallet.Domain.Wallets;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace CleanWallet.Infrastructure.Persistence.Stores;
 
@@ -15,8 +16,31 @@ internal sealed class TransferStore(WalletDbContext db, UnitOfWork unitOfWork) :
             context.Wallets.AsNoTracking().Where(w => w.Id == firstWalletId || w.Id == secondWalletId).OrderBy(w => w.Id)
                 .TagWith(RowLocking.ForUpdate));
 
+    // From copies of both wallets (WalletSnapshots), the commit batch's first statement: both row locks in the same order
+    // as BothForMovement takes them, before the wallets' guarded UPDATEs (in the order the transfer writes them, source
+    // first) check that each copy is current. Without it a transfer from copies would lock its source first, and an
+    // opposite one in another process its own source first: a deadlock, found only after deadlock_timeout. One row, the
+    // count, like each write of the batch.
+    private const string LockBothInIdOrderSql =
+        "SELECT count(*) FROM (SELECT FROM wallets WHERE id = $1 OR id = $2 ORDER BY id FOR UPDATE) locked";
+
     public async Task<IReadOnlyList<Wallet>> LockWalletsForMovementInOrderAsync(Guid firstWalletId, Guid secondWalletId, CancellationToken ct)
     {
+        if (unitOfWork.TrySnapshotsForMovement(firstWalletId, secondWalletId) is { } copies)
+        {
+            unitOfWork.Write(new NpgsqlBatchCommand(LockBothInIdOrderSql)
+            {
+                Parameters =
+                {
+                    new NpgsqlParameter<Guid> { TypedValue = firstWalletId },
+                    new NpgsqlParameter<Guid> { TypedValue = secondWalletId },
+                },
+            });
+            foreach (var copy in copies)
+                WalletStore.LoadedForMovement(db, unitOfWork, copy);
+            return copies;
+        }
+
         var wallets = new List<Wallet>(2);
         await foreach (var wallet in BothForMovement(db, firstWalletId, secondWalletId).WithCancellation(ct))
         {
