@@ -8,6 +8,7 @@
 --   CW_RATE     0 (default): closed loop, as fast as the server answers. N > 0: paced at N requests/s in total,
 --               spread evenly over wrk's threads (see delay() below)
 --   CW_AMOUNT   payment amount (default 1.25, as the SQL anchors)
+--   CW_HISTORY_QUERY  appended to the history page's path, e.g. "?pageSize=1" (default: none, the first page of 20)
 -- done() prints one machine-readable line: "CWRESULT key=value ...", with every HTTP status counted.
 
 local ffi = require("ffi")
@@ -25,6 +26,7 @@ local mode = os.getenv("CW_MODE") or "pay"
 local run = os.getenv("CW_RUN") or tostring(os.time())
 local rate = tonumber(os.getenv("CW_RATE") or "0") or 0
 local amount = os.getenv("CW_AMOUNT") or "1.25"
+local history_query = os.getenv("CW_HISTORY_QUERY") or ""
 local wallets_file = os.getenv("CW_WALLETS") or error("CW_WALLETS is not set")
 
 -- Main state: number the threads so each one has its own Idempotency-Key prefix and random seed.
@@ -81,7 +83,7 @@ function request()
   elseif mode == "wallet" then
     return wrk.format("GET", w.path, { ["Authorization"] = w.auth }, nil)
   else
-    return wrk.format("GET", w.path .. "/transactions", { ["Authorization"] = w.auth }, nil)
+    return wrk.format("GET", w.path .. "/transactions" .. history_query, { ["Authorization"] = w.auth }, nil)
   end
 end
 
