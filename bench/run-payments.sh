@@ -494,15 +494,25 @@ LOGGED_201="$(grep -c 'POST /api/v1/wallets/[0-9a-f-]*/payments responded 201' "
 # (No such line at all is fine: grep's status 1 must not end the run under pipefail.)
 API_NON2XX="$( { grep -o 'HTTP [A-Z]* /api/[^ ]* responded [013-9][0-9][0-9]' "$API_LOG" || true; } | awk '{print $NF}' | sort | uniq -c \
   | awk '{printf "%s%s× %s", (NR > 1 ? ", " : ""), $1, $2}')"
-WRK_201=0; NON2XX=""
-# Every payment load (the warm-up runs in several slices under one label, so each of its lines counts).
-while IFS= read -r l; do
-  label="$(sed -n 's/.* label=\([^ ]*\).*/\1/p' <<<"$l")"
-  WRK_201=$((WRK_201 + $(sed -n 's/.* s201=\([0-9]*\).*/\1/p' <<<"$l" | grep . || echo 0)))
-  other="$(tr ' ' '\n' <<<"$l" | grep -E '^s[0-9]{3}=' | grep -v '^s2' | tr '\n' ' ' || true)"
-  errs="$(tr ' ' '\n' <<<"$l" | grep -E '^err_(connect|read|write|timeout)=[1-9]' | tr '\n' ' ' || true)"
-  [[ -n "$other$errs" ]] && NON2XX+="$label: $other$errs; "
-done < <(grep '^CWRESULT mode=pay ' "$RAW" || true)
+NON2XX=""
+# tally_loads <wrk mode>: over every load of that mode (the warm-up runs in several slices under one label, so each of
+# its lines counts), TALLY_201 = the 201s wrk counted and TALLY_RUNS = the loads; their other statuses and socket errors
+# are added to NON2XX. Not in a subshell, so that NON2XX keeps them.
+tally_loads() {
+  local l label other errs
+  TALLY_201=0; TALLY_RUNS=0
+  while IFS= read -r l; do
+    TALLY_RUNS=$((TALLY_RUNS + 1))
+    label="$(sed -n 's/.* label=\([^ ]*\).*/\1/p' <<<"$l")"
+    TALLY_201=$((TALLY_201 + $(sed -n 's/.* s201=\([0-9]*\).*/\1/p' <<<"$l" | grep . || echo 0)))
+    other="$(tr ' ' '\n' <<<"$l" | grep -E '^s[0-9]{3}=' | grep -v '^s2' | tr '\n' ' ' || true)"
+    errs="$(tr ' ' '\n' <<<"$l" | grep -E '^err_(connect|read|write|timeout)=[1-9]' | tr '\n' ' ' || true)"
+    [[ -n "$other$errs" ]] && NON2XX+="$label: $other$errs; "
+  done < <(grep "^CWRESULT mode=$1 " "$RAW" || true)
+  return 0 # the loop's status is its last test's, false when that load was clean: not a failure under set -e
+}
+tally_loads pay; WRK_201=$TALLY_201; RUNS=$TALLY_RUNS
+tally_loads transfer; WRK_T201=$TALLY_201; TRUNS=$TALLY_RUNS
 for label in get_wallet get_history; do
   l="$(grep " label=$label " "$RAW" | tail -n 1 || true)"
   other="$(tr ' ' '\n' <<<"$l" | grep -E '^s[0-9]{3}=' | grep -v '^s2' | tr '\n' ' ' || true)"
@@ -514,21 +524,11 @@ MONEY_OK=1
 [[ "$DB_PAYMENTS" == "$DB_PAID" ]] || MONEY_OK=0
 if [[ "$LOGGED_201" -gt 0 && "$LOGGED_201" != "$DB_PAYMENTS" ]]; then MONEY_OK=0; fi
 CUTOFF=$((DB_PAYMENTS - WRK_201))
-RUNS=$(grep -c '^CWRESULT mode=pay ' "$RAW" || true)
 if ((CUTOFF < 0 || CUTOFF > CONNS * RUNS)); then MONEY_OK=0; fi
 # Transfers (BENCH_QUICK=transfers): each one logged as a 201 is in the database, once; wrk's 201s fall short of them by
 # at most the requests in flight when each transfer run was cut off.
 DB_TRANSFERS="$(psql_q -d cleanwallet -Atc "SELECT count(*) FROM transfers WHERE description = 'bench'")"
 LOGGED_T201="$(grep -c 'POST /api/v1/transfers responded 201' "$API_LOG" || true)"
-WRK_T201=0
-while IFS= read -r l; do
-  WRK_T201=$((WRK_T201 + $(sed -n 's/.* s201=\([0-9]*\).*/\1/p' <<<"$l" | grep . || echo 0)))
-  label="$(sed -n 's/.* label=\([^ ]*\).*/\1/p' <<<"$l")"
-  other="$(tr ' ' '\n' <<<"$l" | grep -E '^s[0-9]{3}=' | grep -v '^s2' | tr '\n' ' ' || true)"
-  errs="$(tr ' ' '\n' <<<"$l" | grep -E '^err_(connect|read|write|timeout)=[1-9]' | tr '\n' ' ' || true)"
-  [[ -n "$other$errs" ]] && NON2XX+="${NON2XX:+; }$label: $other$errs"
-done < <(grep '^CWRESULT mode=transfer ' "$RAW" || true)
-TRUNS=$(grep -c '^CWRESULT mode=transfer ' "$RAW" || true)
 [[ "$LOGGED_T201" == "$DB_TRANSFERS" ]] || MONEY_OK=0
 TCUTOFF=$((DB_TRANSFERS - WRK_T201))
 if ((TCUTOFF < 0 || TCUTOFF > CONNS * TRUNS)); then MONEY_OK=0; fi
